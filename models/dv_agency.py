@@ -1,0 +1,289 @@
+from datetime import datetime, time, timedelta
+
+import pytz
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# Federal states of Germany, keyed as the ``holidays`` package names their
+# subdivisions.
+GERMAN_STATES = [
+    ("BW", "Baden-Württemberg"),
+    ("BY", "Bavaria"),
+    ("BE", "Berlin"),
+    ("BB", "Brandenburg"),
+    ("HB", "Bremen"),
+    ("HH", "Hamburg"),
+    ("HE", "Hesse"),
+    ("MV", "Mecklenburg-Western Pomerania"),
+    ("NI", "Lower Saxony"),
+    ("NW", "North Rhine-Westphalia"),
+    ("RP", "Rhineland-Palatinate"),
+    ("SL", "Saarland"),
+    ("SN", "Saxony"),
+    ("ST", "Saxony-Anhalt"),
+    ("SH", "Schleswig-Holstein"),
+    ("TH", "Thuringia"),
+]
+
+DEADLINE_UNITS = [
+    ("hours", "Hours (around the clock)"),
+    ("working_hours", "Hours on working days only"),
+    ("working_days", "Working days"),
+]
+
+# How far ahead a deadline is searched for before the calendar is declared
+# unusable (a calendar without any working day would loop for ever).
+MAX_SEARCH_DAYS = 366
+
+
+class DvAgency(models.Model):
+    _name = "dv.agency"
+    _description = "Agency"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherits = {"res.partner": "partner_id"}
+    _order = "sequence, name, id"
+    _check_company_auto = True
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Address Book Entry",
+        required=True,
+        ondelete="restrict",
+        index=True,
+        help="The institution's entry in the contacts: address, phone and e-mail "
+        "live there.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    sequence = fields.Integer(default=10)
+    short_name = fields.Char(
+        help="Abbreviation shown in lists and pseudonymised documents, e.g. BISS."
+    )
+    agency_type_id = fields.Many2one(
+        "dv.agency.type",
+        required=True,
+        ondelete="restrict",
+        tracking=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        default=lambda self: self.env.company,
+        tracking=True,
+        index=True,
+        help="Leave empty to share the agency with every company of this database.",
+    )
+    member_ids = fields.One2many("dv.agency.member", "agency_id", string="Members")
+    member_count = fields.Integer(compute="_compute_member_count")
+    service_ids = fields.Many2many("dv.service", string="Services")
+    language_ids = fields.Many2many(
+        "res.lang",
+        string="Languages",
+        context={"active_test": False},
+        help="Languages in which the agency can counsel without an interpreter.",
+    )
+    available_24_7 = fields.Boolean(
+        string="Available 24/7",
+        help="The agency can be reached at any hour, weekends and holidays included.",
+    )
+    reachability = fields.Char(help="Office hours or how to reach the agency.")
+    notes = fields.Html(string="Internal Notes")
+    is_police = fields.Boolean(related="agency_type_id.is_police")
+    is_intake_office = fields.Boolean(
+        string="Intake Office",
+        compute="_compute_is_intake_office",
+        store=True,
+        readonly=False,
+        help="Receives referrals and must contact victims within the first-contact "
+        "deadline.",
+    )
+    first_contact_deadline = fields.Integer(
+        default=3,
+        tracking=True,
+        help="How soon after a referral arrives the victim must be contacted.",
+    )
+    first_contact_deadline_unit = fields.Selection(
+        DEADLINE_UNITS,
+        string="Deadline Unit",
+        default="working_days",
+        required=True,
+        tracking=True,
+    )
+    resource_calendar_id = fields.Many2one(
+        "resource.calendar",
+        string="Working Calendar",
+        check_company=True,
+        help="Working days and public holidays on which deadlines are counted.",
+    )
+    holiday_state = fields.Selection(
+        GERMAN_STATES,
+        string="Federal State",
+        help="Federal state whose public holidays are loaded into the working "
+        "calendar.",
+    )
+
+    _sql_constraints = [
+        (
+            "partner_unique",
+            "unique(partner_id)",
+            "This contact is already bound to another agency.",
+        ),
+    ]
+
+    @api.depends("member_ids")
+    def _compute_member_count(self):
+        for agency in self:
+            agency.member_count = len(agency.member_ids)
+
+    @api.depends("agency_type_id")
+    def _compute_is_intake_office(self):
+        for agency in self:
+            agency.is_intake_office = agency.agency_type_id.is_intake_office
+
+    # Constraints
+
+    @api.constrains(
+        "is_intake_office",
+        "first_contact_deadline",
+        "first_contact_deadline_unit",
+        "resource_calendar_id",
+    )
+    def _check_first_contact_policy(self):
+        for agency in self.filtered("is_intake_office"):
+            if agency.first_contact_deadline <= 0:
+                raise ValidationError(
+                    self.env._(
+                        "The first-contact deadline of %(agency)s must be greater "
+                        "than zero.",
+                        agency=agency.display_name,
+                    )
+                )
+            if (
+                agency.first_contact_deadline_unit != "hours"
+                and not agency.resource_calendar_id
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(agency)s counts its first-contact deadline on working "
+                        "days: choose a working calendar.",
+                        agency=agency.display_name,
+                    )
+                )
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("partner_id"):
+                vals.setdefault("is_company", True)
+        agencies = super().create(vals_list)
+        agencies._sync_partner_company()
+        return agencies
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "company_id" in vals or "partner_id" in vals:
+            self._sync_partner_company()
+        if "active" in vals:
+            # Membership of archived agencies grants nothing: refresh the
+            # users' agencies and the cached record rules.
+            self.env["res.users"].invalidate_model(["dv_agency_ids"])
+            self.env.registry.clear_cache()
+        return res
+
+    def _sync_partner_company(self):
+        """Keep the contact as private as the agency: a contact of an agency
+        of one company belongs to that company too."""
+        for agency in self:
+            if agency.partner_id.company_id != agency.company_id:
+                agency.partner_id.sudo().company_id = agency.company_id
+
+    # Actions
+
+    def action_open_members(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Members"),
+            "res_model": "dv.agency.member",
+            "view_mode": "list,form",
+            "domain": [("agency_id", "=", self.id)],
+            "context": {"default_agency_id": self.id},
+        }
+
+    def action_load_public_holidays(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Load Public Holidays"),
+            "res_model": "dv.holiday.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_agency_id": self.id},
+        }
+
+    # Business methods
+
+    def _get_first_contact_deadline(self, received):
+        """Return the moment (naive UTC) by which a victim referred at
+        ``received`` (naive UTC) must have been contacted, following the
+        agency's first-contact policy.
+
+        - ``hours``: clock hours, weekends and holidays included;
+        - ``working_hours``: clock hours, counting only hours that fall on
+          working days of the calendar (public holidays are leaves);
+        - ``working_days``: the end of the n-th working day after the day the
+          referral arrived.
+        """
+        self.ensure_one()
+        amount = self.first_contact_deadline
+        unit = self.first_contact_deadline_unit
+        if unit == "hours":
+            return received + timedelta(hours=amount)
+        calendar = self.resource_calendar_id
+        if not calendar:
+            raise ValidationError(
+                self.env._(
+                    "%(agency)s has no working calendar to count its deadline on.",
+                    agency=self.display_name,
+                )
+            )
+        tz = pytz.timezone(calendar.tz or "UTC")
+        local = pytz.utc.localize(received).astimezone(tz)
+        working_days = calendar._get_working_dates(
+            local.date(), local.date() + timedelta(days=MAX_SEARCH_DAYS)
+        )
+        if unit == "working_days":
+            later_days = sorted(day for day in working_days if day > local.date())
+            if len(later_days) < amount:
+                raise ValidationError(
+                    self.env._(
+                        "The working calendar of %(agency)s has too few working "
+                        "days to compute a deadline.",
+                        agency=self.display_name,
+                    )
+                )
+            end = tz.localize(datetime.combine(later_days[amount - 1], time.max))
+            return end.astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
+        # working_hours: walk day by day and count the hours of working days.
+        remaining = timedelta(hours=amount)
+        cursor = local
+        for _step in range(MAX_SEARCH_DAYS + 1):
+            day_end = tz.localize(
+                datetime.combine(cursor.date() + timedelta(days=1), time.min)
+            )
+            if cursor.date() in working_days:
+                available = day_end - cursor
+                if remaining <= available:
+                    deadline = cursor + remaining
+                    return deadline.astimezone(pytz.utc).replace(tzinfo=None)
+                remaining -= available
+            cursor = day_end
+        raise ValidationError(
+            self.env._(
+                "The working calendar of %(agency)s has too few working days to "
+                "compute a deadline.",
+                agency=self.display_name,
+            )
+        )

@@ -1,0 +1,68 @@
+from odoo import Command
+from odoo.tests import TransactionCase, new_test_user
+
+GROUP = "dv_case_management.group_dv_%s"
+
+
+class DvCommon(TransactionCase):
+    """Two companies (a city and a county), agencies in each and one shared,
+    and a user for every role, all made here: tests never rely on demo data."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company_a = cls.env["res.company"].create({"name": "Test City A"})
+        cls.company_b = cls.env["res.company"].create({"name": "Test County B"})
+        cls.type_intake = cls.env.ref("dv_case_management.agency_type_intake_office")
+        cls.type_counselling = cls.env.ref("dv_case_management.agency_type_counselling")
+        cls.type_police = cls.env.ref("dv_case_management.agency_type_police")
+
+        cls.agency_a = cls.env["dv.agency"].create(
+            {
+                "name": "Test Counselling A",
+                "agency_type_id": cls.type_counselling.id,
+                "company_id": cls.company_a.id,
+                "city": "A-Stadt",
+            }
+        )
+        cls.agency_b = cls.env["dv.agency"].create(
+            {
+                "name": "Test Counselling B",
+                "agency_type_id": cls.type_counselling.id,
+                "company_id": cls.company_b.id,
+            }
+        )
+        cls.agency_shared = cls.env["dv.agency"].create(
+            {
+                "name": "Test Police Shared",
+                "agency_type_id": cls.type_police.id,
+                "company_id": False,
+            }
+        )
+
+        def user(login, role, company=cls.company_a):
+            return new_test_user(
+                cls.env,
+                login=login,
+                groups=GROUP % role if role else "base.group_user",
+                company_id=company.id,
+                company_ids=[Command.set(company.ids)],
+            )
+
+        cls.manager = user("dv_test_manager", "manager")
+        cls.coordinator = user("dv_test_coordinator", "coordinator")
+        cls.caseworker = user("dv_test_caseworker", "caseworker")
+        cls.network = user("dv_test_network", "network")
+        cls.statistics = user("dv_test_statistics", "statistics")
+        cls.employee = user("dv_test_employee", None)
+        cls.coordinator_b = user("dv_test_coordinator_b", "coordinator", cls.company_b)
+        cls.caseworker_b = user("dv_test_caseworker_b", "caseworker", cls.company_b)
+
+        cls.env["dv.agency.member"].create(
+            [
+                {"agency_id": cls.agency_a.id, "user_id": cls.caseworker.id},
+                {"agency_id": cls.agency_a.id, "user_id": cls.coordinator.id},
+                {"agency_id": cls.agency_b.id, "user_id": cls.caseworker_b.id},
+            ]
+        )

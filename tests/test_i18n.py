@@ -1,0 +1,44 @@
+from pathlib import Path
+
+import polib
+
+from odoo.tests import TransactionCase
+from odoo.tools.translate import TranslationModuleReader
+
+PO_PATH = Path(__file__).resolve().parent.parent / "i18n" / "de.po"
+
+
+class TestGermanTranslation(TransactionCase):
+    def test_every_term_is_translated(self):
+        """Every term Odoo exports for the addon has a German translation."""
+        po = polib.pofile(str(PO_PATH))
+        translated = {entry.msgid for entry in po.translated_entries()}
+        reader = TranslationModuleReader(
+            self.env.cr, modules=["dv_case_management"], lang="de_DE"
+        )
+        missing = sorted(
+            {source for _module, _type, _name, _id, source, _value, _c in reader}
+            - translated
+        )
+        self.assertFalse(
+            missing, f"terms without a German translation in i18n/de.po: {missing}"
+        )
+
+    def test_german_user_sees_german(self):
+        if not self.env["res.lang"]._lang_get("de_DE"):
+            self.env["res.lang"]._activate_lang("de_DE")
+            self.env["ir.module.module"].search(
+                [("name", "=", "dv_case_management")]
+            )._update_translations(["de_DE"])
+        env = self.env(context={"lang": "de_DE"})
+        self.assertEqual(
+            env.ref("dv_case_management.dv_root_menu").name, "Häusliche Gewalt"
+        )
+        self.assertEqual(
+            env.ref("dv_case_management.agency_type_shelter").name, "Frauenhaus"
+        )
+        self.assertEqual(
+            env.ref("dv_case_management.group_dv_caseworker").name, "Fallbearbeitung"
+        )
+        field = env["dv.agency"]._fields["agency_type_id"]
+        self.assertEqual(field._description_string(env), "Art der Einrichtung")

@@ -1,0 +1,119 @@
+"""Checks of the addon's files that need no Odoo: manifest, XML, access CSV
+and the German translation."""
+
+import ast
+import csv
+import os
+import re
+from pathlib import Path
+
+import polib
+import pytest
+from lxml import etree
+
+# scripts/test runs a copy of this file outside the checkout (inside, pytest
+# would import the addon's __init__.py as a plain package) and names the
+# checkout in DV_REPO_DIR.
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+MANIFEST = ast.literal_eval((ROOT / "__manifest__.py").read_text())
+XML_FILES = sorted(
+    p for p in ROOT.rglob("*.xml") if ".build" not in p.parts and ".git" not in p.parts
+)
+PO_PATH = ROOT / "i18n" / "de.po"
+POT_PATH = ROOT / "i18n" / "dv_case_management.pot"
+
+
+def test_manifest_shape():
+    assert MANIFEST["version"].startswith("18.0.")
+    assert MANIFEST["license"] == "AGPL-3"
+    assert MANIFEST["application"] is True
+    for dependency in ("mail", "calendar", "contacts", "resource", "report_xlsx"):
+        assert dependency in MANIFEST["depends"]
+    assert "xlsxwriter" in MANIFEST["external_dependencies"]["python"]
+
+
+@pytest.mark.parametrize("key", ["data", "demo", "assets"])
+def test_manifest_files_exist(key):
+    entries = MANIFEST.get(key, [])
+    if isinstance(entries, dict):
+        entries = [
+            entry.split("/", 1)[1]
+            for bundle in entries.values()
+            for entry in bundle
+            if isinstance(entry, str)
+        ]
+    missing = [entry for entry in entries if not (ROOT / entry).is_file()]
+    assert not missing, f"files named in the manifest are missing: {missing}"
+
+
+def test_every_data_file_is_in_the_manifest():
+    listed = set(MANIFEST.get("data", [])) | set(MANIFEST.get("demo", []))
+    candidates = [
+        p.relative_to(ROOT).as_posix()
+        for folder in ("views", "security", "data", "demo", "wizards", "reports")
+        for p in (ROOT / folder).glob("*")
+        if p.suffix in (".xml", ".csv")
+    ]
+    forgotten = sorted(set(candidates) - listed)
+    assert not forgotten, f"data files not loaded by the manifest: {forgotten}"
+
+
+@pytest.mark.parametrize(
+    "path", XML_FILES, ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_xml_parses(path):
+    etree.parse(str(path))
+
+
+def test_access_csv_is_well_formed():
+    with open(ROOT / "security" / "ir.model.access.csv", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert rows
+    ids = [row["id"] for row in rows]
+    assert len(ids) == len(set(ids)), "duplicate ids in ir.model.access.csv"
+    for row in rows:
+        assert row["group_id:id"], f"{row['id']} grants access to everybody"
+        for perm in ("perm_read", "perm_write", "perm_create", "perm_unlink"):
+            assert row[perm] in ("0", "1")
+
+
+def test_every_model_has_access_rights():
+    declared = set()
+    for path in (ROOT / "models").glob("*.py"):
+        declared.update(re.findall(r'^\s+_name = "([\w.]+)"', path.read_text(), re.M))
+    for path in (ROOT / "wizards").glob("*.py"):
+        declared.update(re.findall(r'^\s+_name = "([\w.]+)"', path.read_text(), re.M))
+    with open(ROOT / "security" / "ir.model.access.csv", newline="") as handle:
+        covered = {row["model_id:id"] for row in csv.DictReader(handle)}
+    missing = sorted(
+        name for name in declared if "model_" + name.replace(".", "_") not in covered
+    )
+    assert not missing, f"models without access rights: {missing}"
+
+
+def test_german_translation_parses_and_is_complete():
+    po = polib.pofile(str(PO_PATH))
+    assert po.metadata.get("Language") == "de"
+    untranslated = [entry.msgid for entry in po.untranslated_entries()]
+    fuzzy = [entry.msgid for entry in po.fuzzy_entries()]
+    assert not untranslated, f"untranslated terms in de.po: {untranslated[:20]}"
+    assert not fuzzy, f"fuzzy terms in de.po: {fuzzy[:20]}"
+
+
+def test_german_translation_covers_the_template():
+    pot = polib.pofile(str(POT_PATH))
+    po = polib.pofile(str(PO_PATH))
+    translated = {entry.msgid for entry in po.translated_entries()}
+    missing = [entry.msgid for entry in pot if entry.msgid not in translated]
+    assert not missing, f"terms of the template missing in de.po: {missing[:20]}"
+
+
+def test_german_translation_keeps_placeholders():
+    po = polib.pofile(str(PO_PATH))
+    pattern = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+    wrong = [
+        entry.msgid
+        for entry in po.translated_entries()
+        if sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(entry.msgstr))
+    ]
+    assert not wrong, f"placeholders differ between source and translation: {wrong}"

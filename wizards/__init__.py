@@ -1,0 +1,1 @@
+from . import dv_holiday_wizard

@@ -5,6 +5,10 @@ import ast
 import csv
 import os
 import re
+import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import polib
@@ -117,3 +121,45 @@ def test_german_translation_keeps_placeholders():
         if sorted(pattern.findall(entry.msgid)) != sorted(pattern.findall(entry.msgstr))
     ]
     assert not wrong, f"placeholders differ between source and translation: {wrong}"
+
+
+def test_wheel_builds_with_its_dependencies(tmp_path):
+    """pip builds the addon as a wheel (whool) that brings report_xlsx along.
+    whool names the wheel after the addon's folder, so the build runs on a
+    copy of the checkout's files in a folder with the addon's name."""
+    files = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    addon = tmp_path / "dv_case_management"
+    for name in files:
+        if (ROOT / name).is_file():
+            (addon / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, addon / name)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(addon),
+        ],
+        check=True,
+    )
+    (wheel,) = (tmp_path / "dist").glob("*.whl")
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        metadata_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = archive.read(metadata_name).decode()
+    assert "Name: odoo-addon-dv_case_management" in metadata
+    assert "Requires-Dist: odoo-addon-report_xlsx" in metadata
+    assert "Requires-Dist: xlsxwriter" in metadata
+    assert "odoo/addons/dv_case_management/__manifest__.py" in names

@@ -115,6 +115,12 @@ class DvAgency(models.Model):
         check_company=True,
         help="Working days and public holidays on which deadlines are counted.",
     )
+    unreached_retention_days = fields.Integer(
+        string="Keep Unreached Referrals (Days)",
+        default=90,
+        help="Referrals that were declined or never reached may have their "
+        "personal data erased this many days later.",
+    )
     holiday_state = fields.Selection(
         GERMAN_STATES,
         string="Federal State",

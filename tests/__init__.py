@@ -2,3 +2,5 @@ from . import test_install
 from . import test_agency
 from . import test_first_contact
 from . import test_i18n
+from . import test_case
+from . import test_referral

@@ -12,7 +12,10 @@ class DvCommon(TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.company_a = cls.env["res.company"].create({"name": "Test City A"})
+        cls.profile_nw = cls.env.ref("dv_case_management.land_profile_nw")
+        cls.company_a = cls.env["res.company"].create(
+            {"name": "Test City A", "dv_land_profile_id": cls.profile_nw.id}
+        )
         cls.company_b = cls.env["res.company"].create({"name": "Test County B"})
         cls.type_intake = cls.env.ref("dv_case_management.agency_type_intake_office")
         cls.type_counselling = cls.env.ref("dv_case_management.agency_type_counselling")
@@ -65,4 +68,50 @@ class DvCommon(TransactionCase):
                 {"agency_id": cls.agency_a.id, "user_id": cls.coordinator.id},
                 {"agency_id": cls.agency_b.id, "user_id": cls.caseworker_b.id},
             ]
+        )
+
+    @classmethod
+    def _new_member(cls, login, role, agency, company=None):
+        """A user of ``role`` who is a member of ``agency``."""
+        company = company or agency.company_id or cls.company_a
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups=GROUP % role,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+        )
+        cls.env["dv.agency.member"].create({"agency_id": agency.id, "user_id": user.id})
+        return user
+
+    @classmethod
+    def _create_case(cls, user=None, **values):
+        """A case led by agency A (or as given), created by ``user`` (the
+        agency's case worker by default), with a victim."""
+        user = user or cls.caseworker
+        vals = {
+            "kind": "partner",
+            "lead_agency_id": cls.agency_a.id,
+            "company_id": cls.company_a.id,
+            "user_id": user.id,
+            "person_ids": [
+                Command.create(
+                    {
+                        "role": "victim",
+                        "name": "Vera Victim",
+                        "gender": "female",
+                        "street": "Safe Street 1",
+                        "phone": "+49 170 1234567",
+                        "safe_to_call": True,
+                    }
+                )
+            ],
+        }
+        vals.update(values)
+        return (
+            cls.env["dv.case"]
+            .with_user(user)
+            .with_company(vals["company_id"])
+            .create(vals)
+            .with_user(cls.env.user)
         )

@@ -1,1 +1,2 @@
 from . import dv_holiday_wizard
+from . import dv_case_close_wizard

@@ -1,0 +1,308 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CASE_KINDS = [
+    ("partner", "Partner Violence"),
+    ("family", "Intra-family Violence"),
+    ("stalking", "Stalking"),
+]
+
+CASE_STATES = [
+    ("new", "New"),
+    ("in_progress", "In Progress"),
+    ("closed", "Closed"),
+]
+
+# Reminders of deadlines fall due this many days before the deadline.
+DEADLINE_REMINDER_DAYS = 2
+# A case with this many incidents within twelve months escalates.
+ESCALATION_INCIDENTS = 3
+
+
+class DvCase(models.Model):
+    _name = "dv.case"
+    _description = "Case"
+    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _rec_names_search = ["name"]
+    _reference_code = "dv.case"
+    _reference_prefix = "HG"
+
+    active = fields.Boolean(default=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        index=True,
+    )
+    kind = fields.Selection(
+        CASE_KINDS, required=True, default="partner", tracking=True, index=True
+    )
+    state = fields.Selection(
+        CASE_STATES,
+        required=True,
+        default="new",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+        group_expand="_group_expand_states",
+    )
+    lead_agency_id = fields.Many2one(
+        "dv.agency",
+        required=True,
+        tracking=True,
+        index=True,
+        check_company=True,
+        default=lambda self: self._default_lead_agency(),
+        domain="[('id', 'in', allowed_lead_agency_ids)]",
+    )
+    allowed_lead_agency_ids = fields.Many2many(
+        "dv.agency", compute="_compute_allowed_lead_agency_ids"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        tracking=True,
+        index=True,
+        default=lambda self: self.env.user,
+        domain="[('dv_agency_ids', 'in', lead_agency_id)]",
+    )
+    opened_on = fields.Date(default=fields.Date.context_today, required=True)
+    closed_on = fields.Date(readonly=True, copy=False)
+    closure_reason_id = fields.Many2one(
+        "dv.closure.reason", readonly=True, copy=False, tracking=True
+    )
+    outcome = fields.Text(readonly=True, copy=False)
+    safety_plan = fields.Html(
+        help="Agreed steps for the victim's safety: emergency numbers, safe "
+        "places, what to take along, code words."
+    )
+    person_ids = fields.One2many("dv.person", "case_id", string="People")
+    victim_id = fields.Many2one("dv.person", compute="_compute_people", store=True)
+    child_count = fields.Integer(compute="_compute_people", store=True)
+    has_children = fields.Boolean(
+        string="Children Involved", compute="_compute_people", store=True
+    )
+    incident_ids = fields.One2many("dv.incident", "case_id", string="Incidents")
+    incident_count = fields.Integer(compute="_compute_incidents", store=True)
+    last_incident_date = fields.Datetime(compute="_compute_incidents", store=True)
+    is_escalating = fields.Boolean(
+        string="Escalating",
+        compute="_compute_incidents",
+        store=True,
+        help="Three or more incidents within twelve months.",
+    )
+    measure_ids = fields.One2many(
+        "dv.police.measure", "case_id", string="Police Measures"
+    )
+    protection_order_ids = fields.One2many(
+        "dv.protection.order", "case_id", string="Protection Orders"
+    )
+    referral_ids = fields.One2many("dv.referral", "case_id", string="Referrals")
+    contact_attempt_ids = fields.One2many(
+        "dv.contact.attempt", "case_id", string="Contact Attempts"
+    )
+    shared_agency_ids = fields.Many2many(
+        "dv.agency",
+        string="Shared With",
+        compute="_compute_shared_agency_ids",
+        help="Agencies that read the case through an accepted referral.",
+    )
+
+    # Defaults
+
+    def _default_lead_agency(self):
+        agencies = self.env.user.dv_agency_ids.filtered(
+            lambda a: not a.company_id or a.company_id == self.env.company
+        )
+        return agencies[:1]
+
+    @api.model
+    def _group_expand_states(self, states, domain):
+        return [key for key, _label in CASE_STATES]
+
+    # Computes
+
+    @api.depends_context("uid")
+    def _compute_allowed_lead_agency_ids(self):
+        agencies = self.env.user.dv_agency_ids
+        for case in self:
+            case.allowed_lead_agency_ids = agencies | case.lead_agency_id
+
+    @api.depends("person_ids.role")
+    def _compute_people(self):
+        for case in self:
+            case.victim_id = case.person_ids.filtered(lambda p: p.role == "victim")[:1]
+            children = case.person_ids.filtered(lambda p: p.role == "child")
+            case.child_count = len(children)
+            case.has_children = bool(children)
+
+    @api.depends("incident_ids.date")
+    def _compute_incidents(self):
+        for case in self:
+            dates = sorted(case.incident_ids.mapped("date"))
+            case.incident_count = len(dates)
+            case.last_incident_date = dates[-1] if dates else False
+            case.is_escalating = any(
+                len([d for d in dates if end - timedelta(days=365) < d <= end])
+                >= ESCALATION_INCIDENTS
+                for end in dates
+            )
+
+    @api.depends("referral_ids.state", "referral_ids.kind")
+    def _compute_shared_agency_ids(self):
+        for case in self:
+            case.shared_agency_ids = case.referral_ids.filtered(
+                lambda r: (
+                    r.direction == "outbound"
+                    and r.kind == "share"
+                    and r.state == "accepted"
+                )
+            ).to_agency_id
+
+    # Constraints
+
+    @api.constrains("user_id", "lead_agency_id")
+    def _check_user_in_lead_agency(self):
+        for case in self:
+            if case.user_id and case.lead_agency_id not in case.user_id.dv_agency_ids:
+                raise ValidationError(
+                    self.env._(
+                        "The responsible person of case %(case)s must be a member of "
+                        "its lead agency %(agency)s.",
+                        case=case.name,
+                        agency=case.lead_agency_id.display_name,
+                    )
+                )
+
+    @api.constrains("opened_on")
+    def _check_opened_on(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            if case.opened_on > today:
+                raise ValidationError(
+                    self.env._("A case cannot be opened on a future date.")
+                )
+
+    # Actions
+
+    def action_start(self):
+        for case in self:
+            if case.state != "new":
+                raise UserError(
+                    self.env._(
+                        "Only a new case can be started; %(case)s is %(state)s.",
+                        case=case.name,
+                        state=case._state_label(),
+                    )
+                )
+        self.write({"state": "in_progress"})
+
+    def action_open_close_wizard(self):
+        self.ensure_one()
+        if self.state == "closed":
+            raise UserError(
+                self.env._("Case %(case)s is already closed.", case=self.name)
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Case"),
+            "res_model": "dv.case.close.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def _close(self, reason, outcome):
+        for case in self:
+            if case.state == "closed":
+                raise UserError(
+                    self.env._("Case %(case)s is already closed.", case=case.name)
+                )
+        if not reason:
+            raise UserError(self.env._("Give the reason for closing the case."))
+        self.write(
+            {
+                "state": "closed",
+                "closure_reason_id": reason.id,
+                "outcome": outcome,
+                "closed_on": fields.Date.context_today(self),
+            }
+        )
+
+    def action_reopen(self):
+        for case in self:
+            if case.state != "closed":
+                raise UserError(
+                    self.env._(
+                        "Only a closed case can be reopened; %(case)s is %(state)s.",
+                        case=case.name,
+                        state=case._state_label(),
+                    )
+                )
+        self.write(
+            {
+                "state": "in_progress",
+                "closed_on": False,
+                "closure_reason_id": False,
+                "outcome": False,
+            }
+        )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Cases are archived, not deleted; personal data is erased by the "
+                "retention rules."
+            )
+        )
+
+    # Business methods
+
+    def _state_label(self):
+        return dict(self._fields["state"]._description_selection(self.env))[self.state]
+
+    def _schedule_deadline(self, key, deadline, summary):
+        """Keep one reminder activity for the deadline ``key`` of this case: it
+        falls due a few days before ``deadline`` and is assigned to the
+        responsible person. Without a deadline the reminder is removed.
+        ``summary`` must not contain personal data."""
+        self.ensure_one()
+        Activity = self.env["mail.activity"].sudo()
+        existing = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("dv_deadline_key", "=", key),
+            ]
+        )
+        today = fields.Date.context_today(self)
+        if not deadline or deadline < today or self.state == "closed":
+            existing.unlink()
+            return existing.browse()
+        due = max(today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS))
+        user = self.user_id or self.env.user
+        values = {
+            "date_deadline": due,
+            "summary": summary,
+            "user_id": user.id,
+        }
+        if existing:
+            existing.write(values)
+            return existing
+        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
+        return Activity.create(
+            dict(
+                values,
+                res_model_id=self.env["ir.model"]._get_id(self._name),
+                res_id=self.id,
+                activity_type_id=activity_type.id,
+                dv_deadline_key=key,
+                automated=True,
+            )
+        )

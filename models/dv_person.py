@@ -1,0 +1,273 @@
+import re
+import unicodedata
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+PERSON_ROLES = [
+    ("victim", "Victim"),
+    ("perpetrator", "Alleged Perpetrator"),
+    ("child", "Child"),
+    ("other", "Other"),
+]
+
+GENDERS = [
+    ("female", "Female"),
+    ("male", "Male"),
+    ("diverse", "Diverse"),
+    ("unknown", "Unknown"),
+]
+
+# Relationship of the alleged perpetrator to the victim, in the categories of
+# the federal Lagebild Häusliche Gewalt.
+RELATIONSHIPS = [
+    ("spouse", "Spouse or Registered Partner"),
+    ("partner", "Partner (not married)"),
+    ("former_partner", "Former Spouse or Partner"),
+    ("parent", "Parent"),
+    ("child", "Child"),
+    ("sibling", "Sibling"),
+    ("other_relative", "Other Relative"),
+    ("acquaintance", "Acquaintance"),
+    ("stranger", "No Prior Relationship"),
+]
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
+
+# Fields kept in dv.person.protected: only the lead agency's case workers
+# read them; everybody else sees them empty.
+PROTECTED_FIELDS = (
+    "street",
+    "zip",
+    "city",
+    "phone",
+    "email",
+    "safe_to_call",
+    "safe_to_write",
+    "safe_times",
+    "forbidden_channel_ids",
+    "school",
+    "confidential_notes",
+)
+
+
+def normalize_name(name):
+    """Lower-case, umlauts folded (ä → ae, ß → ss), accents dropped, other
+    characters turned into single spaces: the key repeats are matched on."""
+    if not name:
+        return ""
+    text = name.lower()
+    for source, target in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(source, target)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(char for char in text if not unicodedata.combining(char))
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+
+
+class DvPerson(models.Model):
+    _name = "dv.person"
+    _description = "Person Involved"
+    _order = "case_id, role_sequence, id"
+
+    case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    role = fields.Selection(PERSON_ROLES, required=True, default="victim", index=True)
+    role_sequence = fields.Integer(compute="_compute_role_sequence", store=True)
+    name = fields.Char(required=True)
+    aliases = fields.Char(
+        help="Other names, maiden names or spellings, comma-separated."
+    )
+    normalized_name = fields.Char(
+        compute="_compute_normalized_name", store=True, index="trigram"
+    )
+    birth_date = fields.Date()
+    age_estimate = fields.Integer(
+        string="Estimated Age", help="When the birth date is not known."
+    )
+    age = fields.Integer(compute="_compute_age")
+    gender = fields.Selection(GENDERS, default="unknown", required=True)
+    lang_id = fields.Many2one(
+        "res.lang", string="Language", context={"active_test": False}
+    )
+    interpreter_needed = fields.Boolean()
+    disability = fields.Boolean()
+    disability_note = fields.Char(string="Disability Details")
+    migration_background = fields.Selection(
+        YES_NO_UNKNOWN,
+        help="Optional, only for statistics.",
+    )
+    # Alleged perpetrator
+    relationship = fields.Selection(
+        RELATIONSHIPS,
+        string="Relationship to the Victim",
+        help="Relationship of the alleged perpetrator to the victim (Lagebild).",
+    )
+    shared_household = fields.Boolean(
+        help="The alleged perpetrator and the victim live in one household."
+    )
+    # Children
+    youth_office_notified = fields.Boolean(string="Youth Welfare Office Notified")
+    youth_office_notified_on = fields.Date(string="Notified On")
+    youth_office_legal_basis = fields.Char(
+        string="Legal Basis of Notification", help="e.g. § 8a SGB VIII, § 4 KKG"
+    )
+    # Protected details, stored apart
+    protected_id = fields.Many2one(
+        "dv.person.protected", readonly=True, copy=False, index=True
+    )
+    protected_visible = fields.Boolean(compute="_compute_protected")
+    street = fields.Char(compute="_compute_protected", inverse="_inverse_protected")
+    zip = fields.Char(compute="_compute_protected", inverse="_inverse_protected")
+    city = fields.Char(compute="_compute_protected", inverse="_inverse_protected")
+    phone = fields.Char(compute="_compute_protected", inverse="_inverse_protected")
+    email = fields.Char(compute="_compute_protected", inverse="_inverse_protected")
+    safe_to_call = fields.Boolean(
+        compute="_compute_protected", inverse="_inverse_protected"
+    )
+    safe_to_write = fields.Boolean(
+        compute="_compute_protected", inverse="_inverse_protected"
+    )
+    safe_times = fields.Char(
+        string="Safe Contact Times",
+        compute="_compute_protected",
+        inverse="_inverse_protected",
+    )
+    forbidden_channel_ids = fields.Many2many(
+        "dv.contact.channel",
+        string="Channels Not to Use",
+        compute="_compute_protected",
+        inverse="_inverse_protected",
+    )
+    school = fields.Char(
+        string="School or Day Care",
+        compute="_compute_protected",
+        inverse="_inverse_protected",
+    )
+    confidential_notes = fields.Text(
+        compute="_compute_protected", inverse="_inverse_protected"
+    )
+
+    @api.depends("role")
+    def _compute_role_sequence(self):
+        order = {key: index for index, (key, _label) in enumerate(PERSON_ROLES)}
+        for person in self:
+            person.role_sequence = order.get(person.role, len(order))
+
+    @api.depends("name", "aliases")
+    def _compute_normalized_name(self):
+        for person in self:
+            person.normalized_name = normalize_name(person.name)
+
+    @api.depends("birth_date", "age_estimate")
+    @api.depends_context("uid")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if person.birth_date:
+                born = person.birth_date
+                person.age = (
+                    today.year
+                    - born.year
+                    - ((today.month, today.day) < (born.month, born.day))
+                )
+            else:
+                person.age = person.age_estimate
+
+    def _readable_protected(self):
+        """The protected records of ``self`` the current user may read."""
+        Protected = self.env["dv.person.protected"]
+        records = self.protected_id
+        if not records or not Protected.has_access("read"):
+            return Protected
+        return records._filtered_access("read")
+
+    @api.depends("protected_id")
+    @api.depends_context("uid")
+    def _compute_protected(self):
+        readable = self._readable_protected()
+        for person in self:
+            protected = person.protected_id if person.protected_id in readable else None
+            person.protected_visible = bool(protected) or not person.protected_id
+            for fname in PROTECTED_FIELDS:
+                if protected is not None:
+                    person[fname] = protected[fname]
+                elif fname == "forbidden_channel_ids":
+                    person[fname] = self.env["dv.contact.channel"]
+                else:
+                    person[fname] = False
+
+    def _inverse_protected(self):
+        for person in self:
+            values = {}
+            for fname in PROTECTED_FIELDS:
+                value = person[fname]
+                if fname == "forbidden_channel_ids":
+                    value = [fields.Command.set(value.ids)]
+                values[fname] = value
+            if person.protected_id:
+                person.protected_id.write(values)
+            elif any(v for k, v in values.items() if k != "forbidden_channel_ids") or (
+                person.forbidden_channel_ids
+            ):
+                protected = self.env["dv.person.protected"].create(
+                    dict(values, person_id=person.id)
+                )
+                person.sudo().protected_id = protected
+
+    @api.constrains("birth_date", "age_estimate")
+    def _check_birth_date(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if person.birth_date and person.birth_date > today:
+                raise ValidationError(
+                    self.env._("A birth date cannot lie in the future.")
+                )
+            if not 0 <= person.age_estimate <= 120:
+                raise ValidationError(
+                    self.env._("An estimated age must lie between 0 and 120.")
+                )
+
+    @api.constrains("youth_office_notified", "youth_office_notified_on")
+    def _check_youth_office(self):
+        today = fields.Date.context_today(self)
+        for person in self:
+            if (
+                person.youth_office_notified_on
+                and person.youth_office_notified_on > today
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The youth welfare office cannot have been notified on a "
+                        "future date."
+                    )
+                )
+
+
+class DvPersonProtected(models.Model):
+    _name = "dv.person.protected"
+    _description = "Protected Details of a Person"
+
+    person_id = fields.Many2one(
+        "dv.person", required=True, ondelete="cascade", index=True
+    )
+    case_id = fields.Many2one(related="person_id.case_id", store=True, index=True)
+    company_id = fields.Many2one(related="person_id.company_id", store=True)
+    street = fields.Char()
+    zip = fields.Char()
+    city = fields.Char()
+    phone = fields.Char()
+    email = fields.Char()
+    safe_to_call = fields.Boolean()
+    safe_to_write = fields.Boolean()
+    safe_times = fields.Char()
+    forbidden_channel_ids = fields.Many2many("dv.contact.channel")
+    school = fields.Char()
+    confidential_notes = fields.Text()
+
+    _sql_constraints = [
+        (
+            "person_unique",
+            "unique(person_id)",
+            "A person has one set of protected details.",
+        ),
+    ]

@@ -1,0 +1,654 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound")]
+
+SOURCE_TYPES = [
+    ("police", "Police"),
+    ("self", "Self-referral"),
+    ("agency", "Another Agency"),
+    ("other", "Other"),
+]
+
+LEGAL_BASES = [
+    ("consent", "Written Consent"),
+    ("statute", "Statute"),
+    ("acute_danger", "Acute Danger (§ 34 StGB)"),
+]
+
+KINDS = [
+    ("share", "Share"),
+    ("transfer", "Transfer"),
+]
+
+STATES = [
+    # inbound
+    ("received", "Received"),
+    ("contacting", "Contacting"),
+    ("contacted", "Contacted"),
+    ("unreachable", "Unreachable"),
+    ("declined", "Declined"),
+    ("withdrawn", "Withdrawn"),
+    # outbound
+    ("sent", "Sent"),
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected"),
+    ("completed", "Completed"),
+    ("revoked", "Revoked"),
+]
+INBOUND_OPEN = ("received", "contacting")
+INBOUND_STATES = (
+    "received",
+    "contacting",
+    "contacted",
+    "unreachable",
+    "declined",
+    "withdrawn",
+)
+OUTBOUND_STATES = ("sent", "accepted", "rejected", "completed", "revoked")
+
+REJECTION_REASONS = [
+    ("no_capacity", "No Capacity"),
+    ("not_responsible", "Not Responsible"),
+    ("client_declined", "Declined by the Person"),
+    ("other", "Other"),
+]
+
+ATTEMPT_OUTCOMES = [
+    ("reached", "Reached"),
+    ("no_answer", "No Answer"),
+    ("message_left", "Message Left"),
+    ("not_safe", "Could Not Talk Safely"),
+    ("wrong_contact", "Wrong Number or Address"),
+    ("declined", "Declined Support"),
+]
+
+
+class DvReferral(models.Model):
+    _name = "dv.referral"
+    _description = "Referral"
+    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+    _reference_code = "dv.referral"
+    _reference_prefix = "VM"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    direction = fields.Selection(
+        DIRECTIONS, required=True, default="inbound", index=True
+    )
+    state = fields.Selection(
+        STATES,
+        required=True,
+        default="received",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    case_id = fields.Many2one(
+        "dv.case", index=True, check_company=True, ondelete="restrict", tracking=True
+    )
+    from_agency_id = fields.Many2one(
+        "dv.agency",
+        string="From",
+        index=True,
+        tracking=True,
+        help="Inbound: the referring police unit or agency. Outbound: our agency.",
+    )
+    to_agency_id = fields.Many2one(
+        "dv.agency",
+        string="To",
+        required=True,
+        index=True,
+        tracking=True,
+        help="Inbound: our intake office. Outbound: the partner agency.",
+    )
+    # Inbound
+    source_type = fields.Selection(SOURCE_TYPES, default="police")
+    received_at = fields.Datetime(default=fields.Datetime.now, tracking=True)
+    police_reference = fields.Char(index="btree_not_null", tracking=True)
+    incident_date = fields.Date()
+    first_contact_deadline = fields.Datetime(
+        compute="_compute_first_contact_deadline", store=True, tracking=True
+    )
+    contact_attempt_ids = fields.One2many(
+        "dv.contact.attempt", "referral_id", string="Contact Attempts"
+    )
+    attempt_count = fields.Integer(compute="_compute_first_contact", store=True)
+    first_contact_at = fields.Datetime(compute="_compute_first_contact", store=True)
+    contacted_in_time = fields.Boolean(
+        string="Contacted within Deadline", compute="_compute_first_contact", store=True
+    )
+    is_overdue = fields.Boolean(
+        string="Overdue",
+        compute="_compute_is_overdue",
+        search="_search_is_overdue",
+        help="Open inbound referral whose first-contact deadline has passed.",
+    )
+    overdue_notified = fields.Boolean(copy=False)
+    erase_after = fields.Date(
+        readonly=True,
+        copy=False,
+        help="Declined or never reached: the personal data may be erased after "
+        "this date.",
+    )
+    # Legal basis and consent
+    legal_basis = fields.Selection(LEGAL_BASES, tracking=True)
+    legal_norm = fields.Char(help="The statute's norm, e.g. § 201a LVwG SH.")
+    justification = fields.Text(
+        help="Why the acute danger justifies passing the data without consent."
+    )
+    consent_date = fields.Date()
+    consent_scope = fields.Char(help="For whom and for what the consent was given.")
+    consent_attachment_ids = fields.Many2many(
+        "ir.attachment", string="Consent Form", copy=False
+    )
+    # Outbound
+    kind = fields.Selection(
+        KINDS,
+        default="share",
+        help="Share: the partner agency reads the case while the referral is "
+        "accepted. Transfer: the lead passes to the partner agency on acceptance.",
+    )
+    reason = fields.Text(
+        string="Message", help="What the partner agency is asked to do and why."
+    )
+    rejection_reason = fields.Selection(REJECTION_REASONS, copy=False, tracking=True)
+    rejection_note = fields.Text(copy=False)
+    answered_at = fields.Datetime(readonly=True, copy=False)
+    case_kind = fields.Selection(
+        related="case_id.kind", readonly=False, string="Kind of Case"
+    )
+    victim_name = fields.Char(compute="_compute_victim", inverse="_inverse_victim")
+    victim_birth_date = fields.Date(
+        compute="_compute_victim", inverse="_inverse_victim"
+    )
+    victim_phone = fields.Char(compute="_compute_victim", inverse="_inverse_victim")
+    needs_completion = fields.Boolean(
+        string="To Be Completed",
+        copy=False,
+        help="Created from a message that could not be read fully: check and "
+        "complete it by hand.",
+    )
+
+    # Computes
+
+    @api.depends(
+        "direction",
+        "received_at",
+        "to_agency_id.first_contact_deadline",
+        "to_agency_id.first_contact_deadline_unit",
+        "to_agency_id.resource_calendar_id",
+    )
+    def _compute_first_contact_deadline(self):
+        for referral in self:
+            agency = referral.to_agency_id
+            if (
+                referral.direction == "inbound"
+                and referral.received_at
+                and agency.is_intake_office
+            ):
+                referral.first_contact_deadline = agency._get_first_contact_deadline(
+                    referral.received_at
+                )
+            else:
+                referral.first_contact_deadline = False
+
+    @api.depends(
+        "contact_attempt_ids.attempted_at",
+        "contact_attempt_ids.outcome",
+        "first_contact_deadline",
+    )
+    def _compute_first_contact(self):
+        for referral in self:
+            attempts = referral.contact_attempt_ids
+            reached = attempts.filtered(lambda a: a.outcome in ("reached", "declined"))
+            referral.attempt_count = len(attempts)
+            first = min(reached.mapped("attempted_at")) if reached else False
+            referral.first_contact_at = first
+            referral.contacted_in_time = bool(
+                first
+                and referral.first_contact_deadline
+                and first <= referral.first_contact_deadline
+            )
+
+    @api.depends("state", "first_contact_deadline")
+    @api.depends_context("uid")
+    def _compute_is_overdue(self):
+        now = fields.Datetime.now()
+        for referral in self:
+            referral.is_overdue = bool(
+                referral.direction == "inbound"
+                and referral.state in INBOUND_OPEN
+                and referral.first_contact_deadline
+                and referral.first_contact_deadline < now
+            )
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue referrals."))
+        domain = [
+            ("direction", "=", "inbound"),
+            ("state", "in", INBOUND_OPEN),
+            ("first_contact_deadline", "<", fields.Datetime.now()),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", "&", *domain]
+
+    def _compute_display_name(self):
+        for referral in self:
+            referral.display_name = referral.name
+
+    @api.depends("case_id.victim_id")
+    @api.depends_context("uid")
+    def _compute_victim(self):
+        readable = self.case_id._filtered_access("read")
+        for referral in self:
+            victim = (
+                referral.case_id.victim_id if referral.case_id in readable else None
+            )
+            referral.victim_name = victim.name if victim else False
+            referral.victim_birth_date = victim.birth_date if victim else False
+            referral.victim_phone = victim.phone if victim else False
+
+    def _inverse_victim(self):
+        """An inbound referral brings its case: without one, the case is opened
+        for the receiving agency with the victim as its first person."""
+        for referral in self:
+            values = {
+                "name": referral.victim_name,
+                "birth_date": referral.victim_birth_date,
+                "phone": referral.victim_phone,
+            }
+            if not any(values.values()):
+                continue
+            if not values["name"]:
+                raise ValidationError(self.env._("Give the name of the victim."))
+            if not referral.case_id:
+                referral.case_id = referral._open_case()
+            victim = referral.case_id.victim_id
+            if victim:
+                victim.write({k: v for k, v in values.items() if v})
+            else:
+                self.env["dv.person"].create(
+                    dict(values, case_id=referral.case_id.id, role="victim")
+                )
+
+    def _open_case(self):
+        self.ensure_one()
+        agency = self.to_agency_id
+        user = self.env.user
+        return self.env["dv.case"].create(
+            {
+                "lead_agency_id": agency.id,
+                "company_id": (agency.company_id or self.company_id).id,
+                "user_id": user.id if agency in user.dv_agency_ids else False,
+                "kind": self.env.context.get("default_case_kind") or "partner",
+            }
+        )
+
+    # Constraints
+
+    @api.constrains("legal_basis", "legal_norm", "justification", "consent_date")
+    def _check_legal_basis(self):
+        for referral in self:
+            basis = referral.legal_basis
+            if not basis:
+                if referral.direction == "outbound":
+                    raise ValidationError(
+                        self.env._(
+                            "A referral to another agency needs a legal basis: "
+                            "consent, a statute or acute danger."
+                        )
+                    )
+                if not referral.needs_completion:
+                    raise ValidationError(
+                        self.env._(
+                            "Record the legal basis of referral %(ref)s.",
+                            ref=referral.name,
+                        )
+                    )
+            if basis == "statute" and not referral.legal_norm:
+                raise ValidationError(
+                    self.env._("Name the statute's norm the referral rests on.")
+                )
+            if basis == "acute_danger" and not (referral.justification or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Passing data on because of acute danger needs a written "
+                        "justification."
+                    )
+                )
+            if basis == "consent" and not referral.consent_date:
+                raise ValidationError(
+                    self.env._("Record the date on which consent was given.")
+                )
+            if (
+                referral.consent_date
+                and referral.consent_date > fields.Date.context_today(referral)
+            ):
+                raise ValidationError(
+                    self.env._("Consent cannot be dated in the future.")
+                )
+
+    @api.constrains("direction", "case_id", "from_agency_id", "to_agency_id", "kind")
+    def _check_parties(self):
+        for referral in self:
+            if referral.direction == "outbound":
+                if not referral.case_id:
+                    raise ValidationError(
+                        self.env._("A referral to another agency needs its case.")
+                    )
+                if referral.to_agency_id == referral.case_id.lead_agency_id:
+                    raise ValidationError(
+                        self.env._("A case cannot be referred to its own lead agency.")
+                    )
+                if not referral.kind:
+                    raise ValidationError(
+                        self.env._("Choose whether the case is shared or transferred.")
+                    )
+            elif (
+                referral.from_agency_id
+                and referral.from_agency_id == referral.to_agency_id
+            ):
+                raise ValidationError(
+                    self.env._("An agency cannot refer a victim to itself.")
+                )
+
+    @api.constrains("received_at")
+    def _check_received_at(self):
+        now = fields.Datetime.now() + timedelta(minutes=5)
+        for referral in self:
+            if referral.received_at and referral.received_at > now:
+                raise ValidationError(
+                    self.env._("A referral cannot arrive in the future.")
+                )
+
+    @api.constrains("police_reference", "from_agency_id", "direction")
+    def _check_police_reference_unique(self):
+        for referral in self.filtered(
+            lambda r: r.direction == "inbound" and r.police_reference
+        ):
+            self._refuse_duplicate_police_reference(
+                referral.from_agency_id.id, referral.police_reference, referral.id
+            )
+
+    def _refuse_duplicate_police_reference(self, from_agency_id, reference, own_id=0):
+        duplicate = self.sudo().search_count(
+            [
+                ("id", "!=", own_id),
+                ("direction", "=", "inbound"),
+                ("from_agency_id", "=", from_agency_id or False),
+                ("police_reference", "=", reference),
+            ],
+            limit=1,
+        )
+        if duplicate:
+            raise ValidationError(
+                self.env._(
+                    "A referral with the police reference %(ref)s from this source "
+                    "already exists.",
+                    ref=reference,
+                )
+            )
+
+    def init(self):
+        # Two referrals with the same police reference from the same source
+        # are one referral twice, even when they arrive at the same moment.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS dv_referral_police_reference_uniq "
+                "ON dv_referral (COALESCE(from_agency_id, 0), police_reference) "
+                "WHERE direction = 'inbound' AND police_reference IS NOT NULL"
+            )
+        )
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("police_reference") and vals.get("direction") != "outbound":
+                # Checked before the insert, so the user gets this message
+                # rather than the database's.
+                self._refuse_duplicate_police_reference(
+                    vals.get("from_agency_id"), vals["police_reference"]
+                )
+            vals["state"] = (
+                "sent" if vals.get("direction") == "outbound" else "received"
+            )
+        return super().create(vals_list)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_untouched(self):
+        if any(referral.state not in ("received", "sent") for referral in self):
+            raise UserError(
+                self.env._(
+                    "Only a referral nobody has acted on yet can be deleted; "
+                    "withdraw or revoke it instead."
+                )
+            )
+
+    # Transitions
+
+    def _check_state(self, allowed, action_label):
+        for referral in self:
+            if referral.state not in allowed:
+                states = dict(
+                    referral._fields["state"]._description_selection(self.env)
+                )
+                raise UserError(
+                    self.env._(
+                        "%(action)s is not possible: referral %(ref)s is %(state)s.",
+                        action=action_label,
+                        ref=referral.name,
+                        state=states[referral.state],
+                    )
+                )
+
+    def _erase_after_date(self):
+        days = self.to_agency_id.unreached_retention_days
+        return fields.Date.context_today(self) + timedelta(days=days)
+
+    def action_start_contacting(self):
+        self._check_state(("received",), self.env._("Starting contact"))
+        self.write({"state": "contacting"})
+
+    def action_mark_unreachable(self):
+        self._check_state(INBOUND_OPEN, self.env._("Marking as unreachable"))
+        for referral in self:
+            if not referral.contact_attempt_ids:
+                raise UserError(
+                    self.env._(
+                        "Log the contact attempts before marking referral %(ref)s "
+                        "as unreachable.",
+                        ref=referral.name,
+                    )
+                )
+            referral.write(
+                {"state": "unreachable", "erase_after": referral._erase_after_date()}
+            )
+
+    def action_mark_declined(self):
+        self._check_state(INBOUND_OPEN, self.env._("Marking as declined"))
+        for referral in self:
+            referral.write(
+                {"state": "declined", "erase_after": referral._erase_after_date()}
+            )
+
+    def action_withdraw(self):
+        self._check_state(INBOUND_OPEN, self.env._("Withdrawing"))
+        for referral in self:
+            referral.write(
+                {"state": "withdrawn", "erase_after": referral._erase_after_date()}
+            )
+
+    def _on_attempt_logged(self):
+        """Contact attempts move an open inbound referral along."""
+        for referral in self.filtered(lambda r: r.state in INBOUND_OPEN):
+            outcomes = referral.contact_attempt_ids.mapped("outcome")
+            if "declined" in outcomes:
+                referral.write(
+                    {"state": "declined", "erase_after": referral._erase_after_date()}
+                )
+            elif "reached" in outcomes:
+                referral.write({"state": "contacted"})
+            elif referral.state == "received":
+                referral.write({"state": "contacting"})
+
+    def action_accept(self):
+        self._check_state(("sent",), self.env._("Accepting"))
+        self._check_receiving_member()
+        for referral in self:
+            referral.sudo().write(
+                {"state": "accepted", "answered_at": fields.Datetime.now()}
+            )
+            if referral.kind == "transfer":
+                referral.sudo()._transfer_lead()
+
+    def action_reject(self):
+        self._check_state(("sent",), self.env._("Rejecting"))
+        self._check_receiving_member()
+        for referral in self:
+            if not referral.rejection_reason:
+                raise UserError(
+                    self.env._(
+                        "Choose the reason for rejecting referral %(ref)s.",
+                        ref=referral.name,
+                    )
+                )
+        self.sudo().write({"state": "rejected", "answered_at": fields.Datetime.now()})
+
+    def action_complete(self):
+        self._check_state(("accepted",), self.env._("Completing"))
+        self.write({"state": "completed"})
+
+    def action_revoke(self):
+        self._check_state(("sent", "accepted"), self.env._("Revoking"))
+        self.write({"state": "revoked"})
+
+    def _check_receiving_member(self):
+        agencies = self.env.user.dv_agency_ids
+        for referral in self:
+            if not self.env.su and referral.to_agency_id not in agencies:
+                raise UserError(
+                    self.env._(
+                        "Only members of %(agency)s can answer referral %(ref)s.",
+                        agency=referral.to_agency_id.display_name,
+                        ref=referral.name,
+                    )
+                )
+
+    def _transfer_lead(self):
+        """The lead of the case passes to the receiving agency."""
+        self.ensure_one()
+        case = self.case_id
+        target = self.to_agency_id
+        values = {"lead_agency_id": target.id}
+        if target.company_id and target.company_id != case.company_id:
+            values["company_id"] = target.company_id.id
+        user = self.env.user
+        values["user_id"] = user.id if target in user.dv_agency_ids else False
+        case.write(values)
+        case.message_post(
+            body=self.env._(
+                "Lead transferred to %(agency)s by referral %(ref)s.",
+                agency=target.display_name,
+                ref=self.name,
+            )
+        )
+
+    # Scheduled jobs
+
+    @api.model
+    def _cron_notify_overdue(self):
+        """Give the case workers of the receiving office an activity for each
+        inbound referral whose first-contact deadline has passed."""
+        overdue = self.search(
+            [("is_overdue", "=", True), ("overdue_notified", "=", False)]
+        )
+        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
+        caseworker_group = self.env.ref("dv_case_management.group_dv_caseworker")
+        for referral in overdue:
+            users = referral.to_agency_id.member_ids.user_id.filtered(
+                lambda u, g=caseworker_group: g in u.groups_id
+            )
+            for user in users:
+                referral.with_context(lang=user.lang).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=fields.Date.context_today(referral),
+                    summary=referral.with_context(lang=user.lang).env._(
+                        "First contact overdue"
+                    ),
+                    user_id=user.id,
+                )
+            referral.overdue_notified = True
+        return len(overdue)
+
+
+class DvContactAttempt(models.Model):
+    _name = "dv.contact.attempt"
+    _description = "Contact Attempt"
+    _order = "attempted_at desc, id desc"
+
+    referral_id = fields.Many2one(
+        "dv.referral", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="referral_id.company_id", store=True)
+    case_id = fields.Many2one(related="referral_id.case_id", store=True, index=True)
+    attempted_at = fields.Datetime(required=True, default=fields.Datetime.now)
+    channel_id = fields.Many2one("dv.contact.channel", required=True)
+    outcome = fields.Selection(ATTEMPT_OUTCOMES, required=True)
+    user_id = fields.Many2one(
+        "res.users", string="By", default=lambda self: self.env.user, readonly=True
+    )
+    note = fields.Char()
+
+    _sql_constraints = [
+        (
+            "attempt_unique",
+            "unique(referral_id, attempted_at, channel_id)",
+            "This contact attempt has already been logged.",
+        ),
+    ]
+
+    @api.constrains("attempted_at", "referral_id")
+    def _check_attempted_at(self):
+        now = fields.Datetime.now() + timedelta(minutes=5)
+        for attempt in self:
+            referral = attempt.referral_id
+            if referral.direction != "inbound":
+                raise ValidationError(
+                    self.env._("Contact attempts belong to inbound referrals.")
+                )
+            if attempt.attempted_at > now:
+                raise ValidationError(
+                    self.env._("A contact attempt cannot lie in the future.")
+                )
+            if referral.received_at and attempt.attempted_at < referral.received_at:
+                raise ValidationError(
+                    self.env._(
+                        "A contact attempt cannot precede the arrival of the referral."
+                    )
+                )
+            if referral.state not in (*INBOUND_OPEN, "contacted"):
+                raise ValidationError(
+                    self.env._(
+                        "Referral %(ref)s is closed; no further contact attempts can "
+                        "be logged.",
+                        ref=referral.name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        attempts = super().create(vals_list)
+        attempts.referral_id._on_attempt_logged()
+        return attempts

@@ -1,0 +1,372 @@
+from datetime import datetime
+
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, freeze_time
+
+from .common import DvCommon
+
+
+class ReferralCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Office", "tz": "Europe/Berlin", "company_id": cls.company_a.id}
+        )
+        cls.calendar._dv_load_public_holidays("NW", [2026])
+        cls.office = cls.env["dv.agency"].create(
+            {
+                "name": "Test Intervention Office",
+                "agency_type_id": cls.type_intake.id,
+                "company_id": cls.company_a.id,
+                "resource_calendar_id": cls.calendar.id,
+                "first_contact_deadline": 3,
+                "first_contact_deadline_unit": "working_days",
+            }
+        )
+        cls.police = cls.agency_shared
+        cls.office_worker = cls._new_member(
+            "dv_test_office_worker", "caseworker", cls.office
+        )
+        cls.police_officer = cls._new_member(
+            "dv_test_police", "network", cls.police, cls.company_a
+        )
+        cls.phone = cls.env.ref("dv_case_management.contact_channel_phone")
+
+    def _inbound(self, user=None, **values):
+        vals = {
+            "direction": "inbound",
+            "source_type": "police",
+            "from_agency_id": self.police.id,
+            "to_agency_id": self.office.id,
+            "company_id": self.company_a.id,
+            "received_at": "2026-12-18 17:00:00",
+            "police_reference": "PR-1",
+            "legal_basis": "consent",
+            "consent_date": "2026-12-18",
+            "victim_name": "Vera Referred",
+            "victim_phone": "+49 170 5550000",
+        }
+        vals.update(values)
+        return (
+            self.env["dv.referral"]
+            .with_user(user or self.office_worker)
+            .create(vals)
+            .with_user(self.env.user)
+        )
+
+    def _attempt(self, referral, when, outcome, user=None):
+        return (
+            self.env["dv.contact.attempt"]
+            .with_user(user or self.office_worker)
+            .create(
+                {
+                    "referral_id": referral.id,
+                    "attempted_at": when,
+                    "channel_id": self.phone.id,
+                    "outcome": outcome,
+                }
+            )
+        )
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestInboundReferral(ReferralCommon):
+    def test_referral_opens_case_with_victim(self):
+        referral = self._inbound()
+        self.assertRegex(referral.name, r"^VM-2026-\d{5}$")
+        self.assertEqual(referral.state, "received")
+        case = referral.case_id
+        self.assertEqual(case.lead_agency_id, self.office)
+        self.assertEqual(case.user_id, self.office_worker)
+        self.assertEqual(case.victim_id.name, "Vera Referred")
+        self.assertEqual(
+            case.victim_id.with_user(self.office_worker).phone, "+49 170 5550000"
+        )
+
+    def test_deadline_over_weekend_and_christmas(self):
+        # Friday 18 December 2026, 18:00 in Berlin; three working days in NRW:
+        # Mon 21, Tue 22, Wed 23 December.
+        referral = self._inbound()
+        self.assertEqual(
+            referral.first_contact_deadline, datetime(2026, 12, 23, 22, 59, 59)
+        )
+        # Wednesday 23 December: Thu 24, (25, 26 holidays, 27 Sunday), Mon 28, Tue 29.
+        later = self._inbound(
+            received_at="2026-12-23 10:00:00", police_reference="PR-2"
+        )
+        self.assertEqual(
+            later.first_contact_deadline, datetime(2026, 12, 29, 22, 59, 59)
+        )
+
+    def test_contact_attempts_drive_the_state(self):
+        referral = self._inbound(received_at="2026-12-23 10:00:00")
+        self._attempt(referral, "2026-12-23 11:00:00", "no_answer")
+        self.assertEqual(referral.state, "contacting")
+        self._attempt(referral, "2026-12-28 08:00:00", "reached")
+        self.assertEqual(referral.state, "contacted")
+        self.assertEqual(referral.attempt_count, 2)
+        self.assertEqual(referral.first_contact_at, datetime(2026, 12, 28, 8))
+        self.assertTrue(referral.contacted_in_time)
+        self.assertEqual(
+            referral.case_id.contact_attempt_ids, referral.contact_attempt_ids
+        )
+
+    def test_late_contact_is_not_in_time(self):
+        referral = self._inbound()
+        self._attempt(referral, "2026-12-28 08:00:00", "reached")
+        self.assertFalse(referral.contacted_in_time)
+
+    def test_unreachable_and_declined_keep_an_erasure_date(self):
+        referral = self._inbound()
+        with self.assertRaises(UserError):
+            referral.with_user(self.office_worker).action_mark_unreachable()
+        self._attempt(referral, "2026-12-21 10:00:00", "no_answer")
+        referral.with_user(self.office_worker).action_mark_unreachable()
+        self.assertEqual(referral.state, "unreachable")
+        self.assertEqual(str(referral.erase_after), "2027-03-28")
+        with self.assertRaises(ValidationError):
+            self._attempt(referral, "2026-12-22 10:00:00", "reached")
+        declined = self._inbound(police_reference="PR-3")
+        self._attempt(declined, "2026-12-21 10:00:00", "declined")
+        self.assertEqual(declined.state, "declined")
+        self.assertTrue(declined.erase_after)
+
+    def test_transitions_out_of_order_are_refused(self):
+        referral = self._inbound().with_user(self.office_worker)
+        referral.action_start_contacting()
+        with self.assertRaises(UserError):
+            referral.action_start_contacting()
+        referral.action_withdraw()
+        for action in (
+            referral.action_mark_declined,
+            referral.action_withdraw,
+            referral.action_accept,
+            referral.action_complete,
+        ):
+            with self.subTest(action=action.__name__), self.assertRaises(UserError):
+                action()
+        self.assertEqual(referral.state, "withdrawn")
+
+    def test_overdue_referral_notifies_office(self):
+        referral = self._inbound()
+        self.assertTrue(referral.is_overdue)
+        self.assertIn(
+            referral, self.env["dv.referral"].search([("is_overdue", "=", True)])
+        )
+        contacted = self._inbound(police_reference="PR-4")
+        self._attempt(contacted, "2026-12-21 10:00:00", "reached")
+        self.assertFalse(contacted.is_overdue)
+        self.env["dv.referral"]._cron_notify_overdue()
+        activities = referral.activity_ids
+        self.assertEqual(activities.user_id, self.office_worker)
+        self.assertNotIn("Vera", activities.summary)
+        self.assertFalse(contacted.activity_ids)
+        # Once only.
+        self.env["dv.referral"]._cron_notify_overdue()
+        self.assertEqual(len(referral.activity_ids), 1)
+
+    def test_bad_input_is_refused_and_nothing_half_saved(self):
+        Case = self.env["dv.case"]
+        cases_before = Case.search_count([])
+        bad = [
+            {"legal_basis": False},
+            {"legal_basis": "statute", "legal_norm": False},
+            {"legal_basis": "acute_danger", "justification": "  "},
+            {"legal_basis": "consent", "consent_date": False},
+            {"consent_date": "2027-01-05"},
+            {"received_at": "2027-02-01 10:00:00"},
+            {"from_agency_id": self.office.id},
+        ]
+        for values in bad:
+            with self.subTest(values=values), self.assertRaises(ValidationError):
+                with self.env.cr.savepoint():
+                    self._inbound(police_reference=None, **values)
+        self.assertEqual(Case.search_count([]), cases_before)
+
+    def test_same_police_reference_twice_is_refused(self):
+        self._inbound(police_reference="PR-77")
+        with self.assertRaises(ValidationError):
+            self._inbound(police_reference="PR-77")
+        # Another source may use the same number.
+        other_police = self.env["dv.agency"].create(
+            {"name": "Other Police", "agency_type_id": self.type_police.id}
+        )
+        self._inbound(police_reference="PR-77", from_agency_id=other_police.id)
+
+    def test_attempt_before_arrival_is_refused(self):
+        referral = self._inbound()
+        with self.assertRaises(ValidationError):
+            self._attempt(referral, "2026-12-18 16:00:00", "no_answer")
+        self.assertEqual(referral.state, "received")
+
+    def test_police_sees_its_referral_but_not_the_case(self):
+        referral = self._inbound()
+        as_police = referral.with_user(self.police_officer)
+        self.assertEqual(as_police.state, "received")
+        self.assertFalse(as_police.victim_phone)
+        with self.assertRaises(AccessError):
+            referral.case_id.with_user(self.police_officer).read(["name"])
+        with self.assertRaises(AccessError):
+            as_police.write({"police_reference": "changed"})
+
+    def test_other_agency_and_company_see_nothing(self):
+        referral = self._inbound()
+        for user in (self.caseworker, self.caseworker_b):
+            with self.subTest(user=user.login):
+                with self.assertRaises(AccessError):
+                    referral.with_user(user).read(["name"])
+                self.assertFalse(
+                    self.env["dv.referral"]
+                    .with_user(user)
+                    .search([("id", "=", referral.id)])
+                )
+
+    def test_form_creates_referral(self):
+        with Form(
+            self.env["dv.referral"]
+            .with_user(self.office_worker)
+            .with_context(default_direction="inbound")
+        ) as form:
+            form.from_agency_id = self.police
+            form.to_agency_id = self.office
+            form.received_at = datetime(2026, 12, 28, 7, 0)
+            form.police_reference = "PR-FORM"
+            form.legal_basis = "statute"
+            form.legal_norm = "§ 34a PolG NRW"
+            form.victim_name = "Form Victim"
+        referral = form.record
+        self.assertEqual(referral.case_id.victim_id.name, "Form Victim")
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestOutboundReferral(ReferralCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shelter = cls.env["dv.agency"].create(
+            {
+                "name": "Test Shelter",
+                "agency_type_id": cls.env.ref(
+                    "dv_case_management.agency_type_shelter"
+                ).id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.shelter_worker = cls._new_member(
+            "dv_test_shelter", "caseworker", cls.shelter
+        )
+        cls.shelter_partner = cls._new_member(
+            "dv_test_shelter_network", "network", cls.shelter
+        )
+        cls.case = cls._create_case(user=cls.caseworker)
+        cls.env["dv.incident"].create(
+            {"case_id": cls.case.id, "date": "2026-12-01 10:00:00"}
+        )
+
+    def _outbound(self, kind="share", **values):
+        vals = {
+            "direction": "outbound",
+            "kind": kind,
+            "case_id": self.case.id,
+            "from_agency_id": self.agency_a.id,
+            "to_agency_id": self.shelter.id,
+            "company_id": self.company_a.id,
+            "legal_basis": "consent",
+            "consent_date": "2026-12-20",
+            "reason": "Shelter place needed.",
+        }
+        vals.update(values)
+        return (
+            self.env["dv.referral"]
+            .with_user(self.caseworker)
+            .create(vals)
+            .with_user(self.env.user)
+        )
+
+    def test_share_gives_read_access_while_accepted(self):
+        referral = self._outbound()
+        self.assertEqual(referral.state, "sent")
+        # The receiving agency reads the referral, not yet the case.
+        self.assertEqual(
+            referral.with_user(self.shelter_partner).reason, "Shelter place needed."
+        )
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_partner).read(["name"])
+        referral.with_user(self.shelter_partner).action_accept()
+        self.assertEqual(referral.state, "accepted")
+        case = self.case.with_user(self.shelter_partner)
+        self.assertEqual(case.victim_id.name, "Vera Victim")
+        self.assertFalse(case.victim_id.phone, "protected details stay with the lead")
+        self.assertEqual(len(case.incident_ids), 1)
+        self.assertEqual(self.case.shared_agency_ids, self.shelter)
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).write({"kind": "stalking"})
+        # Revoked: access ends at once.
+        referral.with_user(self.caseworker).action_revoke()
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_partner).read(["name"])
+
+    def test_completed_share_ends_access(self):
+        referral = self._outbound()
+        referral.with_user(self.shelter_worker).action_accept()
+        self.case.with_user(self.shelter_worker).read(["name"])
+        referral.with_user(self.caseworker).action_complete()
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).read(["name"])
+
+    def test_transfer_passes_the_lead(self):
+        referral = self._outbound(kind="transfer")
+        referral.with_user(self.shelter_worker).action_accept()
+        self.assertEqual(self.case.lead_agency_id, self.shelter)
+        self.assertEqual(self.case.user_id, self.shelter_worker)
+        self.case.with_user(self.shelter_worker).write({"kind": "stalking"})
+        self.assertEqual(
+            self.case.victim_id.with_user(self.shelter_worker).phone, "+49 170 1234567"
+        )
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.caseworker).read(["name"])
+
+    def test_rejection_needs_a_reason(self):
+        referral = self._outbound().with_user(self.shelter_worker)
+        with self.assertRaises(UserError):
+            referral.action_reject()
+        referral.rejection_reason = "no_capacity"
+        referral.action_reject()
+        self.assertEqual(referral.state, "rejected")
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).read(["name"])
+
+    def test_only_the_receiving_agency_answers(self):
+        referral = self._outbound()
+        with self.assertRaises(UserError):
+            referral.with_user(self.caseworker).action_accept()
+        with self.assertRaises(AccessError):
+            referral.with_user(self.caseworker_b).action_accept()
+        self.assertEqual(referral.state, "sent")
+
+    def test_outbound_needs_legal_basis_and_case(self):
+        with self.assertRaises(ValidationError):
+            self._outbound(legal_basis=False)
+        with self.assertRaises(ValidationError):
+            self._outbound(to_agency_id=self.agency_a.id)
+        with self.assertRaises(ValidationError):
+            self._outbound(legal_basis="acute_danger", justification="")
+        self.assertFalse(self.case.referral_ids)
+
+    def test_unrelated_agency_cannot_read(self):
+        referral = self._outbound()
+        referral.with_user(self.shelter_worker).action_accept()
+        for user in (self.other_user(), self.caseworker_b):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.case.with_user(user).read(["name"])
+
+    def other_user(self):
+        agency = self.env["dv.agency"].create(
+            {
+                "name": "Unrelated",
+                "agency_type_id": self.type_counselling.id,
+                "company_id": self.company_a.id,
+            }
+        )
+        return self._new_member("dv_test_unrelated", "caseworker", agency)

@@ -26,6 +26,7 @@
         "views/dv_case_views.xml",
         "views/dv_referral_views.xml",
         "views/res_company_views.xml",
+        "views/calendar_event_views.xml",
         "views/res_users_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",

@@ -1,3 +1,4 @@
+from . import referral_parser
 from . import dv_mixins
 from . import dv_agency_type
 from . import dv_service
@@ -11,6 +12,7 @@ from . import dv_incident
 from . import dv_police_measure
 from . import dv_protection_order
 from . import dv_referral
+from . import calendar_event
 from . import mail_activity
 from . import res_company
 from . import res_users

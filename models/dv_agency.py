@@ -40,7 +40,7 @@ MAX_SEARCH_DAYS = 366
 class DvAgency(models.Model):
     _name = "dv.agency"
     _description = "Agency"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "mail.alias.mixin.optional"]
     _inherits = {"res.partner": "partner_id"}
     _order = "sequence, name, id"
     _check_company_auto = True
@@ -204,6 +204,21 @@ class DvAgency(models.Model):
         for agency in self:
             if agency.partner_id.company_id != agency.company_id:
                 agency.partner_id.sudo().company_id = agency.company_id
+
+    def _alias_get_creation_values(self):
+        """The intake alias turns e-mails into inbound referrals to this
+        agency. Only known senders (contacts in the address book, such as
+        the police units) may use it."""
+        values = super()._alias_get_creation_values()
+        values["alias_model_id"] = self.env["ir.model"]._get_id("dv.referral")
+        values["alias_contact"] = "partners"
+        if self.id:
+            values["alias_defaults"] = repr(
+                {"to_agency_id": self.id, "direction": "inbound"}
+            )
+            values["alias_parent_model_id"] = self.env["ir.model"]._get_id("dv.agency")
+            values["alias_parent_thread_id"] = self.id
+        return values
 
     # Actions
 

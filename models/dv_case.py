@@ -1,4 +1,5 @@
 from datetime import timedelta
+from itertools import pairwise
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -103,6 +104,14 @@ class DvCase(models.Model):
         "dv.protection.order", "case_id", string="Protection Orders"
     )
     referral_ids = fields.One2many("dv.referral", "case_id", string="Referrals")
+    is_repeat = fields.Boolean(
+        string="Repeat",
+        compute="_compute_is_repeat",
+        store=True,
+        help="A new referral or incident within twelve months of an earlier one.",
+    )
+    event_ids = fields.One2many("calendar.event", "dv_case_id", string="Appointments")
+    event_count = fields.Integer(compute="_compute_event_count")
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "case_id", string="Contact Attempts"
     )
@@ -163,6 +172,20 @@ class DvCase(models.Model):
                     and r.state == "accepted"
                 )
             ).to_agency_id
+
+    @api.depends("referral_ids.is_repeat", "incident_ids.date")
+    def _compute_is_repeat(self):
+        for case in self:
+            dates = sorted(case.incident_ids.mapped("date"))
+            case.is_repeat = any(case.referral_ids.mapped("is_repeat")) or any(
+                later - earlier <= timedelta(days=365)
+                for earlier, later in pairwise(dates)
+            )
+
+    @api.depends("event_ids")
+    def _compute_event_count(self):
+        for case in self:
+            case.event_count = len(case.event_ids)
 
     # Constraints
 
@@ -262,7 +285,32 @@ class DvCase(models.Model):
             )
         )
 
+    def action_open_events(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Appointments"),
+            "res_model": "calendar.event",
+            "view_mode": "calendar,list,form",
+            "domain": [("dv_case_id", "=", self.id)],
+            "context": {
+                "default_dv_case_id": self.id,
+                "default_privacy": "private",
+                "default_partner_ids": [self.env.user.partner_id.id],
+            },
+        }
+
     # Business methods
+
+    def _last_activity(self):
+        """When anything last happened in the case (naive UTC)."""
+        self.ensure_one()
+        moments = [fields.Datetime.to_datetime(self.opened_on)]
+        if self.closed_on:
+            moments.append(fields.Datetime.to_datetime(self.closed_on))
+        moments += self.incident_ids.mapped("date")
+        moments += [r.received_at for r in self.referral_ids if r.received_at]
+        return max(moments)
 
     def _state_label(self):
         return dict(self._fields["state"]._description_selection(self.env))[self.state]

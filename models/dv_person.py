@@ -80,6 +80,9 @@ class DvPerson(models.Model):
     normalized_name = fields.Char(
         compute="_compute_normalized_name", store=True, index="trigram"
     )
+    normalized_aliases = fields.Char(
+        compute="_compute_normalized_name", store=True, index="trigram"
+    )
     birth_date = fields.Date()
     age_estimate = fields.Integer(
         string="Estimated Age", help="When the birth date is not known."
@@ -157,6 +160,10 @@ class DvPerson(models.Model):
     def _compute_normalized_name(self):
         for person in self:
             person.normalized_name = normalize_name(person.name)
+            aliases = (
+                normalize_name(alias) for alias in (person.aliases or "").split(",")
+            )
+            person.normalized_aliases = "|".join(alias for alias in aliases if alias)
 
     @api.depends("birth_date", "age_estimate")
     @api.depends_context("uid")

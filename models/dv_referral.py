@@ -1,8 +1,18 @@
+import logging
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, email_normalize, html2plaintext
+
+from .dv_person import normalize_name
+from .referral_parser import normalize_phone, parse_referral_text
+
+_logger = logging.getLogger(__name__)
+
+# A new referral for a victim whose case saw activity within this many days
+# is a repeat and joins that case.
+REPEAT_WINDOW_DAYS = 365
 
 DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound")]
 
@@ -162,6 +172,7 @@ class DvReferral(models.Model):
     rejection_reason = fields.Selection(REJECTION_REASONS, copy=False, tracking=True)
     rejection_note = fields.Text(copy=False)
     answered_at = fields.Datetime(readonly=True, copy=False)
+    case_state = fields.Selection(related="case_id.state", string="Case Status")
     case_kind = fields.Selection(
         related="case_id.kind", readonly=False, string="Kind of Case"
     )
@@ -170,6 +181,13 @@ class DvReferral(models.Model):
         compute="_compute_victim", inverse="_inverse_victim"
     )
     victim_phone = fields.Char(compute="_compute_victim", inverse="_inverse_victim")
+    is_repeat = fields.Boolean(
+        string="Repeat",
+        readonly=True,
+        copy=False,
+        help="The victim already had a case with activity within the last "
+        "twelve months; the referral joined that case.",
+    )
     needs_completion = fields.Boolean(
         string="To Be Completed",
         copy=False,
@@ -272,6 +290,21 @@ class DvReferral(models.Model):
             if not values["name"]:
                 raise ValidationError(self.env._("Give the name of the victim."))
             if not referral.case_id:
+                repeat = referral._find_repeat_case(**values)
+                if repeat:
+                    referral.write({"case_id": repeat.id, "is_repeat": True})
+                    repeat.sudo().message_post(
+                        body=self.env._(
+                            "Repeat: referral %(ref)s joined this case.",
+                            ref=referral.name,
+                        )
+                    )
+                    # Keep what is known; fill what was missing.
+                    victim = repeat.victim_id
+                    victim.write(
+                        {k: v for k, v in values.items() if v and not victim[k]}
+                    )
+                    continue
                 referral.case_id = referral._open_case()
             victim = referral.case_id.victim_id
             if victim:
@@ -280,6 +313,74 @@ class DvReferral(models.Model):
                 self.env["dv.person"].create(
                     dict(values, case_id=referral.case_id.id, role="victim")
                 )
+
+    def _find_repeat_case(self, name, birth_date=None, phone=None):
+        """The most recent case of the receiving agency whose victim is this
+        victim (same name or alias, and same birth date or phone number) and
+        which saw activity within twelve months of this referral."""
+        self.ensure_one()
+        key = normalize_name(name)
+        if not key:
+            return self.env["dv.case"]
+        Person = self.env["dv.person"].sudo().with_context(active_test=False)
+        candidates = Person.search(
+            [
+                ("role", "=", "victim"),
+                ("case_id.lead_agency_id", "=", self.to_agency_id.id),
+                "|",
+                ("normalized_name", "=", key),
+                ("normalized_aliases", "ilike", key),
+            ]
+        )
+        phone = normalize_phone(phone) if phone else None
+        since = (self.received_at or fields.Datetime.now()) - timedelta(
+            days=REPEAT_WINDOW_DAYS
+        )
+        matches = self.env["dv.case"]
+        for person in candidates:
+            if key != person.normalized_name and key not in (
+                person.normalized_aliases or ""
+            ).split("|"):
+                continue
+            same_birth = birth_date and person.birth_date == birth_date
+            same_phone = phone and normalize_phone(person.protected_id.phone) == phone
+            if (same_birth or same_phone) and person.case_id._last_activity() >= since:
+                matches |= person.case_id
+        return matches.sorted(lambda c: c._last_activity(), reverse=True)[:1].with_env(
+            self.env
+        )
+
+    def action_separate_case(self):
+        """Undo the joining of a repeat: the referral gets a case of its own."""
+        self.ensure_one()
+        if not (self.is_repeat and self.case_id):
+            raise UserError(
+                self.env._(
+                    "Referral %(ref)s did not join an existing case.", ref=self.name
+                )
+            )
+        victim = self.case_id.victim_id
+        values = {
+            "name": victim.name,
+            "birth_date": victim.birth_date,
+            "phone": victim.phone,
+        }
+        old_case = self.case_id
+        new_case = self._open_case()
+        self.env["dv.person"].create(dict(values, case_id=new_case.id, role="victim"))
+        self.write({"case_id": new_case.id, "is_repeat": False})
+        old_case.message_post(
+            body=self.env._(
+                "Referral %(ref)s moved to case %(case)s.",
+                ref=self.name,
+                case=new_case.name,
+            )
+        )
+        return new_case.get_formview_action()
+
+    def action_reopen_case(self):
+        self.ensure_one()
+        self.case_id.action_reopen()
 
     def _open_case(self):
         self.ensure_one()
@@ -291,6 +392,9 @@ class DvReferral(models.Model):
                 "company_id": (agency.company_id or self.company_id).id,
                 "user_id": user.id if agency in user.dv_agency_ids else False,
                 "kind": self.env.context.get("default_case_kind") or "partner",
+                "opened_on": fields.Date.context_today(self, self.received_at)
+                if self.received_at
+                else fields.Date.context_today(self),
             }
         )
 
@@ -563,6 +667,164 @@ class DvReferral(models.Model):
                 agency=target.display_name,
                 ref=self.name,
             )
+        )
+
+    # Intake by e-mail
+
+    @api.model
+    def message_new(self, msg_dict, custom_values=None):
+        """A police referral e-mail to the intake office's alias becomes an
+        inbound referral. Whatever cannot be read leaves the referral marked
+        for completion by hand: no message is dropped. Nothing of the
+        message's content is logged."""
+        defaults = dict(custom_values or {})
+        agency = self.env["dv.agency"].browse(defaults.get("to_agency_id")).exists()
+        if not agency:
+            raise ValueError("A referral e-mail must arrive at an agency's alias.")
+        text = html2plaintext(msg_dict.get("body") or "")
+        parsed, problems = parse_referral_text(
+            text, today=fields.Date.context_today(self)
+        )
+        source = self._intake_source(
+            msg_dict.get("email_from"), parsed.get("police_unit")
+        )
+        received = fields.Datetime.now()
+        values = dict(
+            defaults,
+            name=self.env._("New"),
+            direction="inbound",
+            source_type="police",
+            to_agency_id=agency.id,
+            company_id=(agency.company_id or self.env.company).id,
+            from_agency_id=source.id,
+            received_at=received,
+            incident_date=parsed.get("incident_date"),
+            police_reference=parsed.get("police_reference"),
+        )
+        if not source:
+            problems.append("source")
+        if values["police_reference"] and self.sudo().search_count(
+            [
+                ("direction", "=", "inbound"),
+                ("from_agency_id", "=", source.id or False),
+                ("police_reference", "=", values["police_reference"]),
+            ],
+            limit=1,
+        ):
+            # Sent twice: keep the message, without claiming the reference.
+            problems.append("duplicate")
+            values["police_reference"] = False
+        consent = parsed.get("consent")
+        statute = (
+            agency.company_id or self.env.company
+        ).dv_land_profile_id.proactive_statute
+        if consent:
+            values.update(legal_basis="consent", consent_date=received.date())
+        elif statute:
+            values.update(legal_basis="statute", legal_norm=statute)
+        victim = {
+            "victim_name": parsed.get("victim_name"),
+            "victim_birth_date": parsed.get("victim_birth_date"),
+            "victim_phone": parsed.get("victim_phone"),
+        }
+        values["needs_completion"] = bool(problems) or not values.get("legal_basis")
+        try:
+            with self.env.cr.savepoint():
+                referral = self.create(
+                    dict(values, **{k: v for k, v in victim.items() if v})
+                    if victim["victim_name"]
+                    else values
+                )
+                referral._add_intake_details(parsed)
+        except (ValidationError, UserError):
+            values.update(needs_completion=True, police_reference=False)
+            referral = self.create(values)
+        referral._attach_original(msg_dict, text)
+        _logger.info(
+            "Referral %s created from e-mail (%d items to complete)",
+            referral.name,
+            len(problems),
+        )
+        return referral
+
+    def _intake_source(self, email_from, unit_name):
+        """The police agency that sent the referral: by its e-mail address,
+        else by the unit named in the message."""
+        Agency = self.env["dv.agency"]
+        email = email_normalize(email_from or "")
+        if email:
+            agency = Agency.search(
+                [("is_police", "=", True), ("email", "=ilike", email)], limit=1
+            )
+            if agency:
+                return agency
+        if unit_name:
+            return Agency.search(
+                [
+                    ("is_police", "=", True),
+                    "|",
+                    ("name", "=ilike", unit_name),
+                    ("short_name", "=ilike", unit_name),
+                ],
+                limit=1,
+            )
+        return Agency
+
+    def _add_intake_details(self, parsed):
+        """Police measures and the alleged perpetrator named in the message
+        go into the case."""
+        self.ensure_one()
+        case = self.case_id
+        if not case:
+            return
+        start = parsed.get("incident_date") or self.received_at.date()
+        for code in parsed.get("measures", []):
+            self.env["dv.police.measure"].create(
+                {
+                    "case_id": case.id,
+                    "measure_type": code,
+                    "date_start": start,
+                    "agency_id": self.from_agency_id.id,
+                    "police_reference": self.police_reference,
+                }
+            )
+        if parsed.get("perpetrator_name"):
+            self.env["dv.person"].create(
+                {
+                    "case_id": case.id,
+                    "role": "perpetrator",
+                    "name": parsed["perpetrator_name"],
+                }
+            )
+        if parsed.get("incident_date") and not case.incident_ids:
+            self.env["dv.incident"].create(
+                {
+                    "case_id": case.id,
+                    "date": fields.Datetime.to_datetime(parsed["incident_date"]),
+                    "police_reference": self.police_reference,
+                }
+            )
+
+    def _attach_original(self, msg_dict, text):
+        """Keep the message as it arrived, as a text file on the referral."""
+        self.ensure_one()
+        header = "\n".join(
+            f"{label}: {msg_dict.get(key) or ''}"
+            for label, key in (
+                ("From", "email_from"),
+                ("To", "to"),
+                ("Date", "date"),
+                ("Subject", "subject"),
+            )
+        )
+        self.env["ir.attachment"].sudo().create(
+            {
+                "name": "original-message.txt",
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "text/plain",
+                "raw": f"{header}\n\n{text}".encode(),
+            }
         )
 
     # Scheduled jobs

@@ -4,3 +4,4 @@ from . import test_first_contact
 from . import test_i18n
 from . import test_case
 from . import test_referral
+from . import test_referral_intake

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import polib
 
+from odoo.exceptions import ValidationError
 from odoo.tests import TransactionCase
 from odoo.tools.translate import TranslationModuleReader
 
@@ -25,11 +26,7 @@ class TestGermanTranslation(TransactionCase):
         )
 
     def test_german_user_sees_german(self):
-        if not self.env["res.lang"]._lang_get("de_DE"):
-            self.env["res.lang"]._activate_lang("de_DE")
-            self.env["ir.module.module"].search(
-                [("name", "=", "dv_case_management")]
-            )._update_translations(["de_DE"])
+        self._ensure_german()
         env = self.env(context={"lang": "de_DE"})
         self.assertEqual(
             env.ref("dv_case_management.dv_root_menu").name, "Häusliche Gewalt"
@@ -42,3 +39,30 @@ class TestGermanTranslation(TransactionCase):
         )
         field = env["dv.agency"]._fields["agency_type_id"]
         self.assertEqual(field._description_string(env), "Art der Einrichtung")
+
+    def test_errors_speak_german(self):
+        self._ensure_german()
+        env = self.env(context={"lang": "de_DE"})
+        company = env["res.company"].create({"name": "i18n company"})
+        agency = env["dv.agency"].create(
+            {
+                "name": "i18n agency",
+                "agency_type_id": env.ref(
+                    "dv_case_management.agency_type_counselling"
+                ).id,
+                "company_id": company.id,
+            }
+        )
+        case = env["dv.case"].create(
+            {"lead_agency_id": agency.id, "company_id": company.id, "user_id": False}
+        )
+        with self.assertRaises(ValidationError) as error:
+            env["dv.incident"].create({"case_id": case.id, "date": "2999-01-01"})
+        self.assertIn("Zukunft", str(error.exception))
+
+    def _ensure_german(self):
+        if not self.env["res.lang"]._lang_get("de_DE"):
+            self.env["res.lang"]._activate_lang("de_DE")
+            self.env["ir.module.module"].search(
+                [("name", "=", "dv_case_management")]
+            )._update_translations(["de_DE"])

@@ -6,7 +6,9 @@ from . import dv_agency
 from . import dv_agency_member
 from . import dv_land_profile
 from . import dv_code_tables
+from . import dv_risk_instrument
 from . import dv_case
+from . import dv_risk_assessment
 from . import dv_person
 from . import dv_incident
 from . import dv_police_measure

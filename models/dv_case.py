@@ -4,6 +4,8 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS
+
 CASE_KINDS = [
     ("partner", "Partner Violence"),
     ("family", "Intra-family Violence"),
@@ -111,6 +113,38 @@ class DvCase(models.Model):
         help="A new referral or incident within twelve months of an earlier one.",
     )
     event_ids = fields.One2many("calendar.event", "dv_case_id", string="Appointments")
+    assessment_ids = fields.One2many(
+        "dv.risk.assessment", "case_id", string="Risk Assessments"
+    )
+    risk_level = fields.Selection(
+        RISK_LEVELS,
+        compute="_compute_risk",
+        store=True,
+        tracking=True,
+        help="Final level of the latest completed risk assessment.",
+    )
+    risk_trend = fields.Selection(
+        [("up", "Rising"), ("same", "Unchanged"), ("down", "Falling")],
+        compute="_compute_risk",
+        store=True,
+    )
+    risk_assessed_on = fields.Date(compute="_compute_risk", store=True)
+    escalated_on = fields.Date(
+        readonly=True,
+        copy=False,
+        help="When the case last became high risk, a repeat or escalating.",
+    )
+    last_conference_date = fields.Date(
+        string="Last Case Conference",
+        tracking=True,
+        help="When the case was last discussed at a case conference.",
+    )
+    awaiting_conference = fields.Boolean(
+        compute="_compute_awaiting_conference",
+        store=True,
+        help="High risk, a repeat or escalating, and not discussed at a case "
+        "conference since.",
+    )
     event_count = fields.Integer(compute="_compute_event_count")
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "case_id", string="Contact Attempts"
@@ -180,6 +214,35 @@ class DvCase(models.Model):
             case.is_repeat = any(case.referral_ids.mapped("is_repeat")) or any(
                 later - earlier <= timedelta(days=365)
                 for earlier, later in pairwise(dates)
+            )
+
+    @api.depends(
+        "assessment_ids.state", "assessment_ids.final_level", "assessment_ids.date"
+    )
+    def _compute_risk(self):
+        for case in self:
+            done = case.assessment_ids.filtered(lambda a: a.state == "done").sorted(
+                lambda a: (a.date, a.id), reverse=True
+            )
+            latest = done[:1]
+            case.risk_level = latest.final_level or False
+            case.risk_assessed_on = latest.date or False
+            trend = False
+            if len(done) > 1:
+                now, before = (LEVEL_RANK[a.final_level] for a in done[:2])
+                trend = "up" if now > before else "down" if now < before else "same"
+            case.risk_trend = trend
+
+    @api.depends("escalated_on", "last_conference_date", "state")
+    def _compute_awaiting_conference(self):
+        for case in self:
+            case.awaiting_conference = bool(
+                case.state != "closed"
+                and case.escalated_on
+                and (
+                    not case.last_conference_date
+                    or case.last_conference_date < case.escalated_on
+                )
             )
 
     @api.depends("event_ids")
@@ -301,6 +364,32 @@ class DvCase(models.Model):
         }
 
     # Business methods
+
+    def _check_escalation(self):
+        """A case that is high risk, a repeat or escalating goes to the next
+        case conference: its lead agency's coordinators get an activity."""
+        today = fields.Date.context_today(self)
+        coordinator_group = self.env.ref("dv_case_management.group_dv_coordinator")
+        activity_type = self.env.ref("dv_case_management.mail_activity_type_conference")
+        for case in self.sudo():
+            triggered = case.state != "closed" and (
+                case.risk_level == "high" or case.is_repeat or case.is_escalating
+            )
+            if not triggered or case.awaiting_conference:
+                continue
+            case.escalated_on = today
+            coordinators = case.lead_agency_id.member_ids.user_id.filtered(
+                lambda u, g=coordinator_group: g in u.groups_id
+            )
+            for user in coordinators:
+                case.with_context(lang=user.lang).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=today,
+                    summary=case.with_context(lang=user.lang).env._(
+                        "Put the case on the next case conference"
+                    ),
+                    user_id=user.id,
+                )
 
     def _last_activity(self):
         """When anything last happened in the case (naive UTC)."""

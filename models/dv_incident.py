@@ -37,6 +37,12 @@ class DvIncident(models.Model):
     )
     description = fields.Text()
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        incidents = super().create(vals_list)
+        incidents.case_id._check_escalation()
+        return incidents
+
     @api.depends("protection_order_id")
     def _compute_is_order_breach(self):
         for incident in self:

@@ -5,3 +5,4 @@ from . import test_i18n
 from . import test_case
 from . import test_referral
 from . import test_referral_intake
+from . import test_risk

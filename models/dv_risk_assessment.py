@@ -1,0 +1,335 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS, max_level
+
+ANSWERS = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
+SOURCES = [
+    ("victim", "Victim"),
+    ("records", "Records"),
+    ("agency", "Other Agency"),
+]
+EXTERNAL_TOOLS = [
+    ("odara", "ODARA"),
+    ("dyrias", "DyRiAS"),
+    ("sara", "SARA"),
+    ("danger_assessment", "Danger Assessment"),
+    ("dash", "DASH RIC"),
+    ("other", "Other"),
+]
+# Fields of a completed assessment that may still change.
+UNLOCKED_FIELDS = {
+    "state",
+    "activity_ids",
+    "message_follower_ids",
+    "message_ids",
+    "reopen_reason",
+}
+
+
+class DvRiskAssessment(models.Model):
+    _name = "dv.risk.assessment"
+    _description = "Risk Assessment"
+    _inherit = ["mail.thread"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    case_id = fields.Many2one(
+        "dv.case", required=True, ondelete="cascade", index=True, check_company=True
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    person_id = fields.Many2one(
+        "dv.person",
+        string="Person Assessed",
+        domain="[('case_id', '=', case_id)]",
+        compute="_compute_person_id",
+        store=True,
+        readonly=False,
+    )
+    instrument_id = fields.Many2one(
+        "dv.risk.instrument", required=True, ondelete="restrict", tracking=True
+    )
+    instrument_version = fields.Integer(related="instrument_id.version", store=True)
+    kind = fields.Selection(related="instrument_id.kind")
+    assessor_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, required=True, tracking=True
+    )
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    state = fields.Selection(
+        [("draft", "Draft"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+    )
+    answer_ids = fields.One2many(
+        "dv.risk.answer",
+        "assessment_id",
+        string="Answers",
+        compute="_compute_answer_ids",
+        store=True,
+        readonly=False,
+    )
+    score = fields.Float(compute="_compute_result", store=True, digits=(6, 2))
+    yes_count = fields.Integer(compute="_compute_result", store=True)
+    unknown_count = fields.Integer(compute="_compute_result", store=True)
+    red_flag_count = fields.Integer(compute="_compute_result", store=True)
+    band_level = fields.Selection(RISK_LEVELS, compute="_compute_result", store=True)
+    computed_level = fields.Selection(
+        RISK_LEVELS,
+        compute="_compute_result",
+        store=True,
+        help="The level from the answers: the band of the score, at least high "
+        "with a red flag; for external instruments the recorded result.",
+    )
+    override_level = fields.Selection(
+        RISK_LEVELS,
+        string="Professional Judgement",
+        tracking=True,
+        help="May raise the level, never lower it; needs written reasons.",
+    )
+    override_reason = fields.Text(string="Reasons for the Judgement")
+    final_level = fields.Selection(
+        RISK_LEVELS, compute="_compute_final_level", store=True, tracking=True
+    )
+    # External instruments
+    external_tool = fields.Selection(EXTERNAL_TOOLS)
+    external_level = fields.Selection(RISK_LEVELS, string="External Result")
+    external_score = fields.Char()
+    report_attachment_ids = fields.Many2many(
+        "ir.attachment", string="Report", copy=False
+    )
+    reopen_reason = fields.Text(readonly=True, copy=False, tracking=True)
+    note = fields.Text()
+
+    # Computes
+
+    @api.depends("case_id")
+    def _compute_person_id(self):
+        for assessment in self:
+            if not assessment.person_id or assessment.person_id.case_id != (
+                assessment.case_id
+            ):
+                assessment.person_id = assessment.case_id.victim_id
+
+    @api.depends("instrument_id")
+    def _compute_answer_ids(self):
+        for assessment in self:
+            if assessment.state != "draft":
+                continue
+            items = assessment.instrument_id.item_ids
+            if assessment.answer_ids.item_id == items:
+                continue
+            assessment.answer_ids = [fields.Command.clear()] + [
+                fields.Command.create({"item_id": item.id, "answer": "unknown"})
+                for item in items
+            ]
+
+    @api.depends(
+        "instrument_id.kind",
+        "instrument_id.band_ids",
+        "answer_ids.answer",
+        "answer_ids.item_id",
+        "external_level",
+    )
+    def _compute_result(self):
+        for assessment in self:
+            instrument = assessment.instrument_id
+            yes = assessment.answer_ids.filtered(lambda a: a.answer == "yes")
+            assessment.yes_count = len(yes)
+            assessment.unknown_count = len(
+                assessment.answer_ids.filtered(lambda a: a.answer == "unknown")
+            )
+            assessment.red_flag_count = len(yes.filtered("item_id.red_flag"))
+            if instrument.kind == "external":
+                assessment.score = 0
+                assessment.band_level = False
+                assessment.computed_level = assessment.external_level
+                continue
+            if instrument.kind == "weighted":
+                assessment.score = sum(yes.mapped("item_id.weight"))
+            else:
+                assessment.score = len(yes)
+            assessment.band_level = (
+                instrument._level_for_score(assessment.score) if instrument else False
+            )
+            assessment.computed_level = max_level(
+                assessment.band_level,
+                "high" if assessment.red_flag_count else False,
+            )
+
+    @api.depends("computed_level", "override_level")
+    def _compute_final_level(self):
+        for assessment in self:
+            assessment.final_level = max_level(
+                assessment.computed_level, assessment.override_level
+            )
+
+    def _compute_display_name(self):
+        for assessment in self:
+            assessment.display_name = self.env._(
+                "Risk assessment of %(date)s",
+                date=fields.Date.to_string(assessment.date) if assessment.date else "",
+            )
+
+    # Constraints
+
+    @api.constrains("override_level", "override_reason", "computed_level")
+    def _check_override(self):
+        for assessment in self.filtered("override_level"):
+            if LEVEL_RANK[assessment.override_level] < LEVEL_RANK.get(
+                assessment.computed_level, 0
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Professional judgement may raise the level of an "
+                        "assessment, never lower it."
+                    )
+                )
+            if not (assessment.override_reason or "").strip():
+                raise ValidationError(
+                    self.env._("Give written reasons for the professional judgement.")
+                )
+
+    @api.constrains("date")
+    def _check_date(self):
+        today = fields.Date.context_today(self)
+        for assessment in self:
+            if assessment.date > today:
+                raise ValidationError(
+                    self.env._("An assessment cannot be dated in the future.")
+                )
+
+    @api.constrains("person_id", "case_id")
+    def _check_person(self):
+        for assessment in self:
+            if assessment.person_id and assessment.person_id.case_id != (
+                assessment.case_id
+            ):
+                raise ValidationError(
+                    self.env._("The person assessed must belong to the case.")
+                )
+
+    # CRUD
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        instruments = self.env["dv.risk.instrument"].browse(
+            [vals["instrument_id"] for vals in vals_list if vals.get("instrument_id")]
+        )
+        instruments._check_complete()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - UNLOCKED_FIELDS and self.filtered(lambda a: a.state == "done"):
+            raise UserError(
+                self.env._(
+                    "A completed assessment is locked; a coordinator can reopen it."
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        if self.filtered(lambda a: a.state == "done"):
+            raise UserError(self.env._("A completed assessment cannot be deleted."))
+
+    # Actions
+
+    def action_done(self):
+        for assessment in self:
+            if assessment.state != "draft":
+                raise UserError(self.env._("Only a draft assessment can be completed."))
+            if assessment.kind == "external":
+                if not (assessment.external_tool and assessment.external_level):
+                    raise UserError(
+                        self.env._(
+                            "Record the tool and the result of the external assessment."
+                        )
+                    )
+            elif not assessment.answer_ids or all(
+                a.answer == "unknown" for a in assessment.answer_ids
+            ):
+                raise UserError(
+                    self.env._("Answer the items before completing the assessment.")
+                )
+        self.write({"state": "done"})
+        for assessment in self:
+            assessment._schedule_reassessment()
+        self.case_id._check_escalation()
+
+    def action_open_reopen_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Reopen Assessment"),
+            "res_model": "dv.risk.reopen.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_assessment_id": self.id},
+        }
+
+    def _reopen(self, reason):
+        self.ensure_one()
+        if not self.env.user.has_group("dv_case_management.group_dv_coordinator"):
+            raise AccessError(
+                self.env._("Only a coordinator can reopen a completed assessment.")
+            )
+        if self.state != "done":
+            raise UserError(self.env._("Only a completed assessment can be reopened."))
+        if not (reason or "").strip():
+            raise UserError(self.env._("Give the reason for reopening the assessment."))
+        self.write({"state": "draft", "reopen_reason": reason})
+        self.case_id._schedule_deadline(self._reassessment_key(), False, "")
+
+    def _reassessment_key(self):
+        return f"dv.risk.assessment,{self.id}:reassess"
+
+    def _schedule_reassessment(self):
+        days = self.instrument_id.reassessment_days
+        case = self.case_id.with_context(
+            lang=self.case_id.user_id.lang or self.env.lang
+        )
+        case._schedule_deadline(
+            self._reassessment_key(),
+            self.date + timedelta(days=days) if days else False,
+            case.env._("Risk reassessment due"),
+        )
+
+
+class DvRiskAnswer(models.Model):
+    _name = "dv.risk.answer"
+    _description = "Risk Answer"
+    _order = "assessment_id, sequence, id"
+
+    assessment_id = fields.Many2one(
+        "dv.risk.assessment", required=True, ondelete="cascade", index=True
+    )
+    case_id = fields.Many2one(related="assessment_id.case_id", store=True, index=True)
+    company_id = fields.Many2one(related="assessment_id.company_id", store=True)
+    item_id = fields.Many2one("dv.risk.item", required=True, ondelete="restrict")
+    sequence = fields.Integer(related="item_id.sequence", store=True)
+    section = fields.Char(related="item_id.section")
+    text = fields.Text(related="item_id.text")
+    red_flag = fields.Boolean(related="item_id.red_flag")
+    answer = fields.Selection(ANSWERS, required=True, default="unknown")
+    source = fields.Selection(SOURCES)
+
+    @api.constrains("item_id", "assessment_id")
+    def _check_item(self):
+        for answer in self:
+            if answer.item_id.instrument_id != answer.assessment_id.instrument_id:
+                raise ValidationError(
+                    self.env._("An answer must belong to an item of the instrument.")
+                )
+
+    def write(self, vals):
+        if self.assessment_id.filtered(lambda a: a.state == "done"):
+            raise UserError(
+                self.env._(
+                    "A completed assessment is locked; a coordinator can reopen it."
+                )
+            )
+        return super().write(vals)

@@ -14,6 +14,9 @@ from . import dv_incident
 from . import dv_police_measure
 from . import dv_protection_order
 from . import dv_referral
+from . import dv_conference
+from . import dv_conference_case
+from . import dv_conference_action
 from . import calendar_event
 from . import mail_activity
 from . import res_company

@@ -139,6 +139,12 @@ class DvCase(models.Model):
         tracking=True,
         help="When the case was last discussed at a case conference.",
     )
+    review_due = fields.Boolean(
+        compute="_compute_review_due",
+        search="_search_review_due",
+        help="Open, and its last case conference is twelve months old or more, or "
+        "it became a repeat since.",
+    )
     awaiting_conference = fields.Boolean(
         compute="_compute_awaiting_conference",
         store=True,
@@ -244,6 +250,31 @@ class DvCase(models.Model):
                     or case.last_conference_date < case.escalated_on
                 )
             )
+
+    @api.depends("last_conference_date", "escalated_on", "is_repeat", "state")
+    @api.depends_context("uid")
+    def _compute_review_due(self):
+        due = self.filtered_domain(self._review_due_domain())
+        for case in self:
+            case.review_due = case in due
+
+    def _search_review_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on cases due for review."))
+        domain = self._review_due_domain()
+        return domain if (operator == "=") == value else ["!", *domain]
+
+    def _review_due_domain(self):
+        year_ago = fields.Date.context_today(self) - timedelta(days=365)
+        return [
+            ("state", "!=", "closed"),
+            ("last_conference_date", "!=", False),
+            "|",
+            ("last_conference_date", "<=", year_ago),
+            "&",
+            ("is_repeat", "=", True),
+            ("awaiting_conference", "=", True),
+        ]
 
     @api.depends("event_ids")
     def _compute_event_count(self):
@@ -365,10 +396,12 @@ class DvCase(models.Model):
 
     # Business methods
 
-    def _check_escalation(self):
+    def _check_escalation(self, when=None):
         """A case that is high risk, a repeat or escalating goes to the next
-        case conference: its lead agency's coordinators get an activity."""
+        case conference: its lead agency's coordinators get an activity.
+        ``when`` is the day of the event that made it so (default today)."""
         today = fields.Date.context_today(self)
+        when = min(when or today, today)
         coordinator_group = self.env.ref("dv_case_management.group_dv_coordinator")
         activity_type = self.env.ref("dv_case_management.mail_activity_type_conference")
         for case in self.sudo():
@@ -377,7 +410,9 @@ class DvCase(models.Model):
             )
             if not triggered or case.awaiting_conference:
                 continue
-            case.escalated_on = today
+            if case.last_conference_date and case.last_conference_date >= when:
+                continue
+            case.escalated_on = when
             coordinators = case.lead_agency_id.member_ids.user_id.filtered(
                 lambda u, g=coordinator_group: g in u.groups_id
             )

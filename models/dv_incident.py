@@ -40,7 +40,8 @@ class DvIncident(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         incidents = super().create(vals_list)
-        incidents.case_id._check_escalation()
+        for incident in incidents:
+            incident.case_id._check_escalation(incident.date.date())
         return incidents
 
     @api.depends("protection_order_id")

@@ -258,7 +258,7 @@ class DvRiskAssessment(models.Model):
         self.write({"state": "done"})
         for assessment in self:
             assessment._schedule_reassessment()
-        self.case_id._check_escalation()
+            assessment.case_id._check_escalation(assessment.date)
 
     def action_open_reopen_wizard(self):
         self.ensure_one()

@@ -6,3 +6,4 @@ from . import test_case
 from . import test_referral
 from . import test_referral_intake
 from . import test_risk
+from . import test_conference

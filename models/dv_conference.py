@@ -1,0 +1,426 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+CONFERENCE_KINDS = [
+    ("scheduled", "Scheduled Conference"),
+    ("adhoc", "Ad-hoc Conference"),
+]
+CONFERENCE_STATES = [
+    ("planned", "Planned"),
+    ("invited", "Invited"),
+    ("held", "Held"),
+    ("approved", "Minutes Approved"),
+    ("closed", "Closed"),
+    ("cancelled", "Cancelled"),
+]
+# The minutes are due this many working days after the conference.
+MINUTES_DUE_WORKING_DAYS = 3
+# A case is due for review when its last conference is this old.
+REVIEW_AFTER_DAYS = 365
+
+
+class DvConference(models.Model):
+    _name = "dv.conference"
+    _description = "Case Conference"
+    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _order = "start desc, id desc"
+    _check_company_auto = True
+    _reference_code = "dv.conference"
+    _reference_prefix = "FK"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+    kind = fields.Selection(
+        CONFERENCE_KINDS, required=True, default="scheduled", tracking=True
+    )
+    state = fields.Selection(
+        CONFERENCE_STATES,
+        required=True,
+        default="planned",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    start = fields.Datetime(required=True, tracking=True)
+    duration = fields.Float(default=2.0, help="Hours")
+    stop = fields.Datetime(compute="_compute_stop", store=True)
+    place = fields.Char(tracking=True)
+    organizer_agency_id = fields.Many2one(
+        "dv.agency",
+        string="Organising Agency",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env.user.dv_agency_ids[:1],
+        tracking=True,
+    )
+    chair_id = fields.Many2one(
+        "res.users", default=lambda self: self.env.user, tracking=True
+    )
+    participant_ids = fields.One2many(
+        "dv.conference.participant", "conference_id", string="Participants", copy=True
+    )
+    participant_agency_ids = fields.Many2many(
+        "dv.agency",
+        "dv_conference_participant_agency_rel",
+        "conference_id",
+        "agency_id",
+        string="Participating Agencies",
+        compute="_compute_participant_agency_ids",
+        store=True,
+    )
+    line_ids = fields.One2many(
+        "dv.conference.case", "conference_id", string="Agenda", copy=False
+    )
+    action_ids = fields.One2many(
+        "dv.conference.action", "conference_id", string="Actions", copy=False
+    )
+    event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
+    held_on = fields.Date(readonly=True, copy=False)
+    minutes_due = fields.Date(readonly=True, copy=False)
+    minutes_approved_on = fields.Date(readonly=True, copy=False)
+    note = fields.Html(string="General Notes")
+
+    @api.depends("start", "duration")
+    def _compute_stop(self):
+        for conference in self:
+            conference.stop = (
+                conference.start + timedelta(hours=conference.duration or 1)
+                if conference.start
+                else False
+            )
+
+    @api.depends("participant_ids.agency_id", "organizer_agency_id")
+    def _compute_participant_agency_ids(self):
+        for conference in self:
+            conference.participant_agency_ids = (
+                conference.participant_ids.agency_id | conference.organizer_agency_id
+            )
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        for conference in self:
+            if not 0 < conference.duration <= 24:
+                raise ValidationError(
+                    self.env._("A conference lasts between a few minutes and a day.")
+                )
+
+    # CRUD: the calendar event follows the conference.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        conferences = super().create(vals_list)
+        conferences._sync_event()
+        # High-risk cases awaiting a conference, open actions and reviews
+        # are proposed at once; the button adds what came up since.
+        if not self.env.context.get("dv_no_agenda_proposal"):
+            for conference in conferences:
+                conference.action_propose_agenda()
+        return conferences
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"start", "duration", "place", "kind", "participant_ids", "chair_id"} & set(
+            vals
+        ) or "state" in vals:
+            self._sync_event()
+        return res
+
+    def _event_partners(self):
+        self.ensure_one()
+        partners = (
+            self.participant_ids.user_id.partner_id | self.participant_ids.partner_id
+        )
+        return partners | self.chair_id.partner_id
+
+    def _sync_event(self):
+        """One calendar event per conference, titled with the reference only:
+        no case and no name of a person ever appears in it."""
+        labels = dict(self._fields["kind"]._description_selection(self.env))
+        for conference in self.sudo():
+            if conference.state == "cancelled":
+                conference.event_id.active = False
+                continue
+            values = {
+                "active": True,
+                "name": f"{labels[conference.kind]} {conference.name}",
+                "start": conference.start,
+                "stop": conference.stop,
+                "location": conference.place or False,
+                "description": False,
+                "privacy": "private",
+                "user_id": conference.chair_id.id,
+                "partner_ids": [fields.Command.set(conference._event_partners().ids)],
+            }
+            if conference.event_id:
+                conference.event_id.with_context(dont_notify=True).write(values)
+            else:
+                conference.event_id = (
+                    self.env["calendar.event"]
+                    .sudo()
+                    .with_context(no_mail_to_attendees=True)
+                    .create(values)
+                )
+
+    # Transitions
+
+    def _check_state(self, allowed):
+        for conference in self:
+            if conference.state not in allowed:
+                states = dict(self._fields["state"]._description_selection(self.env))
+                raise UserError(
+                    self.env._(
+                        "This is not possible: conference %(ref)s is %(state)s.",
+                        ref=conference.name,
+                        state=states[conference.state],
+                    )
+                )
+
+    def action_invite(self):
+        self._check_state(("planned",))
+        for conference in self:
+            if not conference.participant_ids:
+                raise UserError(self.env._("Add the participants before inviting."))
+        self.write({"state": "invited"})
+        for conference in self.sudo():
+            conference.event_id.attendee_ids._send_invitation_emails()
+
+    def action_held(self):
+        self._check_state(("planned", "invited"))
+        for conference in self:
+            unsigned = conference.participant_ids.filtered(
+                lambda p: p.attended and not p.confidentiality_signed_on
+            )
+            if unsigned:
+                raise UserError(
+                    self.env._(
+                        "Every participant signs the confidentiality statement; "
+                        "missing: %(names)s.",
+                        names=", ".join(unsigned.mapped("display_name")),
+                    )
+                )
+        today = fields.Date.context_today(self)
+        for conference in self:
+            due = conference._minutes_due_date()
+            conference.write({"state": "held", "held_on": today, "minutes_due": due})
+            held = fields.Date.context_today(self, conference.start)
+            conference.sudo().line_ids.case_ref_id.write({"last_conference_date": held})
+            chair = conference.chair_id or self.env.user
+            conference.with_context(lang=chair.lang).activity_schedule(
+                "dv_case_management.mail_activity_type_minutes",
+                date_deadline=due,
+                summary=conference.with_context(lang=chair.lang).env._(
+                    "Minutes of the case conference due"
+                ),
+                user_id=chair.id,
+            )
+
+    def action_approve_minutes(self):
+        self._check_state(("held",))
+        self.write(
+            {
+                "state": "approved",
+                "minutes_approved_on": fields.Date.context_today(self),
+            }
+        )
+        self.activity_feedback(["dv_case_management.mail_activity_type_minutes"])
+        for conference in self:
+            conference._notify_minutes()
+
+    def action_close(self):
+        self._check_state(("approved",))
+        self.write({"state": "closed"})
+
+    def action_cancel(self):
+        self._check_state(("planned", "invited"))
+        self.write({"state": "cancelled"})
+
+    def action_reset(self):
+        self._check_state(("cancelled",))
+        self.write({"state": "planned"})
+
+    # Agenda
+
+    def action_propose_agenda(self):
+        """Add the cases that practice puts on a conference, in its order:
+        open actions from earlier conferences, new cases with children, new
+        cases with adults only, cases due for their review."""
+        self.ensure_one()
+        self._check_state(("planned", "invited"))
+        Case = self.env["dv.case"]
+        listed = self.sudo().line_ids.case_ref_id
+        open_actions = self.env["dv.conference.action"].search(
+            [("status", "=", "open"), ("conference_id", "!=", self.id)]
+        )
+        candidates = [
+            ("open_actions", open_actions.sudo().line_id.case_ref_id),
+            (
+                "new",
+                Case.search([("awaiting_conference", "=", True)]),
+            ),
+            ("review", Case.search([("review_due", "=", True)])),
+        ]
+        values = []
+        for reason, cases in candidates:
+            for case in cases.with_env(self.env):
+                if case in listed or not case.active:
+                    continue
+                listed |= case
+                values.append(
+                    {"conference_id": self.id, "case_ref_id": case.id, "reason": reason}
+                )
+        self.env["dv.conference.case"].create(values)
+        return True
+
+    # Minutes
+
+    def _minutes_due_date(self):
+        """Three working days after the conference, on the organising
+        agency's working calendar when it has one."""
+        self.ensure_one()
+        day = fields.Date.context_today(self, self.start)
+        calendar = self.organizer_agency_id.resource_calendar_id
+        if calendar:
+            working = sorted(
+                d
+                for d in calendar._get_working_dates(day, day + timedelta(days=30))
+                if d > day
+            )
+            if len(working) >= MINUTES_DUE_WORKING_DAYS:
+                return working[MINUTES_DUE_WORKING_DAYS - 1]
+        added = 0
+        while added < MINUTES_DUE_WORKING_DAYS:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                added += 1
+        return day
+
+    def _notify_minutes(self):
+        """Tell the participants that the minutes are approved: the message
+        carries the conference's reference only, no personal data."""
+        self.ensure_one()
+        partners = self._event_partners().filtered(lambda p: p.email)
+        for lang in set(partners.mapped("lang")) or {self.env.lang}:
+            group = partners.filtered(lambda p, lang=lang: p.lang == lang)
+            env = self.with_context(lang=lang).env
+            self.with_context(lang=lang).message_post(
+                subject=env._("Minutes approved: %(ref)s", ref=self.name),
+                body=env._(
+                    "The minutes of case conference %(ref)s are approved and can be "
+                    "read in the application.",
+                    ref=self.name,
+                ),
+                partner_ids=group.ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def _minutes_lines(self):
+        """The agenda as the minutes show it to every participant: cases by
+        pseudonym unless discussed by name, shared contributions only."""
+        self.ensure_one()
+        reasons = dict(
+            self.env["dv.conference.case"]
+            ._fields["reason"]
+            ._description_selection(self.env)
+        )
+        return [
+            {
+                "label": line._public_label(),
+                "reason": reasons.get(line.reason),
+                "facts": line.facts,
+                "decisions": line.decisions,
+                "lead": line.lead_agency_id.display_name,
+                "actions": line.action_ids,
+            }
+            for line in self.line_ids.sorted(
+                lambda x: (x.agenda_rank, x.sequence, x.id)
+            )
+        ]
+
+    def action_print_minutes(self):
+        self.ensure_one()
+        return self.env.ref(
+            "dv_case_management.action_report_conference_minutes"
+        ).report_action(self)
+
+
+class DvConferenceParticipant(models.Model):
+    _name = "dv.conference.participant"
+    _description = "Conference Participant"
+    _order = "conference_id, agency_id, id"
+
+    conference_id = fields.Many2one(
+        "dv.conference", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="conference_id.company_id", store=True)
+    agency_id = fields.Many2one("dv.agency")
+    user_id = fields.Many2one("res.users", string="Person")
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="External Participant",
+        help="Someone without a user, e.g. from the family court.",
+    )
+    confidentiality_signed_on = fields.Date(
+        string="Confidentiality Statement Signed On"
+    )
+    attended = fields.Boolean(default=True)
+
+    @api.constrains("agency_id", "user_id", "partner_id")
+    def _check_who(self):
+        for participant in self:
+            if not (participant.user_id or participant.partner_id):
+                raise ValidationError(
+                    self.env._("A participant is a user or an external contact.")
+                )
+            if (
+                participant.user_id
+                and participant.agency_id
+                and participant.agency_id not in participant.user_id.dv_agency_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of %(agency)s.",
+                        user=participant.user_id.name,
+                        agency=participant.agency_id.display_name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        participants = super().create(vals_list)
+        participants.conference_id._sync_event()
+        return participants
+
+    def write(self, vals):
+        res = super().write(vals)
+        if {"user_id", "partner_id"} & set(vals):
+            self.conference_id._sync_event()
+        return res
+
+    def unlink(self):
+        conferences = self.conference_id
+        res = super().unlink()
+        conferences._sync_event()
+        return res
+
+    @api.constrains("confidentiality_signed_on")
+    def _check_signed_on(self):
+        today = fields.Date.context_today(self)
+        for participant in self:
+            if (
+                participant.confidentiality_signed_on
+                and participant.confidentiality_signed_on > today
+            ):
+                raise ValidationError(
+                    self.env._("A statement cannot be signed in the future.")
+                )
+
+    def _compute_display_name(self):
+        for participant in self:
+            who = participant.user_id or participant.partner_id
+            agency = participant.agency_id.short_name or participant.agency_id.name
+            participant.display_name = f"{who.name} ({agency})" if agency else who.name

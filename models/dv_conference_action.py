@@ -1,0 +1,133 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+ACTION_STATUSES = [
+    ("open", "Open"),
+    ("done", "Done"),
+    ("not_possible", "Not Possible (Circumstances Changed)"),
+    ("not_done", "Not Done"),
+]
+
+
+class DvConferenceAction(models.Model):
+    """An agreed action: what, which agency, who, by when. The owner agency
+    sees and updates its actions without seeing more of the case than its
+    own access allows."""
+
+    _name = "dv.conference.action"
+    _description = "Conference Action"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "due_date, id"
+
+    line_id = fields.Many2one(
+        "dv.conference.case",
+        string="Agenda Item",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    conference_id = fields.Many2one(
+        related="line_id.conference_id", store=True, index=True
+    )
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    case_label = fields.Char(string="Case", compute="_compute_case_label")
+    name = fields.Char(string="Action", required=True, tracking=True)
+    owner_agency_id = fields.Many2one(
+        "dv.agency", required=True, index=True, tracking=True
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible",
+        domain="[('dv_agency_ids', 'in', owner_agency_id)]",
+        tracking=True,
+    )
+    due_date = fields.Date(required=True, tracking=True)
+    status = fields.Selection(
+        ACTION_STATUSES, default="open", required=True, tracking=True, index=True
+    )
+    reported_on = fields.Date(readonly=True, tracking=True)
+    report = fields.Text()
+    is_overdue = fields.Boolean(
+        compute="_compute_is_overdue", search="_search_is_overdue"
+    )
+    done_in_time = fields.Boolean(compute="_compute_done_in_time", store=True)
+
+    @api.depends("line_id")
+    @api.depends_context("uid")
+    def _compute_case_label(self):
+        """The reference and name for those who may read the case, else what
+        every participant reads (the pseudonym unless discussed by name)."""
+        for action in self:
+            line = action.line_id.sudo()
+            case = line.case_ref_id.with_env(self.env)
+            visible = bool(case) and case.has_access("read")
+            action.case_label = line._named_label() if visible else line._public_label()
+
+    @api.depends("status", "due_date")
+    @api.depends_context("uid")
+    def _compute_is_overdue(self):
+        today = fields.Date.context_today(self)
+        for action in self:
+            action.is_overdue = action.status == "open" and action.due_date < today
+
+    def _search_is_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Unsupported search on overdue actions."))
+        domain = [
+            ("status", "=", "open"),
+            ("due_date", "<", fields.Date.context_today(self)),
+        ]
+        return domain if (operator == "=") == value else ["!", "&", *domain]
+
+    @api.depends("status", "reported_on", "due_date")
+    def _compute_done_in_time(self):
+        for action in self:
+            action.done_in_time = bool(
+                action.status == "done"
+                and action.reported_on
+                and action.reported_on <= action.due_date
+            )
+
+    @api.constrains("user_id", "owner_agency_id")
+    def _check_user(self):
+        for action in self:
+            if (
+                action.user_id
+                and action.owner_agency_id not in action.user_id.dv_agency_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The responsible person must belong to the owner agency."
+                    )
+                )
+
+    def write(self, vals):
+        if (
+            vals.get("status")
+            and vals["status"] != "open"
+            and "reported_on" not in vals
+        ):
+            vals["reported_on"] = fields.Date.context_today(self)
+        if vals.get("status") == "open":
+            vals.setdefault("reported_on", False)
+        return super().write(vals)
+
+    @api.model
+    def _cron_notify_overdue(self):
+        """An activity for the owner of every overdue action (once)."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        overdue = self.search([("is_overdue", "=", True)])
+        for action in overdue:
+            if action.activity_ids:
+                continue
+            users = action.user_id or action.owner_agency_id.member_ids.user_id
+            for user in users:
+                action.with_context(lang=user.lang).activity_schedule(
+                    activity_type_id=activity_type.id,
+                    date_deadline=fields.Date.context_today(action),
+                    summary=action.with_context(lang=user.lang).env._(
+                        "Conference action overdue"
+                    ),
+                    user_id=user.id,
+                )
+        return len(overdue)

@@ -1,0 +1,231 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+AGENDA_REASONS = [
+    ("open_actions", "Open Actions"),
+    ("new", "New Case"),
+    ("review", "12-Month Review"),
+    ("other", "Other"),
+]
+# The order of practice: open actions, new cases with children, new cases
+# with adults only, reviews.
+AGENDA_ORDER = {"open_actions": 1, "new_children": 2, "new": 3, "review": 4, "other": 5}
+
+RELEASE_BASES = [
+    ("none", "Anonymous"),
+    ("release", "Release from Confidentiality"),
+    ("legal_basis", "Legal Basis"),
+]
+
+
+class DvConferenceCase(models.Model):
+    """A case on the agenda of a conference. Participants without access to
+    the case see only its pseudonym and the facts the coordinator chose to
+    show; the case itself stays behind its own access rules."""
+
+    _name = "dv.conference.case"
+    _description = "Case on a Conference Agenda"
+    _order = "conference_id, agenda_rank, sequence, id"
+
+    conference_id = fields.Many2one(
+        "dv.conference", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="conference_id.company_id", store=True)
+    sequence = fields.Integer(default=10)
+    # The case, readable here only by administrators; everybody else goes
+    # through case_id, which is empty without access to the case.
+    case_ref_id = fields.Many2one(
+        "dv.case",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        groups="base.group_system",
+    )
+    case_id = fields.Many2one(
+        "dv.case",
+        compute="_compute_case_id",
+        inverse="_inverse_case_id",
+        search="_search_case_id",
+    )
+    case_visible = fields.Boolean(compute="_compute_case_id")
+    reason = fields.Selection(AGENDA_REASONS, default="new", required=True)
+    agenda_rank = fields.Integer(compute="_compute_agenda_rank", store=True)
+    pseudonym = fields.Char(readonly=True, copy=False)
+    release_basis = fields.Selection(
+        RELEASE_BASES,
+        string="Discussed",
+        default="none",
+        required=True,
+        help="By name only with the victim's release from confidentiality or a "
+        "legal basis; otherwise anonymously.",
+    )
+    release_date = fields.Date(string="Release Given On")
+    legal_norm = fields.Char()
+    label = fields.Char(
+        string="Case on the Agenda",
+        compute="_compute_label",
+        help="The pseudonym, or reference and name when discussed by name.",
+    )
+    facts = fields.Text(
+        string="Facts Shown",
+        help="What participants without access to the case learn about it.",
+    )
+    has_children = fields.Boolean(compute="_compute_agenda_rank", store=True)
+    decisions = fields.Text()
+    lead_agency_id = fields.Many2one(
+        "dv.agency", string="Lead Institution", help="Agreed lead for the case."
+    )
+    contribution_ids = fields.One2many(
+        "dv.conference.contribution", "line_id", string="Contributions"
+    )
+    action_ids = fields.One2many("dv.conference.action", "line_id", string="Actions")
+
+    _sql_constraints = [
+        (
+            "case_once_per_conference",
+            "unique(conference_id, case_ref_id)",
+            "The case is already on the agenda of this conference.",
+        ),
+    ]
+
+    @api.depends_context("uid")
+    def _compute_case_id(self):
+        cases = self.sudo().case_ref_id.with_env(self.env)
+        readable = cases._filtered_access("read") if cases else cases
+        for line in self:
+            case = line.sudo().case_ref_id.with_env(self.env)
+            line.case_id = case if case in readable else False
+            line.case_visible = case in readable
+
+    def _inverse_case_id(self):
+        for line in self:
+            if line.case_id:
+                line.case_id.check_access("read")
+                line.sudo().case_ref_id = line.case_id
+
+    def _search_case_id(self, operator, value):
+        if operator not in ("=", "in") or value is False:
+            raise UserError(self.env._("Unsupported search on the agenda's cases."))
+        cases = self.env["dv.case"].search(
+            [("id", "in", value if isinstance(value, list) else [value])]
+        )
+        return [
+            ("id", "in", self.sudo().search([("case_ref_id", "in", cases.ids)]).ids)
+        ]
+
+    @api.depends("reason", "case_ref_id.has_children")
+    def _compute_agenda_rank(self):
+        for line in self:
+            children = line.sudo().case_ref_id.has_children
+            line.has_children = children
+            key = "new_children" if line.reason == "new" and children else line.reason
+            line.agenda_rank = AGENDA_ORDER[key]
+
+    @api.depends_context("uid")
+    @api.depends("pseudonym", "release_basis", "case_ref_id")
+    def _compute_label(self):
+        for line in self:
+            line.label = (
+                line._public_label() if not line.case_visible else (line._named_label())
+            )
+
+    def _named_label(self):
+        case = self.sudo().case_ref_id
+        victim = case.victim_id.name
+        return f"{case.name} ({victim})" if victim else case.name
+
+    def _public_label(self):
+        """What every participant may read: the name only with a release or a
+        legal basis, else the pseudonym."""
+        if self.release_basis != "none":
+            return self._named_label()
+        return self.pseudonym
+
+    @api.constrains("release_basis", "release_date", "legal_norm")
+    def _check_release(self):
+        for line in self:
+            if line.release_basis == "release" and not line.release_date:
+                raise ValidationError(
+                    self.env._(
+                        "A case is discussed by name only with the date of the "
+                        "victim's release from confidentiality."
+                    )
+                )
+            if line.release_basis == "legal_basis" and not line.legal_norm:
+                raise ValidationError(
+                    self.env._("Name the legal basis for discussing the case by name.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # Putting a case on the agenda needs the right to change the
+        # conference and to read the case; the line is then written as the
+        # superuser because its case field is closed to everybody else.
+        self.check_access("create")
+        for vals in vals_list:
+            case = self.env["dv.case"].browse(
+                vals.pop("case_id", False) or vals.get("case_ref_id")
+            )
+            case.check_access("read")
+            vals["case_ref_id"] = case.id
+            self.env["dv.conference"].browse(vals["conference_id"]).check_access(
+                "write"
+            )
+        lines = (
+            super(DvConferenceCase, self.sudo()).create(vals_list).with_env(self.env)
+        )
+        for line in lines:
+            if not line.pseudonym:
+                count = len(line.conference_id.sudo().line_ids)
+                line.sudo().pseudonym = self.env._(
+                    "Case %(letter)s", letter=_letters(count)
+                )
+        return lines
+
+    def action_open_case(self):
+        self.ensure_one()
+        if not self.case_visible:
+            raise UserError(self.env._("You have no access to this case."))
+        return self.case_id.get_formview_action()
+
+
+def _letters(number):
+    """1 -> A, 26 -> Z, 27 -> AA."""
+    letters = ""
+    while number > 0:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+class DvConferenceContribution(models.Model):
+    _name = "dv.conference.contribution"
+    _description = "Contribution to a Case Conference"
+    _order = "line_id, id"
+
+    line_id = fields.Many2one(
+        "dv.conference.case", required=True, ondelete="cascade", index=True
+    )
+    conference_id = fields.Many2one(
+        related="line_id.conference_id", store=True, index=True
+    )
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    agency_id = fields.Many2one(
+        "dv.agency",
+        required=True,
+        default=lambda self: self.env.user.dv_agency_ids[:1],
+    )
+    text = fields.Text(required=True)
+    shared = fields.Boolean(
+        help="Shared by the coordinator with all participants; before that only "
+        "the coordinator and the contributing agency read it."
+    )
+
+    def action_share(self):
+        agencies = self.env.user.dv_agency_ids
+        for contribution in self:
+            if contribution.conference_id.organizer_agency_id not in agencies:
+                raise UserError(
+                    self.env._("Only the organising agency shares contributions.")
+                )
+        self.write({"shared": True})

@@ -13,11 +13,15 @@ from . import dv_person
 from . import dv_incident
 from . import dv_police_measure
 from . import dv_protection_order
+from . import dv_consent
 from . import dv_referral
+from . import dv_break_glass
+from . import dv_access_log
 from . import dv_conference
 from . import dv_conference_case
 from . import dv_conference_action
 from . import calendar_event
+from . import ir_rule
 from . import mail_activity
 from . import res_company
 from . import res_users

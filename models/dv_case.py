@@ -105,7 +105,11 @@ class DvCase(models.Model):
     protection_order_ids = fields.One2many(
         "dv.protection.order", "case_id", string="Protection Orders"
     )
-    referral_ids = fields.One2many("dv.referral", "case_id", string="Referrals")
+    # auto_join: record rules follow these paths without the rules of the
+    # models behind them (which would lead back to the case).
+    referral_ids = fields.One2many(
+        "dv.referral", "case_id", string="Referrals", auto_join=True
+    )
     is_repeat = fields.Boolean(
         string="Repeat",
         compute="_compute_is_repeat",
@@ -113,6 +117,10 @@ class DvCase(models.Model):
         help="A new referral or incident within twelve months of an earlier one.",
     )
     event_ids = fields.One2many("calendar.event", "dv_case_id", string="Appointments")
+    consent_ids = fields.One2many("dv.consent", "case_id", string="Consents")
+    break_glass_ids = fields.One2many(
+        "dv.break.glass", "case_id", string="Emergency Accesses", auto_join=True
+    )
     assessment_ids = fields.One2many(
         "dv.risk.assessment", "case_id", string="Risk Assessments"
     )
@@ -378,6 +386,41 @@ class DvCase(models.Model):
                 "retention rules."
             )
         )
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        self.env["dv.access.log"]._log(self)
+        return result
+
+    def action_open_access_log(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Who Has Seen This Case"),
+            "res_model": "dv.access.log",
+            "view_mode": "list",
+            "domain": [("case_id", "=", self.id)],
+        }
+
+    def _notify_break_glass(self, access):
+        """Tell the lead agency's coordinators that someone opened the case
+        in an emergency (no personal data in the message)."""
+        self.ensure_one()
+        coordinator_group = self.env.ref("dv_case_management.group_dv_coordinator")
+        coordinators = self.lead_agency_id.member_ids.user_id.filtered(
+            lambda u: coordinator_group in u.groups_id
+        )
+        for user in coordinators:
+            case = self.sudo().with_context(lang=user.lang)
+            case.activity_schedule(
+                "mail.mail_activity_data_todo",
+                date_deadline=fields.Date.context_today(case),
+                summary=case.env._(
+                    "Emergency access by %(user)s", user=access.user_id.name
+                ),
+                note=case.env._("Reason given: %(reason)s", reason=access.reason),
+                user_id=user.id,
+            )
 
     def action_open_events(self):
         self.ensure_one()

@@ -208,6 +208,7 @@ class DvConference(models.Model):
             conference.write({"state": "held", "held_on": today, "minutes_due": due})
             held = fields.Date.context_today(self, conference.start)
             conference.sudo().line_ids.case_ref_id.write({"last_conference_date": held})
+            conference._log_disclosures()
             chair = conference.chair_id or self.env.user
             conference.with_context(lang=chair.lang).activity_schedule(
                 "dv_case_management.mail_activity_type_minutes",
@@ -217,6 +218,28 @@ class DvConference(models.Model):
                 ),
                 user_id=chair.id,
             )
+
+    def _log_disclosures(self):
+        """A case discussed by name was disclosed to every participating
+        agency other than its lead."""
+        self.ensure_one()
+        values = []
+        for line in self.sudo().line_ids.filtered(lambda x: x.release_basis != "none"):
+            case = line.case_ref_id
+            for agency in self.participant_agency_ids - case.lead_agency_id:
+                values.append(
+                    {
+                        "case_id": case.id,
+                        "company_id": case.company_id.id,
+                        "agency_id": agency.id,
+                        "legal_basis": "release"
+                        if line.release_basis == "release"
+                        else "statute",
+                        "legal_norm": line.legal_norm,
+                        "source": self.name,
+                    }
+                )
+        self.env["dv.disclosure"].sudo().create(values)
 
     def action_approve_minutes(self):
         self._check_state(("held",))

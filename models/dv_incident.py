@@ -7,7 +7,9 @@ class DvIncident(models.Model):
     _description = "Incident"
     _order = "date desc, id desc"
 
-    case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
+    case_id = fields.Many2one(
+        "dv.case", required=True, ondelete="cascade", index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     offence_group_ids = fields.Many2many(

@@ -69,7 +69,9 @@ class DvPerson(models.Model):
     _description = "Person Involved"
     _order = "case_id, role_sequence, id"
 
-    case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
+    case_id = fields.Many2one(
+        "dv.case", required=True, ondelete="cascade", index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     role = fields.Selection(PERSON_ROLES, required=True, default="victim", index=True)
     role_sequence = fields.Integer(compute="_compute_role_sequence", store=True)
@@ -114,6 +116,7 @@ class DvPerson(models.Model):
     youth_office_legal_basis = fields.Char(
         string="Legal Basis of Notification", help="e.g. § 8a SGB VIII, § 4 KKG"
     )
+    consent_ids = fields.One2many("dv.consent", "person_id", string="Consents")
     # Protected details, stored apart
     protected_id = fields.Many2one(
         "dv.person.protected", readonly=True, copy=False, index=True
@@ -149,6 +152,11 @@ class DvPerson(models.Model):
     confidential_notes = fields.Text(
         compute="_compute_protected", inverse="_inverse_protected"
     )
+
+    def web_read(self, specification):
+        result = super().web_read(specification)
+        self.env["dv.access.log"]._log(self)
+        return result
 
     @api.depends("role")
     def _compute_role_sequence(self):
@@ -257,7 +265,9 @@ class DvPersonProtected(models.Model):
     person_id = fields.Many2one(
         "dv.person", required=True, ondelete="cascade", index=True
     )
-    case_id = fields.Many2one(related="person_id.case_id", store=True, index=True)
+    case_id = fields.Many2one(
+        related="person_id.case_id", store=True, index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="person_id.company_id", store=True)
     street = fields.Char()
     zip = fields.Char()

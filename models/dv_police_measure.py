@@ -21,7 +21,9 @@ class DvPoliceMeasure(models.Model):
     _description = "Police Measure"
     _order = "date_start desc, id desc"
 
-    case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
+    case_id = fields.Many2one(
+        "dv.case", required=True, ondelete="cascade", index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     measure_type = fields.Selection(MEASURE_TYPES, required=True, default="eviction")
     date_start = fields.Date(

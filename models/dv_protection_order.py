@@ -24,7 +24,9 @@ class DvProtectionOrder(models.Model):
     _description = "Protection Order Proceedings (Gewaltschutzgesetz)"
     _order = "act_date desc, id desc"
 
-    case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
+    case_id = fields.Many2one(
+        "dv.case", required=True, ondelete="cascade", index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     section = fields.Selection(SECTIONS, required=True, default="s1")
     act_date = fields.Date(

@@ -156,6 +156,13 @@ class DvReferral(models.Model):
     )
     consent_date = fields.Date()
     consent_scope = fields.Char(help="For whom and for what the consent was given.")
+    consent_id = fields.Many2one(
+        "dv.consent",
+        auto_join=True,
+        domain="[('case_id', '=', case_id)]",
+        help="The recorded consent a referral to another agency rests on; "
+        "withdrawing it revokes the referral.",
+    )
     consent_attachment_ids = fields.Many2many(
         "ir.attachment", string="Consent Form", copy=False
     )
@@ -442,6 +449,27 @@ class DvReferral(models.Model):
                     self.env._("Consent cannot be dated in the future.")
                 )
 
+    @api.constrains("direction", "legal_basis", "consent_id", "to_agency_id")
+    def _check_consent_covers(self):
+        for referral in self.filtered(
+            lambda r: r.direction == "outbound" and r.legal_basis == "consent"
+        ):
+            consent = referral.consent_id
+            if not consent:
+                raise ValidationError(
+                    self.env._("Choose the recorded consent this referral rests on.")
+                )
+            if consent.case_id != referral.case_id or not consent._covers(
+                referral.to_agency_id, "referral"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The consent does not cover a referral to %(agency)s, or it "
+                        "is no longer valid.",
+                        agency=referral.to_agency_id.display_name,
+                    )
+                )
+
     @api.constrains("direction", "case_id", "from_agency_id", "to_agency_id", "kind")
     def _check_parties(self):
         for referral in self:
@@ -614,6 +642,7 @@ class DvReferral(models.Model):
             referral.sudo().write(
                 {"state": "accepted", "answered_at": fields.Datetime.now()}
             )
+            referral.sudo()._log_disclosure()
             if referral.kind == "transfer":
                 referral.sudo()._transfer_lead()
 
@@ -637,6 +666,22 @@ class DvReferral(models.Model):
     def action_revoke(self):
         self._check_state(("sent", "accepted"), self.env._("Revoking"))
         self.write({"state": "revoked"})
+
+    def _log_disclosure(self):
+        self.ensure_one()
+        self.env["dv.disclosure"].sudo().create(
+            {
+                "case_id": self.case_id.id,
+                "company_id": self.case_id.company_id.id,
+                "agency_id": self.to_agency_id.id,
+                "legal_basis": self.legal_basis,
+                "legal_norm": self.legal_norm,
+                "justification": self.justification,
+                "consent_id": self.consent_id.id,
+                "source": self.name,
+                "user_id": self.create_uid.id,
+            }
+        )
 
     def _check_receiving_member(self):
         agencies = self.env.user.dv_agency_ids

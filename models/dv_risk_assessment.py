@@ -37,7 +37,12 @@ class DvRiskAssessment(models.Model):
     _check_company_auto = True
 
     case_id = fields.Many2one(
-        "dv.case", required=True, ondelete="cascade", index=True, check_company=True
+        "dv.case",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        auto_join=True,
+        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     person_id = fields.Many2one(
@@ -307,7 +312,9 @@ class DvRiskAnswer(models.Model):
     assessment_id = fields.Many2one(
         "dv.risk.assessment", required=True, ondelete="cascade", index=True
     )
-    case_id = fields.Many2one(related="assessment_id.case_id", store=True, index=True)
+    case_id = fields.Many2one(
+        related="assessment_id.case_id", store=True, index=True, auto_join=True
+    )
     company_id = fields.Many2one(related="assessment_id.company_id", store=True)
     item_id = fields.Many2one("dv.risk.item", required=True, ondelete="restrict")
     sequence = fields.Integer(related="item_id.sequence", store=True)

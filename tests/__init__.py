@@ -7,3 +7,4 @@ from . import test_referral
 from . import test_referral_intake
 from . import test_risk
 from . import test_conference
+from . import test_privacy

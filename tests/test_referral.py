@@ -1,5 +1,6 @@
 from datetime import datetime
 
+from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time
 
@@ -263,6 +264,18 @@ class TestOutboundReferral(ReferralCommon):
         cls.env["dv.incident"].create(
             {"case_id": cls.case.id, "date": "2026-12-01 10:00:00"}
         )
+        cls.consent = cls.env["dv.consent"].create(
+            {
+                "person_id": cls.case.victim_id.id,
+                "agency_ids": [Command.set(cls.shelter.ids)],
+                "purpose_ids": [
+                    Command.set(
+                        cls.env.ref("dv_case_management.consent_purpose_referral").ids
+                    )
+                ],
+                "given_on": "2026-12-20",
+            }
+        )
 
     def _outbound(self, kind="share", **values):
         vals = {
@@ -274,6 +287,7 @@ class TestOutboundReferral(ReferralCommon):
             "company_id": self.company_a.id,
             "legal_basis": "consent",
             "consent_date": "2026-12-20",
+            "consent_id": self.consent.id,
             "reason": "Shelter place needed.",
         }
         vals.update(values)

@@ -1,0 +1,286 @@
+from datetime import datetime, timedelta
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import freeze_time, new_test_user
+
+from .common import GROUP, DvCommon
+
+
+@freeze_time("2026-06-01 08:00:00")
+class PrivacyCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shelter = cls.env["dv.agency"].create(
+            {
+                "name": "Privacy Shelter",
+                "agency_type_id": cls.env.ref(
+                    "dv_case_management.agency_type_shelter"
+                ).id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.shelter_worker = cls._new_member(
+            "dv_test_privacy_shelter", "caseworker", cls.shelter
+        )
+        cls.other_coordinator = cls._new_member(
+            "dv_test_privacy_other_coord",
+            "coordinator",
+            cls.env["dv.agency"].create(
+                {
+                    "name": "Other Office",
+                    "agency_type_id": cls.type_counselling.id,
+                    "company_id": cls.company_a.id,
+                }
+            ),
+        )
+        cls.lead_coordinator = cls._new_member(
+            "dv_test_privacy_lead_coord", "coordinator", cls.agency_a
+        )
+        cls.dpo = new_test_user(
+            cls.env,
+            login="dv_test_dpo",
+            groups="dv_case_management.group_dv_dpo",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+        cls.case = cls._create_case()
+        cls.purpose_referral = cls.env.ref(
+            "dv_case_management.consent_purpose_referral"
+        )
+
+    def _consent(self, **values):
+        vals = {
+            "person_id": self.case.victim_id.id,
+            "agency_ids": [Command.set(self.shelter.ids)],
+            "purpose_ids": [Command.set(self.purpose_referral.ids)],
+            "given_on": "2026-05-30",
+        }
+        vals.update(values)
+        return self.env["dv.consent"].with_user(self.caseworker).create(vals)
+
+    def _share(self, consent):
+        referral = (
+            self.env["dv.referral"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "direction": "outbound",
+                    "kind": "share",
+                    "case_id": self.case.id,
+                    "from_agency_id": self.agency_a.id,
+                    "to_agency_id": self.shelter.id,
+                    "company_id": self.company_a.id,
+                    "legal_basis": "consent",
+                    "consent_date": "2026-05-30",
+                    "consent_id": consent.id,
+                }
+            )
+        )
+        referral.with_user(self.shelter_worker).action_accept()
+        return referral
+
+
+class TestConsent(PrivacyCommon):
+    def test_withdrawal_ends_access_at_once(self):
+        consent = self._consent()
+        referral = self._share(consent)
+        self.assertEqual(
+            self.case.with_user(self.shelter_worker).victim_id.name, "Vera Victim"
+        )
+        consent.with_user(self.caseworker).action_withdraw()
+        self.assertEqual(consent.state, "withdrawn")
+        self.assertEqual(referral.state, "revoked")
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).read(["name"])
+        with self.assertRaises(UserError):
+            consent.with_user(self.caseworker).action_withdraw()
+
+    def test_expired_consent_ends_access_without_a_job(self):
+        consent = self._consent(valid_until="2026-06-10")
+        self._share(consent)
+        self.case.with_user(self.shelter_worker).read(["name"])
+        with freeze_time("2026-06-11 08:00:00"):
+            consent.invalidate_recordset(["state"])
+            self.assertEqual(consent.state, "expired")
+            with self.assertRaises(AccessError):
+                self.case.with_user(self.shelter_worker).read(["name"])
+
+    def test_consent_must_cover_recipient_and_purpose(self):
+        elsewhere = self._consent(agency_ids=[Command.set(self.agency_shared.ids)])
+        with self.assertRaises(ValidationError):
+            self._share(elsewhere)
+        counselling_only = self._consent(
+            purpose_ids=[
+                Command.set(
+                    self.env.ref("dv_case_management.consent_purpose_counselling").ids
+                )
+            ]
+        )
+        with self.assertRaises(ValidationError):
+            self._share(counselling_only)
+        self.assertFalse(self.case.referral_ids)
+
+    def test_bad_consents_are_refused(self):
+        with self.assertRaises(ValidationError):
+            self._consent(given_on="2026-07-01")
+        with self.assertRaises(ValidationError):
+            self._consent(valid_until="2026-05-01")
+        with self.assertRaises(ValidationError):
+            self._consent(form="signed_document")
+
+    def test_share_is_logged_as_disclosure(self):
+        consent = self._consent()
+        self._share(consent)
+        disclosure = self.env["dv.disclosure"].search([("case_id", "=", self.case.id)])
+        self.assertEqual(disclosure.agency_id, self.shelter)
+        self.assertEqual(disclosure.legal_basis, "consent")
+        self.assertEqual(disclosure.consent_id, consent)
+        self.assertEqual(disclosure.with_user(self.dpo).agency_id, self.shelter)
+        with self.assertRaises(AccessError):
+            disclosure.with_user(self.shelter_worker).read(["agency_id"])
+        with self.assertRaises(UserError):
+            disclosure.with_user(self.lead_coordinator).write({"legal_norm": "x"})
+
+
+class TestProtectedFields(PrivacyCommon):
+    def test_network_agency_never_gets_protected_details(self):
+        export = self.env.ref("base.group_allow_export")
+        (self.shelter_worker | self.caseworker).write(
+            {"groups_id": [Command.link(export.id)]}
+        )
+        self._share(self._consent())
+        victim = self.case.victim_id.with_user(self.shelter_worker)
+        self.assertFalse(victim.phone)
+        self.assertFalse(victim.read(["street", "phone", "email"])[0]["phone"])
+        exported = victim.export_data(["name", "phone", "street"])["datas"]
+        self.assertEqual(exported, [["Vera Victim", "", ""]])
+        self.assertFalse(
+            self.env["dv.person.protected"].with_user(self.shelter_worker).search([])
+        )
+        with self.assertRaises(AccessError):
+            self.case.victim_id.protected_id.with_user(self.shelter_worker).read(
+                ["phone"]
+            )
+        # The lead agency's case worker exports them.
+        exported = self.case.victim_id.with_user(self.caseworker).export_data(
+            ["name", "phone"]
+        )["datas"]
+        self.assertEqual(exported, [["Vera Victim", "+49 170 1234567"]])
+
+
+class TestBreakGlass(PrivacyCommon):
+    def _open(
+        self, user, reason="Acute danger: police at the door, address needed now."
+    ):
+        return self.env["dv.break.glass"].with_user(user)._open(self.case.name, reason)
+
+    def test_emergency_access_for_a_limited_time(self):
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.other_coordinator).read(["name"])
+        with self.assertRaises(UserError):
+            self._open(self.other_coordinator, "urgent")
+        access = self._open(self.other_coordinator)
+        self.assertEqual(access.expires_at, datetime(2026, 6, 2, 8, 0))
+        case = self.case.with_user(self.other_coordinator)
+        self.assertEqual(case.victim_id.name, "Vera Victim")
+        self.assertEqual(case.victim_id.phone, "+49 170 1234567")
+        with self.assertRaises(AccessError):
+            case.write({"kind": "stalking"})
+        # The lead agency's coordinators are told, without personal data.
+        activity = self.case.activity_ids.filtered(
+            lambda a: a.user_id == self.lead_coordinator
+        )
+        self.assertTrue(activity)
+        self.assertNotIn("Vera", activity.summary)
+        with freeze_time("2026-06-02 08:01:00"):
+            with self.assertRaises(AccessError):
+                self.case.with_user(self.other_coordinator).read(["name"])
+
+    def test_only_coordinators_and_only_existing_cases(self):
+        with self.assertRaises(AccessError):
+            self._open(self.shelter_worker)
+        with self.assertRaises(UserError):
+            self.env["dv.break.glass"].with_user(self.other_coordinator)._open(
+                "HG-1900-99999", "A long enough reason for the emergency."
+            )
+        with self.assertRaises(UserError):
+            self.env["dv.break.glass"].with_user(self.coordinator_b)._open(
+                self.case.name, "A long enough reason for the emergency."
+            )
+
+    def test_wizard_opens_the_case(self):
+        wizard = (
+            self.env["dv.break.glass.wizard"]
+            .with_user(self.other_coordinator)
+            .create(
+                {
+                    "reference": self.case.name,
+                    "reason": "Acute danger, shelter place needed tonight.",
+                }
+            )
+        )
+        action = wizard.action_open()
+        self.assertEqual(action["res_id"], self.case.id)
+
+
+class TestAccessLog(PrivacyCommon):
+    def _log(self):
+        return self.env["dv.access.log"].search([("case_id", "=", self.case.id)])
+
+    def test_opening_is_logged_with_its_right(self):
+        self.case.with_user(self.caseworker).web_read({"name": {}})
+        self.case.victim_id.with_user(self.caseworker).web_read({"name": {}})
+        self._share(self._consent())
+        self.case.with_user(self.shelter_worker).web_read({"name": {}})
+        self.env["dv.break.glass"].with_user(self.other_coordinator)._open(
+            self.case.name, "Acute danger: police at the door, address needed now."
+        )
+        self.case.with_user(self.other_coordinator).web_read({"name": {}})
+        log = self._log()
+        self.assertEqual(
+            sorted(
+                (entry.user_id.login, entry.res_model, entry.access_right)
+                for entry in log
+            ),
+            sorted(
+                [
+                    ("dv_test_caseworker", "dv.case", "own"),
+                    ("dv_test_caseworker", "dv.person", "own"),
+                    ("dv_test_privacy_shelter", "dv.case", "share"),
+                    ("dv_test_privacy_other_coord", "dv.case", "break_glass"),
+                ]
+            ),
+        )
+
+    def test_log_is_append_only_and_readable_by_lead_and_dpo(self):
+        self.case.with_user(self.caseworker).web_read({"name": {}})
+        entry = self._log()
+        self.assertEqual(
+            entry.with_user(self.lead_coordinator).user_id, self.caseworker
+        )
+        self.assertEqual(entry.with_user(self.dpo).access_right, "own")
+        for user in (self.caseworker, self.shelter_worker, self.other_coordinator):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                entry.with_user(user).read(["user_id"])
+        for user in (self.lead_coordinator, self.dpo):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    entry.with_user(user).write({"access_right": "other"})
+                with self.assertRaises(UserError):
+                    entry.with_user(user).unlink()
+        admin = self.env.ref("base.user_admin")
+        with self.assertRaises(UserError):
+            entry.with_user(admin).sudo(False).write({"access_right": "other"})
+        # The data protection officer sees the log, never the case.
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.dpo).read(["name"])
+
+    def test_dpo_role_exists_apart_from_case_roles(self):
+        group = self.env.ref(GROUP % "dpo")
+        self.assertNotEqual(
+            group.category_id, self.env.ref("dv_case_management.module_category_dv")
+        )
+        self.assertIn(self.env.ref(GROUP % "statistics"), group.implied_ids)
+        self.assertEqual(timedelta(hours=24).total_seconds() / 3600, 24)

@@ -17,6 +17,7 @@ from . import dv_consent
 from . import dv_referral
 from . import dv_break_glass
 from . import dv_access_log
+from . import dv_retention
 from . import dv_conference
 from . import dv_conference_case
 from . import dv_conference_action

@@ -118,6 +118,12 @@ class DvCase(models.Model):
     )
     event_ids = fields.One2many("calendar.event", "dv_case_id", string="Appointments")
     consent_ids = fields.One2many("dv.consent", "case_id", string="Consents")
+    erased_on = fields.Date(
+        readonly=True,
+        copy=False,
+        index=True,
+        help="When the identifying data was erased; the statistical skeleton remains.",
+    )
     break_glass_ids = fields.One2many(
         "dv.break.glass", "case_id", string="Emergency Accesses", auto_join=True
     )
@@ -438,6 +444,123 @@ class DvCase(models.Model):
         }
 
     # Business methods
+
+    def action_open_erasure_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Erase Now"),
+            "res_model": "dv.erasure.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_case_id": self.id},
+        }
+
+    def _erase(self, kind, reason, user=None):
+        """Erase the identifying data of the cases (names, addresses,
+        contact data, free text, attachments, messages, appointments) and
+        keep the statistical skeleton (age, sex, relationship, offence
+        groups, month, outcome, risk level). Each case is done whole and
+        marked; erased cases are skipped."""
+        erased = self.env._("Erased")
+        for case in self.sudo().with_context(dv_erasing=True, tracking_disable=True):
+            if case.erased_on:
+                continue
+            people = case.person_ids
+            people.protected_id.unlink()
+            people.write(
+                {
+                    "name": erased,
+                    "aliases": False,
+                    "birth_date": False,
+                    "age_estimate": 0,
+                    "disability_note": False,
+                }
+            )
+            case.incident_ids.write(
+                {"description": False, "police_reference": False, "weapon_note": False}
+            )
+            for incident in case.incident_ids:
+                incident.date = incident.date.replace(day=1, hour=0, minute=0, second=0)
+            case.measure_ids.write({"police_reference": False, "note": False})
+            case.protection_order_ids.write({"court_reference": False, "note": False})
+            referrals = case.referral_ids
+            referrals.write(
+                {
+                    "police_reference": False,
+                    "consent_scope": False,
+                    "rejection_note": False,
+                    "reason": False,
+                    "consent_attachment_ids": [fields.Command.clear()],
+                }
+            )
+            referrals.filtered("justification").write({"justification": erased})
+            referrals.contact_attempt_ids.write({"note": False})
+            case.assessment_ids.write(
+                {"note": False, "override_reason": erased, "reopen_reason": False}
+            )
+            case.assessment_ids.filtered(lambda a: not a.override_level).write(
+                {"override_reason": False}
+            )
+            case.consent_ids.write({"withdrawal_note": False})
+            lines = (
+                self.env["dv.conference.case"]
+                .sudo()
+                .search([("case_ref_id", "=", case.id)])
+            )
+            lines.write({"facts": False, "decisions": False})
+            lines.contribution_ids.unlink()
+            lines.action_ids.write({"name": erased, "report": False})
+            records = [
+                case,
+                case.person_ids,
+                case.incident_ids,
+                case.measure_ids,
+                case.protection_order_ids,
+                referrals,
+                referrals.contact_attempt_ids,
+                case.assessment_ids,
+                case.consent_ids,
+                lines.action_ids,
+            ]
+            case._erase_traces(records)
+            case.event_ids.unlink()
+            case.write(
+                {
+                    "safety_plan": False,
+                    "outcome": False,
+                    "opened_on": case.opened_on.replace(day=1),
+                    "closed_on": case.closed_on and case.closed_on.replace(day=1),
+                    "erased_on": fields.Date.context_today(case),
+                }
+            )
+            self.env["dv.erasure.log"].sudo().create(
+                {
+                    "case_id": case.id,
+                    "company_id": case.company_id.id,
+                    "reference": case.name,
+                    "kind": kind,
+                    "user_id": (user or self.env.user).id,
+                    "reason": reason,
+                }
+            )
+
+    def _erase_traces(self, recordsets):
+        """Messages, activities and attachments of the given records."""
+        for records in recordsets:
+            if not records:
+                continue
+            domain = [("model", "=", records._name), ("res_id", "in", records.ids)]
+            self.env["mail.message"].sudo().search(domain).unlink()
+            self.env["mail.activity"].sudo().search(
+                [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+            ).unlink()
+            self.env["ir.attachment"].sudo().search(
+                [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+            ).unlink()
+        assessments = self.assessment_ids
+        assessments.report_attachment_ids.sudo().unlink()
+        self.consent_ids.attachment_ids.sudo().unlink()
 
     def _check_escalation(self, when=None):
         """A case that is high risk, a repeat or escalating goes to the next

@@ -83,6 +83,7 @@ class DvConference(models.Model):
     minutes_due = fields.Date(readonly=True, copy=False)
     minutes_approved_on = fields.Date(readonly=True, copy=False)
     note = fields.Html(string="General Notes")
+    minutes_erased = fields.Boolean(readonly=True, copy=False)
 
     @api.depends("start", "duration")
     def _compute_stop(self):
@@ -339,6 +340,28 @@ class DvConference(models.Model):
                 partner_ids=group.ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",
+            )
+
+    def _erase_minutes(self):
+        """After the retention period of minutes: the free text of the
+        agenda and the messages go; dates, agencies and counts remain."""
+        erased = self.env._("Erased")
+        for conference in self.sudo().with_context(tracking_disable=True):
+            lines = conference.line_ids
+            lines.write({"facts": False, "decisions": False})
+            lines.contribution_ids.unlink()
+            lines.action_ids.write({"name": erased, "report": False})
+            self.env["mail.message"].search(
+                [("model", "=", self._name), ("res_id", "=", conference.id)]
+            ).unlink()
+            conference.write({"note": False, "minutes_erased": True})
+            self.env["dv.erasure.log"].create(
+                {
+                    "company_id": conference.company_id.id,
+                    "reference": conference.name,
+                    "kind": "minutes",
+                    "user_id": self.env.user.id,
+                }
             )
 
     def _minutes_lines(self):

@@ -90,6 +90,12 @@ class DvPerson(models.Model):
         string="Estimated Age", help="When the birth date is not known."
     )
     age = fields.Integer(compute="_compute_age")
+    age_at_opening = fields.Integer(
+        compute="_compute_age_at_opening",
+        store=True,
+        help="Age when the case was opened; kept for statistics when the birth "
+        "date is erased.",
+    )
     gender = fields.Selection(GENDERS, default="unknown", required=True)
     lang_id = fields.Many2one(
         "res.lang", string="Language", context={"active_test": False}
@@ -187,6 +193,23 @@ class DvPerson(models.Model):
                 )
             else:
                 person.age = person.age_estimate
+
+    @api.depends("birth_date", "age_estimate", "case_id.opened_on")
+    def _compute_age_at_opening(self):
+        for person in self:
+            born = person.birth_date
+            opened = person.case_id.opened_on
+            if born and opened:
+                person.age_at_opening = (
+                    opened.year
+                    - born.year
+                    - ((opened.month, opened.day) < (born.month, born.day))
+                )
+            elif person.age_estimate:
+                person.age_at_opening = person.age_estimate
+            else:
+                # Erased or unknown: keep what was known.
+                person.age_at_opening = person.age_at_opening
 
     def _readable_protected(self):
         """The protected records of ``self`` the current user may read."""

@@ -228,7 +228,11 @@ class DvRiskAssessment(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if set(vals) - UNLOCKED_FIELDS and self.filtered(lambda a: a.state == "done"):
+        if (
+            set(vals) - UNLOCKED_FIELDS
+            and not self.env.context.get("dv_erasing")
+            and self.filtered(lambda a: a.state == "done")
+        ):
             raise UserError(
                 self.env._(
                     "A completed assessment is locked; a coordinator can reopen it."

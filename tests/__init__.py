@@ -8,3 +8,4 @@ from . import test_referral_intake
 from . import test_risk
 from . import test_conference
 from . import test_privacy
+from . import test_retention

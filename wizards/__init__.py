@@ -2,3 +2,4 @@ from . import dv_holiday_wizard
 from . import dv_case_close_wizard
 from . import dv_risk_wizards
 from . import dv_break_glass_wizard
+from . import dv_erasure_wizards

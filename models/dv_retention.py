@@ -1,0 +1,190 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+RECORD_TYPES = [
+    ("referral_not_taken_up", "Referral Not Taken Up"),
+    ("closed_case", "Closed Case"),
+    ("conference_minutes", "Conference Minutes"),
+]
+# Cases erased per run of the scheduled job; the job calls itself again
+# while cases remain.
+BATCH_SIZE = 50
+
+
+class DvRetentionRule(models.Model):
+    _name = "dv.retention.rule"
+    _description = "Retention Rule"
+    _order = "record_type, closure_reason_id, id"
+
+    record_type = fields.Selection(RECORD_TYPES, required=True)
+    closure_reason_id = fields.Many2one(
+        "dv.closure.reason",
+        help="For closed cases: applies to this closure reason only; empty for "
+        "all others.",
+    )
+    days = fields.Integer(string="Keep For (Days)", required=True)
+    company_id = fields.Many2one("res.company", help="Empty for all companies.")
+    active = fields.Boolean(default=True)
+
+    @api.constrains("days")
+    def _check_days(self):
+        for rule in self:
+            if rule.days < 1:
+                raise ValidationError(
+                    self.env._("A retention period lasts at least one day.")
+                )
+
+    @api.model
+    def _days_for(self, record_type, company, closure_reason=None):
+        """The applicable period: the rule of the closure reason before the
+        general one, the company's before the shared one."""
+        rules = self.search(
+            [
+                ("record_type", "=", record_type),
+                ("company_id", "in", [company.id, False]),
+            ]
+        )
+        candidates = sorted(
+            rules.filtered(
+                lambda r: (
+                    not r.closure_reason_id or r.closure_reason_id == closure_reason
+                )
+            ),
+            key=lambda r: (not r.closure_reason_id, not r.company_id),
+        )
+        return candidates[0].days if candidates else None
+
+
+class DvErasureLog(models.Model):
+    """Which case was erased, when, why and by whom. Append only."""
+
+    _name = "dv.erasure.log"
+    _description = "Erasure Log"
+    _order = "erased_at desc, id desc"
+
+    erased_at = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now
+    )
+    case_id = fields.Many2one("dv.case", readonly=True, index=True, ondelete="cascade")
+    company_id = fields.Many2one("res.company", readonly=True)
+    reference = fields.Char(readonly=True)
+    kind = fields.Selection(
+        [
+            ("retention", "Retention Period Over"),
+            ("request", "Request of the Data Subject"),
+            ("minutes", "Conference Minutes Expired"),
+        ],
+        readonly=True,
+    )
+    user_id = fields.Many2one("res.users", readonly=True)
+    reason = fields.Text(readonly=True)
+
+    def write(self, vals):
+        if not self.env.is_superuser():
+            raise UserError(self.env._("The erasure log cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_superuser_only(self):
+        if not self.env.is_superuser():
+            raise UserError(self.env._("The erasure log cannot be changed."))
+
+
+class DvCaseRetention(models.AbstractModel):
+    """The retention engine: finds what is due and erases the identifying
+    data of cases, keeping the statistical skeleton."""
+
+    _name = "dv.retention"
+    _description = "Retention"
+
+    @api.model
+    def _due_cases(self, limit=None):
+        """Cases whose identifying data is due for erasure today."""
+        today = fields.Date.context_today(self)
+        Case = self.env["dv.case"].sudo().with_context(active_test=False)
+        due = Case.browse()
+        # Closed cases after the period of their closure reason.
+        for case in Case.search(
+            [("state", "=", "closed"), ("erased_on", "=", False)], order="closed_on, id"
+        ):
+            days = (
+                self.env["dv.retention.rule"]
+                .sudo()
+                ._days_for("closed_case", case.company_id, case.closure_reason_id)
+            )
+            if (
+                days
+                and case.closed_on
+                and case.closed_on + timedelta(days=days) <= today
+            ):
+                due |= case
+        # Cases made only of referrals that were never taken up.
+        for case in Case.search(
+            [
+                ("state", "=", "new"),
+                ("erased_on", "=", False),
+                ("referral_ids.erase_after", "!=", False),
+            ],
+            order="id",
+        ):
+            referrals = case.referral_ids
+            if referrals and all(
+                r.state in ("declined", "unreachable", "withdrawn") for r in referrals
+            ):
+                days = (
+                    self.env["dv.retention.rule"]
+                    .sudo()
+                    ._days_for("referral_not_taken_up", case.company_id)
+                )
+                ended = max(
+                    r.erase_after
+                    - timedelta(days=r.to_agency_id.unreached_retention_days)
+                    for r in referrals
+                )
+                if days is not None and ended + timedelta(days=days) <= today:
+                    due |= case
+        return due[:limit] if limit else due
+
+    @api.model
+    def _due_conferences(self):
+        today = fields.Date.context_today(self)
+        days = (
+            self.env["dv.retention.rule"]
+            .sudo()
+            ._days_for("conference_minutes", self.env.company)
+        )
+        if not days:
+            return self.env["dv.conference"]
+        return (
+            self.env["dv.conference"]
+            .sudo()
+            .search(
+                [
+                    ("held_on", "!=", False),
+                    (
+                        "start",
+                        "<",
+                        fields.Datetime.to_datetime(today - timedelta(days=days)),
+                    ),
+                    ("minutes_erased", "=", False),
+                ]
+            )
+        )
+
+    @api.model
+    def _cron_erase(self):
+        """Erase one batch; each case is erased in one go and marked, so a run
+        that is interrupted leaves whole cases only and the next run
+        continues where it stopped."""
+        due = self._due_cases()
+        batch = due[:BATCH_SIZE]
+        for case in batch:
+            case._erase("retention", self.env._("Retention period over"))
+        for conference in self._due_conferences():
+            conference._erase_minutes()
+        self.env["ir.cron"]._notify_progress(
+            done=len(batch), remaining=len(due) - len(batch)
+        )
+        return len(batch)

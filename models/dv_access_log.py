@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 ACCESS_RIGHTS = [
@@ -15,6 +14,7 @@ class DvAccessLog(models.Model):
     only: nobody but the superuser changes or deletes an entry."""
 
     _name = "dv.access.log"
+    _inherit = ["dv.append.only.mixin"]
     _description = "Access Log"
     _order = "accessed_at desc, id desc"
     _log_access = False
@@ -71,22 +71,13 @@ class DvAccessLog(models.Model):
             )
         )
 
-    def write(self, vals):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The access log cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _unlink_superuser_only(self):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The access log cannot be changed."))
-
 
 class DvDisclosure(models.Model):
     """Every passing of a case's data to another agency: to whom, on which
     legal basis, by whom. Append only."""
 
     _name = "dv.disclosure"
+    _inherit = ["dv.append.only.mixin"]
     _description = "Disclosure"
     _order = "disclosed_at desc, id desc"
 
@@ -112,13 +103,3 @@ class DvDisclosure(models.Model):
     justification = fields.Text(readonly=True)
     consent_id = fields.Many2one("dv.consent", readonly=True)
     source = fields.Char(readonly=True, help="The referral or conference it came from.")
-
-    def write(self, vals):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The disclosure log cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _unlink_superuser_only(self):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The disclosure log cannot be changed."))

@@ -1,6 +1,7 @@
 """Behaviour shared by several models of the addon."""
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class DvCodeMixin(models.AbstractModel):
@@ -105,3 +106,20 @@ class DvCaseDeadlineMixin(models.AbstractModel):
             )
             for key, (deadline, summary) in record._deadlines().items():
                 record.case_id._schedule_deadline(key, deadline, summary)
+
+
+class DvAppendOnlyMixin(models.AbstractModel):
+    """A log that nobody but the superuser changes or deletes."""
+
+    _name = "dv.append.only.mixin"
+    _description = "Append-only Log"
+
+    def write(self, vals):
+        if not self.env.is_superuser():
+            raise UserError(self.env._("This log cannot be changed."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=True)
+    def _unlink_superuser_only(self):
+        if not self.env.is_superuser():
+            raise UserError(self.env._("This log cannot be changed."))

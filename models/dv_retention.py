@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 RECORD_TYPES = [
     ("referral_not_taken_up", "Referral Not Taken Up"),
@@ -61,6 +61,7 @@ class DvErasureLog(models.Model):
     """Which case was erased, when, why and by whom. Append only."""
 
     _name = "dv.erasure.log"
+    _inherit = ["dv.append.only.mixin"]
     _description = "Erasure Log"
     _order = "erased_at desc, id desc"
 
@@ -80,16 +81,6 @@ class DvErasureLog(models.Model):
     )
     user_id = fields.Many2one("res.users", readonly=True)
     reason = fields.Text(readonly=True)
-
-    def write(self, vals):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The erasure log cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=True)
-    def _unlink_superuser_only(self):
-        if not self.env.is_superuser():
-            raise UserError(self.env._("The erasure log cannot be changed."))
 
 
 class DvCaseRetention(models.AbstractModel):

@@ -35,6 +35,7 @@
         "views/res_users_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
+        "wizards/dv_person_mail_wizard_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
     ],

@@ -463,7 +463,9 @@ class DvCase(models.Model):
         groups, month, outcome, risk level). Each case is done whole and
         marked; erased cases are skipped."""
         erased = self.env._("Erased")
-        for case in self.sudo().with_context(dv_erasing=True, tracking_disable=True):
+        for case in self.sudo().with_context(
+            dv_erasing=True, tracking_disable=True, active_test=False
+        ):
             if case.erased_on:
                 continue
             people = case.person_ids

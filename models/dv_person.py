@@ -2,7 +2,7 @@ import re
 import unicodedata
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 PERSON_ROLES = [
     ("victim", "Victim"),
@@ -238,6 +238,11 @@ class DvPerson(models.Model):
         for person in self:
             values = {}
             for fname in PROTECTED_FIELDS:
+                # Only what was written: while a write runs, the other
+                # fields of this compute read as empty and must not be
+                # copied over the stored details.
+                if not self.env.cache.contains(person, self._fields[fname]):
+                    continue
                 value = person[fname]
                 if fname == "forbidden_channel_ids":
                     value = [fields.Command.set(value.ids)]
@@ -251,6 +256,35 @@ class DvPerson(models.Model):
                     dict(values, person_id=person.id)
                 )
                 person.sudo().protected_id = protected
+
+    def _check_contact_channel(self, channel_code):
+        """Refuse a contact the victim must not receive: on a channel she
+        excluded, by writing when writing is not safe, or by phone or text
+        when calling is not safe."""
+        self.ensure_one()
+        protected = self.sudo().protected_id
+        if channel_code in protected.forbidden_channel_ids.mapped("code"):
+            raise UserError(
+                self.env._("This person must not be contacted on this channel.")
+            )
+        if channel_code in ("email", "letter") and not protected.safe_to_write:
+            raise UserError(self.env._("Writing to this person is not marked as safe."))
+        if channel_code in ("phone", "sms") and not protected.safe_to_call:
+            raise UserError(
+                self.env._("Calling or texting this person is not marked as safe.")
+            )
+
+    def action_open_mail_wizard(self):
+        self.ensure_one()
+        self._check_contact_channel("email")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Write an E-mail"),
+            "res_model": "dv.person.mail.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_person_id": self.id},
+        }
 
     @api.constrains("birth_date", "age_estimate")
     def _check_birth_date(self):

@@ -89,6 +89,7 @@ class DvReferral(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+    active = fields.Boolean(default=True, tracking=True)
     direction = fields.Selection(
         DIRECTIONS, required=True, default="inbound", index=True
     )
@@ -513,14 +514,18 @@ class DvReferral(models.Model):
             )
 
     def _refuse_duplicate_police_reference(self, from_agency_id, reference, own_id=0):
-        duplicate = self.sudo().search_count(
-            [
-                ("id", "!=", own_id),
-                ("direction", "=", "inbound"),
-                ("from_agency_id", "=", from_agency_id or False),
-                ("police_reference", "=", reference),
-            ],
-            limit=1,
+        duplicate = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("id", "!=", own_id),
+                    ("direction", "=", "inbound"),
+                    ("from_agency_id", "=", from_agency_id or False),
+                    ("police_reference", "=", reference),
+                ],
+                limit=1,
+            )
         )
         if duplicate:
             raise ValidationError(
@@ -559,14 +564,13 @@ class DvReferral(models.Model):
         return super().create(vals_list)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_untouched(self):
-        if any(referral.state not in ("received", "sent") for referral in self):
-            raise UserError(
-                self.env._(
-                    "Only a referral nobody has acted on yet can be deleted; "
-                    "withdraw or revoke it instead."
-                )
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Referrals are archived, not deleted; withdraw or revoke them, and "
+                "the retention rules erase their personal data."
             )
+        )
 
     # Transitions
 
@@ -748,7 +752,9 @@ class DvReferral(models.Model):
         )
         if not source:
             problems.append("source")
-        if values["police_reference"] and self.sudo().search_count(
+        if values["police_reference"] and self.sudo().with_context(
+            active_test=False
+        ).search_count(
             [
                 ("direction", "=", "inbound"),
                 ("from_agency_id", "=", source.id or False),

@@ -339,6 +339,9 @@ class TestCaseAccess(DvCommon):
         case.write({"kind": "stalking"})
         case.victim_id.write({"phone": "+49 170 7654321"})
         self.assertEqual(case.victim_id.protected_id.phone, "+49 170 7654321")
+        # Writing one detail keeps the others.
+        self.assertEqual(case.victim_id.protected_id.street, "Safe Street 1")
+        self.assertTrue(case.victim_id.protected_id.safe_to_call)
         self.assertIn(case, self.env["dv.case"].with_user(self.caseworker).search([]))
 
     def test_network_member_reads_without_protected_details(self):

@@ -133,6 +133,13 @@ class TestInboundReferral(ReferralCommon):
         self.assertEqual(declined.state, "declined")
         self.assertTrue(declined.erase_after)
 
+    def test_referrals_are_archived_not_deleted(self):
+        referral = self._inbound().with_user(self.office_worker)
+        with self.assertRaises(UserError):
+            referral.unlink()
+        referral.action_archive()
+        self.assertFalse(referral.active)
+
     def test_transitions_out_of_order_are_refused(self):
         referral = self._inbound().with_user(self.office_worker)
         referral.action_start_contacting()

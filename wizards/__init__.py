@@ -3,3 +3,4 @@ from . import dv_case_close_wizard
 from . import dv_risk_wizards
 from . import dv_break_glass_wizard
 from . import dv_erasure_wizards
+from . import dv_person_mail_wizard

@@ -37,19 +37,19 @@ class DvRetentionRule(models.Model):
                 )
 
     @api.model
-    def _days_for(self, record_type, company, closure_reason=None):
+    def _days_for(self, record_type, company, closure_reason=None, rules=None):
         """The applicable period: the rule of the closure reason before the
-        general one, the company's before the shared one."""
-        rules = self.search(
-            [
-                ("record_type", "=", record_type),
-                ("company_id", "in", [company.id, False]),
-            ]
-        )
+        general one, the company's before the shared one. ``rules`` may
+        hold the active rules loaded once for many cases."""
+        rules = self.search([]) if rules is None else rules
         candidates = sorted(
             rules.filtered(
                 lambda r: (
-                    not r.closure_reason_id or r.closure_reason_id == closure_reason
+                    r.record_type == record_type
+                    and r.company_id in (company, self.env["res.company"])
+                    and (
+                        not r.closure_reason_id or r.closure_reason_id == closure_reason
+                    )
                 )
             ),
             key=lambda r: (not r.closure_reason_id, not r.company_id),
@@ -95,15 +95,14 @@ class DvCaseRetention(models.AbstractModel):
         """Cases whose identifying data is due for erasure today."""
         today = fields.Date.context_today(self)
         Case = self.env["dv.case"].sudo().with_context(active_test=False)
+        rules = self.env["dv.retention.rule"].sudo().search([])
         due = Case.browse()
         # Closed cases after the period of their closure reason.
         for case in Case.search(
             [("state", "=", "closed"), ("erased_on", "=", False)], order="closed_on, id"
         ):
-            days = (
-                self.env["dv.retention.rule"]
-                .sudo()
-                ._days_for("closed_case", case.company_id, case.closure_reason_id)
+            days = rules._days_for(
+                "closed_case", case.company_id, case.closure_reason_id, rules
             )
             if (
                 days
@@ -124,10 +123,8 @@ class DvCaseRetention(models.AbstractModel):
             if referrals and all(
                 r.state in ("declined", "unreachable", "withdrawn") for r in referrals
             ):
-                days = (
-                    self.env["dv.retention.rule"]
-                    .sudo()
-                    ._days_for("referral_not_taken_up", case.company_id)
+                days = rules._days_for(
+                    "referral_not_taken_up", case.company_id, rules=rules
                 )
                 ended = max(
                     r.erase_after

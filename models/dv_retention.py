@@ -41,7 +41,7 @@ class DvRetentionRule(models.Model):
         """The applicable period: the rule of the closure reason before the
         general one, the company's before the shared one. ``rules`` may
         hold the active rules loaded once for many cases."""
-        rules = self.search([]) if rules is None else rules
+        rules = self.search([("active", "=", True)]) if rules is None else rules
         candidates = sorted(
             rules.filtered(
                 lambda r: (
@@ -95,7 +95,7 @@ class DvCaseRetention(models.AbstractModel):
         """Cases whose identifying data is due for erasure today."""
         today = fields.Date.context_today(self)
         Case = self.env["dv.case"].sudo().with_context(active_test=False)
-        rules = self.env["dv.retention.rule"].sudo().search([])
+        rules = self.env["dv.retention.rule"].sudo().search([("active", "=", True)])
         due = Case.browse()
         # Closed cases after the period of their closure reason.
         for case in Case.search(

@@ -1,4 +1,5 @@
 from . import referral_parser
+from . import statistics_suppression
 from . import dv_mixins
 from . import dv_agency_type
 from . import dv_service

@@ -10,3 +10,4 @@ from . import test_conference
 from . import test_privacy
 from . import test_retention
 from . import test_access_matrix
+from . import test_statistics

@@ -1,0 +1,1 @@
+from . import dv_statistics_xlsx

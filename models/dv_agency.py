@@ -246,6 +246,12 @@ class DvAgency(models.Model):
 
     # Business methods
 
+    def _members_in_role(self, role):
+        """The members of these agencies who hold ``role`` (caseworker,
+        coordinator, ...), e.g. to receive the agency's activities."""
+        group = self.env.ref(f"dv_case_management.group_dv_{role}")
+        return self.member_ids.user_id.filtered(lambda user: group in user.groups_id)
+
     def _get_first_contact_deadline(self, received):
         """Return the moment (naive UTC) by which a victim referred at
         ``received`` (naive UTC) must have been contacted, following the

@@ -412,11 +412,7 @@ class DvCase(models.Model):
         """Tell the lead agency's coordinators that someone opened the case
         in an emergency (no personal data in the message)."""
         self.ensure_one()
-        coordinator_group = self.env.ref("dv_case_management.group_dv_coordinator")
-        coordinators = self.lead_agency_id.member_ids.user_id.filtered(
-            lambda u: coordinator_group in u.groups_id
-        )
-        for user in coordinators:
+        for user in self.lead_agency_id._members_in_role("coordinator"):
             case = self.sudo().with_context(lang=user.lang)
             case.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -570,7 +566,6 @@ class DvCase(models.Model):
         ``when`` is the day of the event that made it so (default today)."""
         today = fields.Date.context_today(self)
         when = min(when or today, today)
-        coordinator_group = self.env.ref("dv_case_management.group_dv_coordinator")
         activity_type = self.env.ref("dv_case_management.mail_activity_type_conference")
         for case in self.sudo():
             triggered = case.state != "closed" and (
@@ -581,10 +576,7 @@ class DvCase(models.Model):
             if case.last_conference_date and case.last_conference_date >= when:
                 continue
             case.escalated_on = when
-            coordinators = case.lead_agency_id.member_ids.user_id.filtered(
-                lambda u, g=coordinator_group: g in u.groups_id
-            )
-            for user in coordinators:
+            for user in case.lead_agency_id._members_in_role("coordinator"):
                 case.with_context(lang=user.lang).activity_schedule(
                     activity_type_id=activity_type.id,
                     date_deadline=today,

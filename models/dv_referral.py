@@ -888,12 +888,8 @@ class DvReferral(models.Model):
             [("is_overdue", "=", True), ("overdue_notified", "=", False)]
         )
         activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
-        caseworker_group = self.env.ref("dv_case_management.group_dv_caseworker")
         for referral in overdue:
-            users = referral.to_agency_id.member_ids.user_id.filtered(
-                lambda u, g=caseworker_group: g in u.groups_id
-            )
-            for user in users:
+            for user in referral.to_agency_id._members_in_role("caseworker"):
                 referral.with_context(lang=user.lang).activity_schedule(
                     activity_type_id=activity_type.id,
                     date_deadline=fields.Date.context_today(referral),

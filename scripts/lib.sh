@@ -26,6 +26,19 @@ PG_DATA="$PG_DIR/pgdata"
 PG_LOG="$PG_DIR/postgresql.log"
 PG_SOCKET_DIR="$PG_DIR/pgsocket"
 
+# The first port from $1 on that nobody listens on.
+free_port() {
+    python3 - "$1" <<'PY'
+import socket, sys
+start = int(sys.argv[1])
+for port in range(start, start + 200):
+    with socket.socket() as sock:
+        if sock.connect_ex(("127.0.0.1", port)) != 0:
+            print(port)
+            break
+PY
+}
+
 # A PostgreSQL server can be configured from outside; otherwise the scripts
 # start their own cluster on a free port of their own (kept in pgport).
 PGHOST="${DV_PG_HOST:-127.0.0.1}"
@@ -36,15 +49,7 @@ if [ -n "${DV_PG_PORT:-}" ]; then
 elif [ -z "${DV_PG_HOST:-}" ] && [ -f "$PG_DIR/pgport" ]; then
     PGPORT="$(cat "$PG_DIR/pgport")"
 elif [ -z "${DV_PG_HOST:-}" ]; then
-    PGPORT="$(python3 - <<'PY'
-import socket
-for port in range(54329, 54429):
-    with socket.socket() as sock:
-        if sock.connect_ex(("127.0.0.1", port)) != 0:
-            print(port)
-            break
-PY
-)"
+    PGPORT="$(free_port 54329)"
 else
     PGPORT=5432
 fi

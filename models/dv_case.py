@@ -91,6 +91,9 @@ class DvCase(models.Model):
         string="Children Involved", compute="_compute_people", store=True
     )
     incident_ids = fields.One2many("dv.incident", "case_id", string="Incidents")
+    session_ids = fields.One2many(
+        "dv.session", "case_id", string="Counselling Sessions"
+    )
     incident_count = fields.Integer(compute="_compute_incidents", store=True)
     last_incident_date = fields.Datetime(compute="_compute_incidents", store=True)
     is_escalating = fields.Boolean(
@@ -494,6 +497,7 @@ class DvCase(models.Model):
             )
             referrals.filtered("justification").write({"justification": erased})
             referrals.contact_attempt_ids.write({"note": False})
+            case.session_ids.write({"note": False})
             case.assessment_ids.write(
                 {"note": False, "override_reason": erased, "reopen_reason": False}
             )
@@ -513,6 +517,7 @@ class DvCase(models.Model):
                 case,
                 case.person_ids,
                 case.incident_ids,
+                case.session_ids,
                 case.measure_ids,
                 case.protection_order_ids,
                 referrals,

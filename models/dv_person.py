@@ -96,6 +96,11 @@ class DvPerson(models.Model):
         help="Age when the case was opened; kept for statistics when the birth "
         "date is erased.",
     )
+    age_known = fields.Boolean(
+        compute="_compute_age_at_opening",
+        store=True,
+        help="Whether the age at opening is known (an age of 0 is a baby).",
+    )
     gender = fields.Selection(GENDERS, default="unknown", required=True)
     lang_id = fields.Many2one(
         "res.lang", string="Language", context={"active_test": False}
@@ -205,11 +210,14 @@ class DvPerson(models.Model):
                     - born.year
                     - ((opened.month, opened.day) < (born.month, born.day))
                 )
+                person.age_known = True
             elif person.age_estimate:
                 person.age_at_opening = person.age_estimate
+                person.age_known = True
             else:
                 # Erased or unknown: keep what was known.
                 person.age_at_opening = person.age_at_opening
+                person.age_known = person.age_known
 
     def _readable_protected(self):
         """The protected records of ``self`` the current user may read."""

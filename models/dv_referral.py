@@ -133,6 +133,12 @@ class DvReferral(models.Model):
     )
     attempt_count = fields.Integer(compute="_compute_first_contact", store=True)
     first_contact_at = fields.Datetime(compute="_compute_first_contact", store=True)
+    first_contact_channel_id = fields.Many2one(
+        "dv.contact.channel",
+        string="First Contact By",
+        compute="_compute_first_contact",
+        store=True,
+    )
     contacted_in_time = fields.Boolean(
         string="Contacted within Deadline", compute="_compute_first_contact", store=True
     )
@@ -229,6 +235,7 @@ class DvReferral(models.Model):
     @api.depends(
         "contact_attempt_ids.attempted_at",
         "contact_attempt_ids.outcome",
+        "contact_attempt_ids.channel_id",
         "first_contact_deadline",
     )
     def _compute_first_contact(self):
@@ -236,8 +243,10 @@ class DvReferral(models.Model):
             attempts = referral.contact_attempt_ids
             reached = attempts.filtered(lambda a: a.outcome in ("reached", "declined"))
             referral.attempt_count = len(attempts)
-            first = min(reached.mapped("attempted_at")) if reached else False
+            first_attempt = reached.sorted(lambda a: (a.attempted_at, a.id))[:1]
+            first = first_attempt.attempted_at
             referral.first_contact_at = first
+            referral.first_contact_channel_id = first_attempt.channel_id
             referral.contacted_in_time = bool(
                 first
                 and referral.first_contact_deadline

@@ -15,6 +15,7 @@ CASE_MODELS = (
     "dv.case",
     "dv.person",
     "dv.incident",
+    "dv.session",
     "dv.police.measure",
     "dv.protection.order",
     "dv.risk.assessment",
@@ -37,6 +38,14 @@ class TestAccessMatrix(PrivacyCommon):
             "dv.person": case.victim_id,
             "dv.incident": cls.env["dv.incident"].create(
                 {"case_id": case.id, "date": "2026-01-01 10:00:00"}
+            ),
+            "dv.session": cls.env["dv.session"].create(
+                {
+                    "case_id": case.id,
+                    "person_id": case.victim_id.id,
+                    "agency_id": case.lead_agency_id.id,
+                    "date": "2026-01-02",
+                }
             ),
             "dv.police.measure": cls.env["dv.police.measure"].create(
                 {
@@ -69,6 +78,7 @@ class TestAccessMatrix(PrivacyCommon):
             "dv.case": ("kind", "stalking"),
             "dv.person": ("aliases", "X"),
             "dv.incident": ("weapon", True),
+            "dv.session": ("note", "x"),
             "dv.police.measure": ("note", "x"),
             "dv.protection.order": ("note", "x"),
             "dv.risk.assessment": ("note", "x"),

@@ -88,6 +88,7 @@ class TestRetention(PrivacyCommon):
         victim = case.person_ids.filtered(lambda p: p.role == "victim")
         self.assertEqual(victim.gender, "female")
         self.assertEqual(victim.age_at_opening, 36)
+        self.assertTrue(victim.age_known)
         perpetrator = case.person_ids.filtered(lambda p: p.role == "perpetrator")
         self.assertEqual(perpetrator.relationship, "spouse")
         self.assertEqual(case.incident_ids.offence_group_ids.code, "bodily_harm")

@@ -3,7 +3,7 @@ import io
 import openpyxl
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import freeze_time
 
 from .test_referral import ReferralCommon
@@ -73,7 +73,14 @@ class TestStatisticsWorkbook(ReferralCommon):
     def test_statistics_role_gets_suppressed_aggregates(self):
         book = self._workbook(self.statistics)
         self.assertEqual(
-            book.sheetnames, ["Overview", "Pro-active Approach", "High Risk"]
+            book.sheetnames,
+            [
+                "Overview",
+                "Funder Report",
+                "Lagebild",
+                "Pro-active Approach",
+                "High Risk",
+            ],
         )
         front = self._rows(book["Overview"])
         self.assertEqual(front["Period"], "2026-01-01 - 2026-12-31")
@@ -121,3 +128,393 @@ class TestStatisticsWorkbook(ReferralCommon):
         proactive = self._rows(book["Pro-active Approach"])
         self.assertEqual(proactive["Self-referral"], 1)
         self.assertEqual(proactive["Declined"], 1)
+
+
+def sections(sheet):
+    """The blocks of a sheet: ``{heading: {label: value or row tuple}}``; a
+    block starts at a row whose second cell is "Count" (a breakdown) or
+    whose last cell is "Total" (a table); figures fall under ``None``."""
+    blocks = {None: {}}
+    current = None
+    header = None
+    for row in sheet.iter_rows(values_only=True):
+        cells = list(row)
+        while cells and cells[-1] is None:
+            cells.pop()
+        if not cells:
+            current = None
+            continue
+        if current is None and (
+            (len(cells) == 2 and cells[1] == "Count")
+            or (len(cells) > 2 and cells[-1] == "Total")
+        ):
+            current = cells[0]
+            header = cells[1:]
+            blocks[current] = {}
+            continue
+        target = blocks[current] if current else blocks[None]
+        if current and len(header) > 1:
+            target[cells[0]] = dict(zip(header, cells[1:], strict=False))
+        else:
+            target[cells[0]] = cells[1]
+    return blocks
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestFunderAndLagebild(ReferralCommon):
+    """A known dataset, and the exact cells of the funder and Lagebild
+    sheets."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.bodily_harm = cls.env.ref("dv_case_management.offence_group_bodily_harm")
+        cls.threat = cls.env.ref(
+            "dv_case_management.offence_group_threat_stalking_coercion"
+        )
+        letter = cls.env.ref("dv_case_management.contact_channel_letter")
+        # 1: partner violence, a woman of 35 with a migration background,
+        # her husband in the same household, two children (2 and 10).
+        cls.case1 = cls._create_case(
+            opened_on="2026-03-01",
+            person_ids=[
+                Command.create(
+                    {
+                        "role": "victim",
+                        "name": "Anna A",
+                        "gender": "female",
+                        "birth_date": "1990-05-01",
+                        "migration_background": "yes",
+                    }
+                ),
+                Command.create(
+                    {
+                        "role": "perpetrator",
+                        "name": "Bernd A",
+                        "gender": "male",
+                        "relationship": "spouse",
+                        "shared_household": True,
+                    }
+                ),
+                Command.create(
+                    {"role": "child", "name": "Carla A", "birth_date": "2024-01-01"}
+                ),
+                Command.create(
+                    {"role": "child", "name": "Dirk A", "birth_date": "2015-06-01"}
+                ),
+            ],
+        )
+        # 2: intra-family violence, a man of 70 threatened online by his son.
+        cls.case2 = cls._create_case(
+            kind="family",
+            opened_on="2026-03-10",
+            person_ids=[
+                Command.create(
+                    {
+                        "role": "victim",
+                        "name": "Emil E",
+                        "gender": "male",
+                        "age_estimate": 70,
+                        "migration_background": "no",
+                    }
+                ),
+                Command.create(
+                    {"role": "perpetrator", "name": "Fritz E", "relationship": "child"}
+                ),
+            ],
+        )
+        # 3: stalking by a former partner who breaches a protection order;
+        # the victim's age is not known.
+        cls.case3 = cls._create_case(
+            kind="stalking",
+            opened_on="2026-04-01",
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Gina G", "gender": "female"}
+                ),
+                Command.create(
+                    {
+                        "role": "perpetrator",
+                        "name": "Hans G",
+                        "relationship": "former_partner",
+                    }
+                ),
+            ],
+        )
+        # 4: a young woman of 20.
+        cls.case4 = cls._create_case(
+            opened_on="2026-04-01",
+            person_ids=[
+                Command.create(
+                    {
+                        "role": "victim",
+                        "name": "Ida I",
+                        "gender": "female",
+                        "birth_date": "2006-01-01",
+                    }
+                )
+            ],
+        )
+        # Outside the report: opened the year before, and a case of the
+        # other company.
+        cls._create_case(opened_on="2025-12-31")
+        cls._create_case(
+            user=cls.caseworker_b,
+            lead_agency_id=cls.agency_b.id,
+            company_id=cls.company_b.id,
+            opened_on="2026-05-01",
+        )
+        Incident = cls.env["dv.incident"]
+        Incident.create(
+            {
+                "case_id": cls.case1.id,
+                "date": "2026-02-20 22:00:00",
+                "offence_group_ids": [Command.set(cls.bodily_harm.ids)],
+            }
+        )
+        Incident.create(
+            {
+                "case_id": cls.case2.id,
+                "date": "2026-03-05 12:00:00",
+                "offence_group_ids": [Command.set(cls.threat.ids)],
+                "online": True,
+            }
+        )
+        order = cls.env["dv.protection.order"].create(
+            {"case_id": cls.case3.id, "act_date": "2026-03-01"}
+        )
+        Incident.create(
+            {
+                "case_id": cls.case3.id,
+                "date": "2026-04-10 08:00:00",
+                "offence_group_ids": [Command.set((cls.threat | cls.bodily_harm).ids)],
+                "protection_order_id": order.id,
+            }
+        )
+        cls.env["dv.police.measure"].create(
+            {
+                "case_id": cls.case1.id,
+                "measure_type": "eviction",
+                "date_start": "2026-02-21",
+            }
+        )
+        # Sessions: the victim of case 1 four times (three in person), the
+        # victim of case 2 once by phone, the victim of case 3 six times by
+        # phone; one session of case 1 lies in 2025 and does not count.
+        Session = cls.env["dv.session"]
+        for case, mode, dates in (
+            (cls.case1, "in_person", ["2026-03-02", "2026-03-09", "2026-03-16"]),
+            (cls.case1, "phone", ["2026-03-20", "2025-12-30"]),
+            (cls.case2, "phone", ["2026-03-11"]),
+            (cls.case3, "phone", [f"2026-04-0{day}" for day in range(2, 8)]),
+        ):
+            for date in dates:
+                Session.create(
+                    {
+                        "case_id": case.id,
+                        "person_id": case.victim_id.id,
+                        "agency_id": case.lead_agency_id.id,
+                        "mode": mode,
+                        "date": date,
+                    }
+                )
+        # Police referrals of two police units: one reached by phone, one by
+        # letter, one unreachable.
+        cls.inspection = cls.env["dv.agency"].create(
+            {
+                "name": "Inspection North",
+                "agency_type_id": cls.type_police.id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        Referral = cls.env["dv.referral"]
+        for number, (case, police, channel, outcome) in enumerate(
+            (
+                (cls.case1, cls.police, cls.phone, "reached"),
+                (cls.case2, cls.inspection, letter, "reached"),
+                (cls.case3, cls.inspection, cls.phone, "no_answer"),
+            )
+        ):
+            referral = Referral.create(
+                {
+                    "direction": "inbound",
+                    "source_type": "police",
+                    "from_agency_id": police.id,
+                    "to_agency_id": cls.office.id,
+                    "company_id": cls.company_a.id,
+                    "case_id": case.id,
+                    "received_at": f"2026-03-0{number + 1} 08:00:00",
+                    "police_reference": f"FR-{number}",
+                    "legal_basis": "consent",
+                    "consent_date": "2026-03-01",
+                }
+            )
+            cls.env["dv.contact.attempt"].create(
+                {
+                    "referral_id": referral.id,
+                    "attempted_at": f"2026-03-0{number + 1} 10:00:00",
+                    "channel_id": channel.id,
+                    "outcome": outcome,
+                }
+            )
+            if outcome == "no_answer":
+                referral.action_mark_unreachable()
+
+    def _book(self, threshold=1):
+        wizard = (
+            self.env["dv.statistics.wizard"]
+            .with_user(self.statistics)
+            .create(
+                {
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "company_ids": [Command.set(self.company_a.ids)],
+                    "threshold": threshold,
+                }
+            )
+        )
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.statistics)
+            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    def test_funder_report_exact_cells(self):
+        funder = sections(self._book()["Funder Report"])
+        self.assertEqual(
+            funder["Cases opened"],
+            {
+                "Partner Violence": 2,
+                "Intra-family Violence": 1,
+                "Stalking": 1,
+                "Total": 4,
+            },
+        )
+        self.assertEqual(
+            funder["Police referrals per police unit"],
+            {self.police.name: 1, "Inspection North": 2, "Total": 3},
+        )
+        self.assertEqual(funder[None]["Repeat cases"], 0)
+        self.assertEqual(funder[None]["Persons counselled"], 3)
+        measures = funder["Police measures"]
+        self.assertEqual(measures["Eviction / Barring Order"], 1)
+        self.assertEqual(measures["Custody"], 0)
+        self.assertEqual(measures["Total"], 1)
+        first = funder["First contact made by"]
+        self.assertEqual(first["Phone call"], 1)
+        self.assertEqual(first["Letter"], 1)
+        self.assertEqual(first["Not possible (unreachable)"], 1)
+        self.assertEqual(first["Total"], 3)
+        self.assertEqual(
+            funder["Victims by age"],
+            {
+                "≤21": 1,
+                "22-30": 0,
+                "31-40": 1,
+                "41-50": 0,
+                "51-65": 0,
+                "66+": 1,
+                "Unknown": 1,
+                "Total": 4,
+            },
+        )
+        migration = funder["Victims by migration background"]
+        self.assertEqual(migration["Yes"], 1)
+        self.assertEqual(migration["No"], 1)
+        self.assertEqual(migration["Not recorded"], 2)
+        self.assertEqual(
+            funder["Minor children by age"],
+            {"≤3": 1, "4-6": 0, "7-13": 1, "14-17": 0, "Unknown": 0, "Total": 2},
+        )
+        self.assertEqual(
+            funder["Counselling sessions"],
+            {
+                "In Person": 3,
+                "By Phone": 8,
+                "By Video": 0,
+                "In Writing": 0,
+                "Total": 11,
+            },
+        )
+        self.assertEqual(
+            funder["Persons by number of sessions"],
+            {"1": 1, "2": 0, "3": 0, "4": 1, "5+": 1, "Total": 3},
+        )
+
+    def test_lagebild_exact_cells(self):
+        lagebild = sections(self._book()["Lagebild"])
+        self.assertEqual(
+            lagebild["Partner vs. intra-family violence (cases)"]["Total"], 4
+        )
+        table = lagebild["Victims by sex and age class"]
+        self.assertEqual(
+            table["Female"],
+            {
+                "≤13": 0,
+                "14-17": 0,
+                "18-20": 1,
+                "21-59": 1,
+                "60+": 0,
+                "Unknown": 1,
+                "Total": 3,
+            },
+        )
+        self.assertEqual(table["Male"]["60+"], 1)
+        self.assertEqual(table["Total"]["Total"], 4)
+        relationship = lagebild["Relationship of the alleged perpetrator"]
+        self.assertEqual(relationship["Spouse or Registered Partner"], 1)
+        self.assertEqual(relationship["Child"], 1)
+        self.assertEqual(relationship["Former Spouse or Partner"], 1)
+        self.assertEqual(relationship["Total"], 3)
+        self.assertEqual(
+            lagebild["Household"],
+            {"Shared household": 1, "Separate households": 2, "Total": 3},
+        )
+        offences = lagebild["Incidents by offence group"]
+        self.assertEqual(offences[self.bodily_harm.name], 2)
+        self.assertEqual(offences[self.threat.name], 2)
+        self.assertEqual(lagebild[None]["Incidents committed online"], 1)
+        self.assertEqual(
+            lagebild[None]["Breaches of protection orders (§ 4 GewSchG)"], 1
+        )
+
+    def test_two_way_table_secondary_suppression(self):
+        table = sections(self._book(threshold=5)["Lagebild"])[
+            "Victims by sex and age class"
+        ]
+        # Every non-zero cell is below 5 and hidden, and no row or column
+        # shows its total with exactly one hidden cell in it.
+        self.assertEqual(table["Female"]["18-20"], "<5")
+        self.assertEqual(table["Male"]["60+"], "<5")
+        self.assertEqual(table["Male"]["Total"], "<5")
+        self.assertEqual(table["Total"]["Total"], "<5")
+        self.assertEqual(table["Diverse"]["Total"], 0)
+        body = {sex: row for sex, row in table.items() if sex != "Total"}
+        columns = [column for column in table["Total"] if column != "Total"]
+        lines = [list(row.values())[:-1] for row in body.values()]
+        lines += [[row[column] for row in body.values()] for column in columns]
+        totals = [row["Total"] for row in body.values()]
+        totals += [table["Total"][column] for column in columns]
+        for line, total in zip(lines, totals, strict=True):
+            if total != "<5":
+                self.assertNotEqual(line.count("<5"), 1, line)
+
+    def test_sessions_belong_to_the_case(self):
+        with self.assertRaises(ValidationError):
+            self.env["dv.session"].create(
+                {
+                    "case_id": self.case1.id,
+                    "person_id": self.case2.victim_id.id,
+                    "agency_id": self.agency_a.id,
+                }
+            )
+        with self.assertRaises(ValidationError):
+            self.env["dv.session"].create(
+                {
+                    "case_id": self.case1.id,
+                    "person_id": self.case1.victim_id.id,
+                    "agency_id": self.agency_a.id,
+                    "date": "2027-01-05",
+                }
+            )

@@ -33,6 +33,7 @@
         "views/res_company_views.xml",
         "views/calendar_event_views.xml",
         "views/res_users_views.xml",
+        "views/dv_dashboard_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
@@ -40,6 +41,7 @@
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",
+        "reports/dv_case_exports_xlsx.xml",
     ],
     "demo": [
         "demo/dv_agency_demo.xml",

@@ -14,6 +14,7 @@ from . import dv_person
 from . import dv_incident
 from . import dv_police_measure
 from . import dv_session
+from . import dv_dashboard
 from . import dv_protection_order
 from . import dv_consent
 from . import dv_referral

@@ -131,3 +131,13 @@ class DvConferenceAction(models.Model):
                     user_id=user.id,
                 )
         return len(overdue)
+
+    @api.model
+    def action_export_tracker(self):
+        """The tracker of every open action the user may read."""
+        actions = self.search([("status", "=", "open")], order="due_date, id")
+        if not actions:
+            raise UserError(self.env._("There is no open action to export."))
+        return self.env.ref(
+            "dv_case_management.report_action_tracker_xlsx"
+        ).report_action(actions)

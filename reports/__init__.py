@@ -1,1 +1,2 @@
+from . import dv_case_exports_xlsx
 from . import dv_statistics_xlsx

@@ -237,6 +237,16 @@ class DvStatisticsXlsx(models.AbstractModel):
             counts[key] = counts.get(key, 0) + count
         return counts
 
+    def _active_ids(self, model):
+        """The active entries of a code table, in its order."""
+        return self._model(model).search([("active", "=", True)]).ids
+
+    def _names(self, model, counts):
+        """The names of the code table entries among the keys of
+        ``counts``."""
+        ids = [key for key in counts if isinstance(key, int)]
+        return {record.id: record.name for record in self._model(model).browse(ids)}
+
     def _selection(self, model, field):
         return dict(self.env[model]._fields[field]._description_selection(self.env))
 
@@ -337,23 +347,17 @@ class DvStatisticsXlsx(models.AbstractModel):
         referrals = self._referral_domain(wizard)
         police = [*referrals, ("source_type", "=", "police")]
         units = self._breakdown("dv.referral", police, "from_agency_id")
-        unit_labels = {
-            agency.id: agency.name
-            for agency in self._model("dv.agency").browse(
-                [key for key in units if key != NOT_RECORDED]
-            )
-        }
-        channels = self._model("dv.contact.channel").search([])
+        unit_labels = self._names("dv.agency", units)
         first_contact = self._breakdown(
             "dv.referral",
             [*referrals, ("state", "in", ("contacted", "declined"))],
             "first_contact_channel_id",
-            keys=channels.ids,
+            keys=self._active_ids("dv.contact.channel"),
         )
         first_contact["unreachable"] = self._count(
             "dv.referral", [*referrals, ("state", "=", "unreachable")]
         )
-        channel_labels = {channel.id: channel.name for channel in channels}
+        channel_labels = self._names("dv.contact.channel", first_contact)
         channel_labels["unreachable"] = self.env._("Not possible (unreachable)")
         sessions = self._child_domain(wizard, "date")
         yes_no = self._selection("dv.person", "migration_background")
@@ -471,7 +475,12 @@ class DvStatisticsXlsx(models.AbstractModel):
             False: self.env._("Separate households"),
         }
         incidents = self._child_domain(wizard, "date", datetimes=True)
-        groups = self._model("dv.offence.group").search([])
+        offences = self._breakdown(
+            "dv.incident",
+            incidents,
+            "offence_group_ids",
+            self._active_ids("dv.offence.group"),
+        )
         return [
             (
                 "breakdown",
@@ -507,10 +516,8 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Incidents by offence group"),
-                self._breakdown(
-                    "dv.incident", incidents, "offence_group_ids", groups.ids
-                ),
-                {group.id: group.name for group in groups},
+                offences,
+                self._names("dv.offence.group", offences),
             ),
             (
                 "figure",

@@ -14,7 +14,6 @@ from . import dv_person
 from . import dv_incident
 from . import dv_police_measure
 from . import dv_session
-from . import dv_dashboard
 from . import dv_protection_order
 from . import dv_consent
 from . import dv_referral
@@ -30,3 +29,4 @@ from . import mail_activity
 from . import res_company
 from . import res_users
 from . import resource_calendar
+from . import dv_dashboard

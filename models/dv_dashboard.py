@@ -14,8 +14,10 @@ class DvDashboard(models.Model):
     _description = "Overview"
     _auto = False
     _order = "agency_name, agency_id"
+    # The view reads the tables of cases, referrals and actions: it is
+    # imported last in models/__init__.py, so that they exist first.
 
-    agency_id = fields.Many2one("dv.agency", string="Agency", readonly=True)
+    agency_id = fields.Many2one("dv.agency", readonly=True)
     agency_name = fields.Char(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     open_case_count = fields.Integer(string="Open Cases", readonly=True)

@@ -294,6 +294,9 @@ class DvStatisticsXlsx(models.AbstractModel):
     def generate_xlsx_report(self, workbook, data, wizards):
         wizard = wizards[:1]
         wizard.check_access("read")
+        # The wizard's companies are the user's own (checked when it was
+        # made), whichever of them are switched on in the browser.
+        wizard = wizard.sudo()
         self._write_workbook(workbook, wizard, self._collect(wizard))
 
     def _collect(self, wizard):

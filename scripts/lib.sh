@@ -148,6 +148,18 @@ stop_postgresql() {
     as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DATA" -m fast stop >/dev/null 2>&1 || true
 }
 
+database_exists() {
+    (cd / && python3 - "$1" <<'PY'
+import os, sys, psycopg2
+conn = psycopg2.connect(dbname="postgres", host=os.environ["PGHOST"], port=os.environ["PGPORT"],
+                        user=os.environ["PGUSER"], password=os.environ.get("PGPASSWORD") or None)
+with conn.cursor() as cr:
+    cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (sys.argv[1],))
+    sys.exit(0 if cr.fetchone() else 1)
+PY
+    )
+}
+
 drop_database() {
     (cd / && python3 - "$1" <<'PY'
 import os, sys, psycopg2

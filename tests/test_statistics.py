@@ -46,19 +46,22 @@ class TestStatisticsWorkbook(ReferralCommon):
             }
         )
 
-    def _workbook(self, user, **values):
+    def _workbook(self, user, switched_on=None, **values):
+        """The workbook as ``user``, with the companies ``switched_on`` in
+        the browser (default all of the user's)."""
         vals = {
             "date_from": "2026-01-01",
             "date_to": "2026-12-31",
             "company_ids": [Command.set(self.company_a.ids)],
         }
         vals.update(values)
-        wizard = self.env["dv.statistics.wizard"].with_user(user).create(vals)
+        env = self.env(user=user)
+        if switched_on:
+            env = env(context=dict(env.context, allowed_company_ids=switched_on.ids))
+        wizard = env["dv.statistics.wizard"].create(vals)
         report = self.env.ref("dv_case_management.report_statistics_xlsx")
-        content, file_type = (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            ._render_xlsx(report.report_name, wizard.ids, {})
+        content, file_type = env["ir.actions.report"]._render_xlsx(
+            report.report_name, wizard.ids, {}
         )
         self.assertEqual(file_type, "xlsx")
         return openpyxl.load_workbook(io.BytesIO(content))
@@ -113,6 +116,35 @@ class TestStatisticsWorkbook(ReferralCommon):
         cell = next(row[1] for row in sheet.iter_rows() if row[0].value == "Agencies")
         self.assertEqual(cell.data_type, "s")
         self.assertEqual(cell.value, '=HYPERLINK("http://evil")')
+
+    def test_only_own_companies_and_all_of_them(self):
+        with self.assertRaises(ValidationError):
+            self.env["dv.statistics.wizard"].with_user(self.statistics).create(
+                {"company_ids": [Command.set(self.company_b.ids)]}
+            )
+        # A user of both companies gets the figures of both, even when only
+        # one of them is switched on in the browser.
+        self.statistics.company_ids |= self.company_b
+        self.env["dv.referral"].create(
+            {
+                "direction": "inbound",
+                "source_type": "other",
+                "to_agency_id": self.agency_b.id,
+                "company_id": self.company_b.id,
+                "received_at": "2026-12-11 08:00:00",
+                "legal_basis": "consent",
+                "consent_date": "2026-12-10",
+                "victim_name": "County Person",
+            }
+        )
+        book = self._workbook(
+            self.statistics,
+            switched_on=self.company_a,
+            company_ids=[Command.set((self.company_a | self.company_b).ids)],
+            threshold=1,
+        )
+        self.assertEqual(self._rows(book["Pro-active Approach"])["Other"], 1)
+        self.assertEqual(self._rows(book["Pro-active Approach"])["Total"], 9)
 
     def test_filter_by_agency_and_threshold(self):
         other = self.env["dv.agency"].create(

@@ -21,6 +21,7 @@ class DvStatisticsWizard(models.TransientModel):
         string="Companies",
         required=True,
         default=lambda self: self.env.company,
+        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
     )
     agency_ids = fields.Many2many(
         "dv.agency",
@@ -56,6 +57,14 @@ class DvStatisticsWizard(models.TransientModel):
             if wizard.threshold < 1:
                 raise ValidationError(
                     self.env._("The suppression threshold is at least 1.")
+                )
+
+    @api.constrains("company_ids")
+    def _check_companies(self):
+        for wizard in self:
+            if wizard.sudo().company_ids - self.env.user.company_ids:
+                raise ValidationError(
+                    self.env._("You can only report on the companies you work for.")
                 )
 
     def action_print(self):

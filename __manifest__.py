@@ -47,4 +47,12 @@
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "dv_case_management/static/tests/tours/dv_tour_utils.js",
+            "dv_case_management/static/tests/tours/dv_referral_tour.js",
+            "dv_case_management/static/tests/tours/dv_high_risk_tour.js",
+            "dv_case_management/static/tests/tours/dv_statistics_tour.js",
+        ],
+    },
 }

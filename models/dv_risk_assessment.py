@@ -36,13 +36,15 @@ class DvRiskAssessment(models.Model):
     _order = "date desc, id desc"
     _check_company_auto = True
 
+    # No check_company: the company is the case's own, and on a new assessment
+    # (still without company) it would restrict the choice to cases without
+    # a company, i.e. to none.
     case_id = fields.Many2one(
         "dv.case",
         required=True,
         ondelete="cascade",
         index=True,
         auto_join=True,
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     person_id = fields.Many2one(

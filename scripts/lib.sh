@@ -62,6 +62,17 @@ have_odoo() {
     (cd / && python3 -c 'import odoo, odoo.release; assert odoo.release.version_info[0] == 18' 2>/dev/null)
 }
 
+# Chromium (or Chrome) under one of the names Odoo's browser tests look for.
+have_chromium() {
+    local bin
+    for bin in google-chrome chromium chromium-browser google-chrome-stable; do
+        if command -v "$bin" >/dev/null 2>&1; then
+            return 0
+        fi
+    done
+    return 1
+}
+
 pip_install() {
     # Quiet, idempotent installation from PyPI.
     PIP_DISABLE_PIP_VERSION_CHECK=1 python3 -m pip install -q "$@"

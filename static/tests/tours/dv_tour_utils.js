@@ -1,0 +1,114 @@
+/** @odoo-module */
+/**
+ * Steps shared by the addon's tours. They find things by field names, menu
+ * xml ids and record values, never by label text, so they run in any
+ * language of the user.
+ */
+import { queryAll, queryFirst, waitFor, waitUntil } from "@odoo/hoot-dom";
+import { formatDate, formatDateTime } from "@web/core/l10n/dates";
+import { rpc } from "@web/core/network/rpc";
+import { user } from "@web/core/user";
+import { stepUtils } from "@web_tour/tour_service/tour_utils";
+
+const { DateTime } = luxon;
+
+const MODULE = "dv_case_management";
+
+/** A date (or date and time) as the user types it, in the user's format. */
+export function typedDate(days = 0) {
+    return formatDate(DateTime.now().plus({ days }));
+}
+export function typedNow() {
+    return formatDateTime(DateTime.now());
+}
+
+/** Opens the app from the home menu. */
+export function openApp() {
+    return [
+        stepUtils.showAppsMenuItem(),
+        {
+            content: "open the Domestic Violence app",
+            trigger: `.o_app[data-menu-xmlid="${MODULE}.dv_root_menu"]`,
+            run: "click",
+        },
+    ];
+}
+
+/**
+ * Opens the menu ``item`` (an xml id without the module), found in the
+ * section ``section`` when given. Sections that do not fit into the navbar
+ * move into its "more" dropdown; the step looks in both places.
+ */
+export function openMenu(item, section = null) {
+    const top = `${MODULE}.${section || item}`;
+    const target = `${MODULE}.${item}`;
+    return {
+        content: `open the menu ${target}`,
+        trigger: `.o_menu_sections [data-menu-xmlid="${top}"]:visible, .o_menu_sections_more:visible`,
+        async run(helpers) {
+            const direct = queryFirst(`.o_menu_sections [data-menu-xmlid="${top}"]:visible`);
+            await helpers.click(direct || ".o_menu_sections_more .dropdown-toggle");
+            if (direct && !section) {
+                return;
+            }
+            await helpers.click(
+                await waitFor(`.o-dropdown--menu a[data-menu-xmlid="${target}"]`, {
+                    timeout: 10000,
+                })
+            );
+        },
+    };
+}
+
+/**
+ * Chooses a record in a many2one field: the record found on the server with
+ * ``domain`` (exactly one), typed by its name and picked by its display name
+ * in the user's language.
+ */
+export function pickRecord(field, model, domain, scope = "") {
+    const widget = `${scope} .o_field_widget[name=${field}]`.trim();
+    return {
+        content: `choose the ${model} record ${JSON.stringify(domain)} in ${field}`,
+        trigger: `${widget} input`,
+        async run(helpers) {
+            const records = await rpc(`/web/dataset/call_kw/${model}/search_read`, {
+                model,
+                method: "search_read",
+                args: [domain, ["display_name", "name"]],
+                kwargs: { limit: 2, context: user.context },
+            });
+            if (records.length !== 1) {
+                throw new Error(
+                    `${records.length} ${model} records match ${JSON.stringify(domain)}`
+                );
+            }
+            const [{ display_name: label, name }] = records;
+            await helpers.edit(name);
+            let seen = [];
+            const option = await waitUntil(
+                () => {
+                    const links = queryAll(`${widget} .o-autocomplete--dropdown-item a`);
+                    seen = links.map((link) => link.textContent.trim());
+                    return links.find((link) => link.textContent.trim() === label);
+                },
+                { timeout: 10000 }
+            ).catch(() => {
+                throw new Error(`"${label}" is not among the options ${JSON.stringify(seen)}`);
+            });
+            await helpers.click(option);
+        },
+    };
+}
+
+/** Steps that save the form in the main view and wait until it is saved. */
+export function saveForm() {
+    return stepUtils.saveForm();
+}
+
+/** Checks that the status bar shows ``state``. */
+export function stateIs(state) {
+    return {
+        content: `the record is ${state}`,
+        trigger: `.o_statusbar_status button[data-value="${state}"].o_arrow_button_current`,
+    };
+}

@@ -1,0 +1,272 @@
+"""Browser tours (static/tests/tours/) as German-speaking users of an intake
+office, its coordinator, a women's shelter and the statistics role, run in
+headless Chromium; each test then checks what the tour left in the
+database."""
+
+import io
+from datetime import timedelta
+from unittest.mock import patch
+
+import openpyxl
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import GROUP, DvCommon
+
+# Tours end in about a minute; two shared CPUs may need more.
+TOUR_TIMEOUT = 300
+
+
+@tagged("post_install", "-at_install")
+class TestTours(HttpCase, DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.office = cls.env["dv.agency"].create(
+            {
+                "name": "Tour Interventionsstelle",
+                "agency_type_id": cls.type_intake.id,
+                "company_id": cls.company_a.id,
+                "first_contact_deadline": 72,
+                "first_contact_deadline_unit": "hours",
+            }
+        )
+        cls.police = cls.env["dv.agency"].create(
+            {
+                "name": "Tour Polizeiinspektion",
+                "agency_type_id": cls.type_police.id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.shelter = cls.env["dv.agency"].create(
+            {
+                "name": "Tour Frauenhaus",
+                "agency_type_id": cls.env.ref(
+                    "dv_case_management.agency_type_shelter"
+                ).id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.intake_worker = cls._tour_user("dv_tour_intake", "caseworker", cls.office)
+        cls.tour_coordinator = cls._tour_user(
+            "dv_tour_coordinator", "coordinator", cls.office
+        )
+        cls.shelter_worker = cls._tour_user(
+            "dv_tour_shelter", "caseworker", cls.shelter
+        )
+        cls.tour_statistics = cls._tour_user("dv_tour_statistics", "statistics")
+
+    @classmethod
+    def _tour_user(cls, login, role, agency=None):
+        """A German-speaking user in Berlin time (logins of eight characters
+        or more, so that the password is the login)."""
+        values = {
+            "name": login.replace("_", " ").title(),
+            "lang": "de_DE",
+            "tz": "Europe/Berlin",
+            "company_id": cls.company_a.id,
+            "company_ids": [Command.set(cls.company_a.ids)],
+        }
+        if "odoobot_state" in cls.env["res.users"]._fields:
+            values["odoobot_state"] = "disabled"
+        user = new_test_user(cls.env, login=login, groups=GROUP % role, **values)
+        if agency:
+            cls.env["dv.agency.member"].create(
+                {"agency_id": agency.id, "user_id": user.id}
+            )
+        return user
+
+    def _tour(self, name, user):
+        self.start_tour("/odoo", name, login=user.login, timeout=TOUR_TIMEOUT)
+
+    def _today(self):
+        return fields.Date.context_today(
+            self.env["dv.case"].with_context(tz="Europe/Berlin")
+        )
+
+    def test_police_referral_contact_attempts_and_case(self):
+        self._tour("dv_referral_tour", self.intake_worker)
+
+        referral = self.env["dv.referral"].search(
+            [("police_reference", "=", "TOUR-4711")]
+        )
+        self.assertEqual(len(referral), 1)
+        self.assertEqual(referral.direction, "inbound")
+        self.assertEqual(referral.from_agency_id, self.police)
+        self.assertEqual(referral.to_agency_id, self.office)
+        self.assertEqual(referral.legal_basis, "statute")
+        self.assertEqual(referral.state, "contacted")
+        attempts = referral.contact_attempt_ids.sorted("id")
+        self.assertEqual(attempts.mapped("outcome"), ["no_answer", "reached"])
+        self.assertEqual(attempts.channel_id.mapped("code"), ["phone", "sms"])
+        self.assertEqual(attempts.user_id, self.intake_worker)
+        self.assertEqual(referral.first_contact_at, attempts[1].attempted_at)
+        self.assertTrue(referral.contacted_in_time)
+
+        case = referral.case_id
+        self.assertEqual(case.lead_agency_id, self.office)
+        self.assertEqual(case.user_id, self.intake_worker)
+        self.assertEqual(case.state, "in_progress")
+        self.assertEqual(case.victim_id.name, "Tara Tour")
+        self.assertEqual(
+            case.victim_id.with_user(self.intake_worker).phone, "+49 170 4711000"
+        )
+        self.assertEqual(
+            self.env["dv.case"].search_count([("lead_agency_id", "=", self.office.id)]),
+            1,
+        )
+
+    def test_high_risk_assessment_conference_and_action(self):
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Rita Risiko", "gender": "female"}
+                )
+            ],
+        )
+        self._tour("dv_risk_assessment_tour", self.intake_worker)
+
+        assessment = case.assessment_ids
+        self.assertEqual(len(assessment), 1)
+        self.assertEqual(
+            assessment.instrument_id,
+            self.env.ref("dv_case_management.risk_instrument_screening"),
+        )
+        self.assertEqual(assessment.state, "done")
+        self.assertEqual(assessment.assessor_id, self.intake_worker)
+        self.assertEqual(assessment.person_id, case.victim_id)
+        self.assertEqual((assessment.yes_count, assessment.red_flag_count), (11, 0))
+        self.assertEqual(assessment.score, 11)
+        self.assertEqual(assessment.final_level, "high")
+        self.assertEqual(case.risk_level, "high")
+        self.assertTrue(case.awaiting_conference)
+        self.assertEqual(case.escalated_on, self._today())
+        reminder = case.activity_ids.filtered(
+            lambda a: (
+                a.activity_type_id
+                == self.env.ref("dv_case_management.mail_activity_type_conference")
+            )
+        )
+        self.assertEqual(reminder.user_id, self.tour_coordinator)
+
+        self._tour("dv_case_conference_tour", self.tour_coordinator)
+
+        conference = self.env["dv.conference"].search(
+            [("organizer_agency_id", "=", self.office.id)]
+        )
+        self.assertEqual(len(conference), 1)
+        self.assertEqual(conference.state, "held")
+        self.assertEqual(conference.chair_id, self.tour_coordinator)
+        self.assertEqual(conference.held_on, self._today())
+        self.assertEqual(
+            set(conference.participant_ids.user_id.ids),
+            {self.tour_coordinator.id, self.shelter_worker.id},
+        )
+        # Dates typed in the browser's time zone: a day either way.
+        for participant in conference.participant_ids:
+            self.assertAlmostEqual(
+                participant.confidentiality_signed_on,
+                self._today() - timedelta(days=7),
+                delta=timedelta(days=1),
+            )
+        self.assertEqual(conference.sudo().line_ids.case_ref_id, case)
+        action = conference.action_ids
+        self.assertEqual(len(action), 1)
+        self.assertEqual(action.owner_agency_id, self.shelter)
+        self.assertAlmostEqual(
+            action.due_date,
+            self._today() + timedelta(days=14),
+            delta=timedelta(days=1),
+        )
+        self.assertEqual(action.status, "open")
+        german = self.env["dv.conference"].with_context(lang="de_DE").env
+        self.assertEqual(
+            action.with_user(self.shelter_worker).case_label,
+            german._("Case %(letter)s", letter="A"),
+        )
+        self.assertEqual(case.last_conference_date, self._today())
+        self.assertFalse(case.awaiting_conference)
+
+    def test_statistics_workbook_download(self):
+        now = fields.Datetime.now()
+        self.env["dv.referral"].create(
+            [
+                {
+                    "direction": "inbound",
+                    "source_type": "police",
+                    "from_agency_id": self.police.id,
+                    "to_agency_id": self.office.id,
+                    "company_id": self.company_a.id,
+                    "received_at": now,
+                    "police_reference": f"STAT-{number}",
+                    "legal_basis": "statute",
+                    "legal_norm": "§ 34a PolG NRW",
+                }
+                for number in range(6)
+            ]
+        )
+        Report = type(self.env["ir.actions.report"])
+        original = Report._render_xlsx
+        rendered = []
+
+        def render_xlsx(report, report_ref, docids, data=None):
+            result = original(report, report_ref, docids, data)
+            rendered.append((report.env.uid, report_ref, docids, result))
+            return result
+
+        with patch.object(Report, "_render_xlsx", render_xlsx):
+            self._tour("dv_statistics_tour", self.tour_statistics)
+
+        wizard = self.env["dv.statistics.wizard"].search(
+            [("create_uid", "=", self.tour_statistics.id)]
+        )
+        self.assertEqual(len(wizard), 1)
+        self.assertEqual(len(rendered), 1, "the browser downloaded one workbook")
+        uid, report_ref, docids, (content, kind) = rendered[0]
+        self.assertEqual(uid, self.tour_statistics.id)
+        self.assertEqual(report_ref, "dv_case_management.statistics_xlsx")
+        self.assertEqual(list(docids), wizard.ids)
+        self.assertEqual(kind, "xlsx")
+        downloaded = self._cells(content)
+
+        # The same route, fetched again with the user's session.
+        self.authenticate(self.tour_statistics.login, self.tour_statistics.login)
+        response = self.url_open(
+            f"/report/xlsx/dv_case_management.statistics_xlsx/{wizard.id}"
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(
+            response.headers["Content-Type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        fetched = self._cells(response.content)
+
+        german = self.env["dv.statistics.wizard"].with_context(lang="de_DE").env
+        sheets = ["Overview", "Pro-active Approach", "High Risk"]
+        self.assertEqual(list(downloaded), [german._(name) for name in sheets])
+        overview, proactive, _high_risk = downloaded.values()
+        year = self._today().year
+        self.assertEqual(
+            overview[2], (german._("Period"), f"{year}-01-01 - {year}-12-31")
+        )
+        self.assertEqual(overview[3], (german._("Companies"), self.company_a.name))
+        # Six police referrals: above the threshold, shown as they are.
+        self.assertEqual(proactive[1][1], 6)
+        for name in downloaded:
+            # Everything but the generation time is the same.
+            self.assertEqual(
+                [row for row in downloaded[name] if row[0] != german._("Generated")],
+                [row for row in fetched[name] if row[0] != german._("Generated")],
+            )
+
+    @staticmethod
+    def _cells(content):
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        return {
+            sheet.title: list(sheet.iter_rows(values_only=True))
+            for sheet in book.worksheets
+        }

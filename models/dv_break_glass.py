@@ -26,6 +26,19 @@ class DvBreakGlass(models.Model):
     expires_at = fields.Datetime(required=True, index=True)
     is_active = fields.Boolean(compute="_compute_is_active")
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        accesses = super().create(vals_list)
+        # Which cases a user reads depends on the emergency accesses (see
+        # ir.rule).
+        self.env.registry.clear_cache()
+        return accesses
+
+    def write(self, vals):
+        result = super().write(vals)
+        self.env.registry.clear_cache()
+        return result
+
     @api.depends("expires_at")
     @api.depends_context("uid")
     def _compute_is_active(self):

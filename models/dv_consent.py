@@ -122,6 +122,13 @@ class DvConsent(models.Model):
             and purpose_code in self.purpose_ids.mapped("code")
         )
 
+    def write(self, vals):
+        result = super().write(vals)
+        if "valid_until" in vals:
+            # Shares end with their consent's validity (see ir.rule).
+            self.env.registry.clear_cache()
+        return result
+
     def action_withdraw(self, note=None):
         """Record the withdrawal: every referral resting on the consent ends
         now, and with it the access it gave."""

@@ -50,6 +50,16 @@ STATES = [
     ("revoked", "Revoked"),
 ]
 INBOUND_OPEN = ("received", "contacting")
+# Fields of an outbound share on which a user's access to the case depends.
+SHARE_ACCESS_FIELDS = {
+    "state",
+    "kind",
+    "direction",
+    "case_id",
+    "to_agency_id",
+    "consent_id",
+    "active",
+}
 INBOUND_STATES = (
     "received",
     "contacting",
@@ -571,6 +581,18 @@ class DvReferral(models.Model):
                 "sent" if vals.get("direction") == "outbound" else "received"
             )
         return super().create(vals_list)
+
+    def write(self, vals):
+        shares = self.filtered(
+            lambda r: r.direction == "outbound" and r.kind == "share"
+        )
+        result = super().write(vals)
+        if (
+            shares or vals.get("direction") == "outbound"
+        ) and SHARE_ACCESS_FIELDS & set(vals):
+            # Which cases a user reads depends on the shares (see ir.rule).
+            self.env.registry.clear_cache()
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

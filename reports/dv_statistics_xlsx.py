@@ -191,70 +191,75 @@ class DvStatisticsXlsx(models.AbstractModel):
         return domain
 
     def _child_domain(self, wizard, date_field, datetimes=False):
-        """Records of a case's child model dated in the period, of cases of
-        the chosen companies and agencies."""
+        """Records of a case's child model dated in the period, of the chosen
+        companies (their own, stored company) and agencies."""
         start, stop = (
             self._period(wizard) if datetimes else (wizard.date_from, wizard.date_to)
         )
         domain = [
             (date_field, ">=", start),
             (date_field, "<=", stop),
-            ("case_id.company_id", "in", wizard.company_ids.ids),
+            ("company_id", "in", wizard.company_ids.ids),
         ]
         if wizard.agency_ids:
             domain.append(("case_id.lead_agency_id", "in", wizard.agency_ids.ids))
         return domain
 
     # Aggregates (in the database, as the superuser)
+    #
+    # A table is read once for all the figures taken from it: grouped by
+    # every field they need, the few hundred groups then summed up.
 
     def _model(self, model):
         return self.env[model].sudo().with_context(active_test=False)
 
-    def _count_by(self, model, domain, field):
-        return dict(self._model(model)._read_group(domain, [field], ["__count"]))
-
     def _count(self, model, domain):
         return self._model(model).search_count(domain)
 
-    def _count_distinct(self, model, domain, field):
-        return self._model(model)._read_group(domain, [], [f"{field}:count_distinct"])[
-            0
-        ][0]
+    def _grouped(self, model, domain, groupby):
+        """``[(key tuple, count)]`` of the records grouped by ``groupby``;
+        records are given by id, empty values as ``NOT_RECORDED`` except
+        for booleans."""
+        Model = self._model(model)
+        booleans = [Model._fields[name].type == "boolean" for name in groupby]
+        rows = []
+        for *values, count in Model._read_group(domain, groupby, ["__count"]):
+            key = []
+            for boolean, value in zip(booleans, values, strict=True):
+                if boolean:
+                    key.append(bool(value))
+                elif isinstance(value, models.BaseModel):
+                    key.append(value.id or NOT_RECORDED)
+                elif value is None or value is False:
+                    key.append(NOT_RECORDED)
+                else:
+                    key.append(value)
+            rows.append((tuple(key), count))
+        return rows
 
-    def _breakdown(self, model, domain, field, keys=None, none_key=NOT_RECORDED):
-        """Counts per value of ``field``: every key of ``keys`` (zeros
-        included) and, when there are any, the records without a value."""
-        groups = self._count_by(model, domain, field)
-        boolean = self.env[model]._fields[field].type == "boolean"
-        counts = dict.fromkeys(keys or (), 0)
-        for value, count in groups.items():
-            if boolean:
-                key = bool(value)
-            elif isinstance(value, models.BaseModel):
-                key = value.id or none_key
-            else:
-                key = value or none_key
-            counts[key] = counts.get(key, 0) + count
+    def _tally(self, rows, index, keys=(), where=None):
+        """Counts per value at ``index`` of the keys (zeros for ``keys``),
+        of the groups that meet ``where``."""
+        counts = dict.fromkeys(keys, 0)
+        for key, count in rows:
+            if where is None or where(key):
+                counts[key[index]] = counts.get(key[index], 0) + count
         return counts
+
+    def _total(self, rows, where):
+        return sum(count for key, count in rows if where(key))
 
     def _active_ids(self, model):
         """The active entries of a code table, in its order."""
         return self._model(model).search([("active", "=", True)]).ids
 
     def _names(self, model, counts):
-        """The names of the code table entries among the keys of
-        ``counts``."""
+        """The names of the records among the keys of ``counts``."""
         ids = [key for key in counts if isinstance(key, int)]
         return {record.id: record.name for record in self._model(model).browse(ids)}
 
     def _selection(self, model, field):
         return dict(self.env[model]._fields[field]._description_selection(self.env))
-
-    def _ages(self, domain, bands):
-        rows = self._model("dv.person")._read_group(
-            domain, ["age_known", "age_at_opening"], ["__count"]
-        )
-        return bucket_ages(rows, bands)
 
     def _median_hours_to_contact(self, domain):
         Referral = self._model("dv.referral")
@@ -273,21 +278,44 @@ class DvStatisticsXlsx(models.AbstractModel):
         value = self.env.cr.fetchone()[0]
         return round(value, 1) if value is not None else "—"
 
-    def _sessions_per_person(self, domain):
-        """How many people had 1, 2, 3, 4 or 5 and more sessions."""
+    def _sessions(self, domain):
+        """Sessions per person counselled, in one pass: ``(persons by
+        number of sessions, sessions by mode)``."""
         query = self._model("dv.session")._search(domain)
+        modes = list(self._selection("dv.session", "mode"))
+        mode = SQL.identifier(query.table, "mode")
         query.groupby = SQL.identifier(query.table, "person_id")
+        top = SESSIONS_PER_PERSON[-1]
         self.env.cr.execute(
             SQL(
-                "SELECT LEAST(per_person.n, %s), count(*) FROM (%s) AS per_person "
+                "SELECT LEAST(per_person.n, %s), count(*), %s FROM (%s) AS per_person "
                 "GROUP BY 1",
-                SESSIONS_PER_PERSON[-1],
-                query.select(SQL("count(*) AS n")),
+                top,
+                SQL(", ").join(
+                    SQL("sum(per_person.%s)", SQL.identifier(f"mode_{index}"))
+                    for index in range(len(modes))
+                ),
+                query.select(
+                    SQL("count(*) AS n"),
+                    *(
+                        SQL(
+                            "count(*) FILTER (WHERE %s = %s) AS %s",
+                            mode,
+                            key,
+                            SQL.identifier(f"mode_{index}"),
+                        )
+                        for index, key in enumerate(modes)
+                    ),
+                ),
             )
         )
-        counts = dict.fromkeys(SESSIONS_PER_PERSON, 0)
-        counts.update(dict(self.env.cr.fetchall()))
-        return counts
+        per_person = dict.fromkeys(SESSIONS_PER_PERSON, 0)
+        by_mode = dict.fromkeys(modes, 0)
+        for sessions, persons, *per_mode in self.env.cr.fetchall():
+            per_person[sessions] = persons
+            for key, count in zip(modes, per_mode, strict=True):
+                by_mode[key] += int(count)
+        return per_person, by_mode
 
     # The workbook
 
@@ -301,11 +329,97 @@ class DvStatisticsXlsx(models.AbstractModel):
 
     def _collect(self, wizard):
         """The blocks of every sheet: ``[(sheet name, blocks)]``."""
+        return self._assemble(wizard, self._fetch(wizard))
+
+    def _fetch(self, wizard):
+        """Every aggregate the workbook shows, read from the database: one
+        query per table (two or three for some), grouped rows as
+        ``[(key tuple, count)]``."""
+        incidents = self._child_domain(wizard, "date", datetimes=True)
+        assessments = [("state", "=", "done"), *self._child_domain(wizard, "date")]
+        start, stop = self._period(wizard)
+        referrals = self._referral_domain(wizard)
+        return {
+            "cases": self._grouped(
+                "dv.case",
+                self._case_domain(wizard),
+                ["kind", "is_repeat", "has_children"],
+            ),
+            "people": self._grouped(
+                "dv.person",
+                self._case_domain(wizard, prefix="case_id."),
+                [
+                    "role",
+                    "gender",
+                    "age_known",
+                    "age_at_opening",
+                    "migration_background",
+                    "relationship",
+                    "shared_household",
+                ],
+            ),
+            "referrals": self._grouped(
+                "dv.referral",
+                referrals,
+                [
+                    "source_type",
+                    "state",
+                    "from_agency_id",
+                    "first_contact_channel_id",
+                    "legal_basis",
+                    "contacted_in_time",
+                ],
+            ),
+            "with_deadline": self._count(
+                "dv.referral", [*referrals, ("first_contact_deadline", "!=", False)]
+            ),
+            "median": self._median_hours_to_contact(referrals),
+            "sessions": self._sessions(self._child_domain(wizard, "date")),
+            "measures": self._grouped(
+                "dv.police.measure",
+                self._child_domain(wizard, "date_start"),
+                ["measure_type"],
+            ),
+            "offences": self._grouped("dv.incident", incidents, ["offence_group_ids"]),
+            "incident_flags": self._grouped(
+                "dv.incident", incidents, ["online", "is_order_breach"]
+            ),
+            "assessments": self._grouped(
+                "dv.risk.assessment", assessments, ["final_level"]
+            ),
+            "high_cases": self._model("dv.risk.assessment")._read_group(
+                [*assessments, ("final_level", "=", "high")],
+                [],
+                ["case_id:count_distinct"],
+            )[0][0],
+            "conferences": self._grouped(
+                "dv.conference",
+                [
+                    ("state", "in", ("held", "approved", "closed")),
+                    ("start", ">=", start),
+                    ("start", "<=", stop),
+                    ("company_id", "in", wizard.company_ids.ids),
+                ],
+                ["kind"],
+            ),
+            "actions": self._grouped(
+                "dv.conference.action",
+                [
+                    ("due_date", ">=", wizard.date_from),
+                    ("due_date", "<=", wizard.date_to),
+                    ("company_id", "in", wizard.company_ids.ids),
+                ],
+                ["done_in_time"],
+            ),
+        }
+
+    def _assemble(self, wizard, data):
+        """The sheets' blocks from the aggregates of ``_fetch``."""
         return [
-            (self.env._("Funder Report"), self._blocks_funder(wizard)),
-            (self.env._("Lagebild"), self._blocks_lagebild(wizard)),
-            (self.env._("Pro-active Approach"), self._blocks_proactive(wizard)),
-            (self.env._("High Risk"), self._blocks_high_risk(wizard)),
+            (self.env._("Funder Report"), self._blocks_funder(data)),
+            (self.env._("Lagebild"), self._blocks_lagebild(data)),
+            (self.env._("Pro-active Approach"), self._blocks_proactive(data)),
+            (self.env._("High Risk"), self._blocks_high_risk(data)),
         ]
 
     def _write_workbook(self, workbook, wizard, sheets):
@@ -342,47 +456,44 @@ class DvStatisticsXlsx(models.AbstractModel):
             sheet.write_string(index, 0, label, fmt["head"])
             sheet.write_string(index, 1, value, fmt["text"])
 
-    def _blocks_funder(self, wizard):
-        case_domain = self._case_domain(wizard)
-        people = self._case_domain(wizard, prefix="case_id.")
-        victims = [*people, ("role", "=", "victim")]
-        children = [*people, ("role", "=", "child"), ("age_at_opening", "<", 18)]
-        referrals = self._referral_domain(wizard)
-        police = [*referrals, ("source_type", "=", "police")]
-        units = self._breakdown("dv.referral", police, "from_agency_id")
-        unit_labels = self._names("dv.agency", units)
-        first_contact = self._breakdown(
-            "dv.referral",
-            [*referrals, ("state", "in", ("contacted", "declined"))],
-            "first_contact_channel_id",
-            keys=self._active_ids("dv.contact.channel"),
+    def _blocks_funder(self, data):
+        cases, people, referrals = data["cases"], data["people"], data["referrals"]
+        kinds = self._selection("dv.case", "kind")
+        victims = [row for row in people if row[0][0] == "victim"]
+        children = [row for row in people if row[0][0] == "child" and row[0][3] < 18]
+        units = self._tally(referrals, 2, where=lambda key: key[0] == "police")
+        first_contact = self._tally(
+            referrals,
+            3,
+            self._active_ids("dv.contact.channel"),
+            where=lambda key: key[1] in ("contacted", "declined"),
         )
-        first_contact["unreachable"] = self._count(
-            "dv.referral", [*referrals, ("state", "=", "unreachable")]
+        first_contact["unreachable"] = self._total(
+            referrals, lambda key: key[1] == "unreachable"
         )
         channel_labels = self._names("dv.contact.channel", first_contact)
         channel_labels["unreachable"] = self.env._("Not possible (unreachable)")
-        sessions = self._child_domain(wizard, "date")
+        measures = self._selection("dv.police.measure", "measure_type")
         yes_no = self._selection("dv.person", "migration_background")
+        per_person, by_mode = data["sessions"]
+        modes = self._selection("dv.session", "mode")
         return [
             (
                 "breakdown",
                 self.env._("Cases opened"),
-                self._breakdown(
-                    "dv.case", case_domain, "kind", self._selection("dv.case", "kind")
-                ),
-                self._selection("dv.case", "kind"),
+                self._tally(cases, 0, kinds),
+                kinds,
             ),
             (
                 "breakdown",
                 self.env._("Police referrals per police unit"),
                 units,
-                unit_labels,
+                self._names("dv.agency", units),
             ),
             (
                 "figure",
                 self.env._("Repeat cases"),
-                self._count("dv.case", [*case_domain, ("is_repeat", "=", True)]),
+                self._total(cases, lambda key: key[1]),
                 "number",
                 None,
             ),
@@ -390,13 +501,8 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Police measures"),
-                self._breakdown(
-                    "dv.police.measure",
-                    self._child_domain(wizard, "date_start"),
-                    "measure_type",
-                    self._selection("dv.police.measure", "measure_type"),
-                ),
-                self._selection("dv.police.measure", "measure_type"),
+                self._tally(data["measures"], 0, measures),
+                measures,
             ),
             (
                 "breakdown",
@@ -407,44 +513,40 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Victims by age"),
-                self._ages(victims, FUNDER_AGE_BANDS),
+                bucket_ages(
+                    [(key[2], key[3], count) for key, count in victims],
+                    FUNDER_AGE_BANDS,
+                ),
                 {},
             ),
             (
                 "breakdown",
                 self.env._("Victims by migration background"),
-                self._breakdown("dv.person", victims, "migration_background", yes_no),
+                self._tally(victims, 4, yes_no),
                 yes_no,
             ),
             (
                 "breakdown",
                 self.env._("Minor children by age"),
-                self._ages(children, CHILD_AGE_BANDS),
+                bucket_ages(
+                    [(key[2], key[3], count) for key, count in children],
+                    CHILD_AGE_BANDS,
+                ),
                 {},
             ),
             (
                 "figure",
                 self.env._("Persons counselled"),
-                self._count_distinct("dv.session", sessions, "person_id"),
+                sum(per_person.values()),
                 "number",
                 None,
             ),
             ("gap",),
-            (
-                "breakdown",
-                self.env._("Counselling sessions"),
-                self._breakdown(
-                    "dv.session",
-                    sessions,
-                    "mode",
-                    self._selection("dv.session", "mode"),
-                ),
-                self._selection("dv.session", "mode"),
-            ),
+            ("breakdown", self.env._("Counselling sessions"), by_mode, modes),
             (
                 "breakdown",
                 self.env._("Persons by number of sessions"),
-                self._sessions_per_person(sessions),
+                per_person,
                 {
                     count: str(count) if count < 5 else f"{count}+"
                     for count in SESSIONS_PER_PERSON
@@ -452,46 +554,39 @@ class DvStatisticsXlsx(models.AbstractModel):
             ),
         ]
 
-    def _blocks_lagebild(self, wizard):
-        case_domain = self._case_domain(wizard)
-        people = self._case_domain(wizard, prefix="case_id.")
-        victims = [*people, ("role", "=", "victim")]
-        perpetrators = [*people, ("role", "=", "perpetrator")]
+    def _blocks_lagebild(self, data):
+        cases, people = data["cases"], data["people"]
+        kinds = self._selection("dv.case", "kind")
         genders = self._selection("dv.person", "gender")
         classes = {
             band_label(low, high): band_label(low, high)
             for low, high in LAGEBILD_AGE_CLASSES
         }
         classes[UNKNOWN] = self.env._("Unknown")
-        rows = self._model("dv.person")._read_group(
-            victims, ["gender", "age_known", "age_at_opening"], ["__count"]
-        )
+        victims = [row for row in people if row[0][0] == "victim"]
         by_sex_age = {
             gender: bucket_ages(
-                [row[1:] for row in rows if row[0] == gender], LAGEBILD_AGE_CLASSES
+                [(key[2], key[3], count) for key, count in victims if key[1] == gender],
+                LAGEBILD_AGE_CLASSES,
             )
             for gender in genders
         }
+        perpetrators = [row for row in people if row[0][0] == "perpetrator"]
         relationships = self._selection("dv.person", "relationship")
         households = {
             True: self.env._("Shared household"),
             False: self.env._("Separate households"),
         }
-        incidents = self._child_domain(wizard, "date", datetimes=True)
-        offences = self._breakdown(
-            "dv.incident",
-            incidents,
-            "offence_group_ids",
-            self._active_ids("dv.offence.group"),
+        offences = self._tally(
+            data["offences"], 0, self._active_ids("dv.offence.group")
         )
+        flags = data["incident_flags"]
         return [
             (
                 "breakdown",
                 self.env._("Partner vs. intra-family violence (cases)"),
-                self._breakdown(
-                    "dv.case", case_domain, "kind", self._selection("dv.case", "kind")
-                ),
-                self._selection("dv.case", "kind"),
+                self._tally(cases, 0, kinds),
+                kinds,
             ),
             (
                 "table",
@@ -503,17 +598,13 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Relationship of the alleged perpetrator"),
-                self._breakdown(
-                    "dv.person", perpetrators, "relationship", relationships
-                ),
+                self._tally(perpetrators, 5, relationships),
                 relationships,
             ),
             (
                 "breakdown",
                 self.env._("Household"),
-                self._breakdown(
-                    "dv.person", perpetrators, "shared_household", households
-                ),
+                self._tally(perpetrators, 6, households),
                 households,
             ),
             (
@@ -525,47 +616,41 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "figure",
                 self.env._("Incidents committed online"),
-                self._count("dv.incident", [*incidents, ("online", "=", True)]),
+                self._total(flags, lambda key: key[0]),
                 "number",
                 None,
             ),
             (
                 "figure",
                 self.env._("Breaches of protection orders (§ 4 GewSchG)"),
-                self._count(
-                    "dv.incident", [*incidents, ("is_order_breach", "=", True)]
-                ),
+                self._total(flags, lambda key: key[1]),
                 "number",
                 None,
             ),
         ]
 
-    def _blocks_proactive(self, wizard):
-        domain = self._referral_domain(wizard)
+    def _blocks_proactive(self, data):
+        referrals = data["referrals"]
         labels = self._selection("dv.referral", "source_type")
-        counts = self._breakdown("dv.referral", domain, "source_type", labels)
+        counts = self._tally(referrals, 0, labels)
         total = sum(counts.values())
-        by_state = self._count_by("dv.referral", domain, "state")
-        timeliness = self._count_by(
-            "dv.referral",
-            [*domain, ("first_contact_deadline", "!=", False)],
-            "contacted_in_time",
-        )
-        with_deadline = sum(timeliness.values())
-        consent = self._count("dv.referral", [*domain, ("legal_basis", "=", "consent")])
+        by_state = self._tally(referrals, 1)
+        with_deadline = data["with_deadline"]
+        in_time = self._total(referrals, lambda key: key[5])
+        consent = self._total(referrals, lambda key: key[4] == "consent")
         return [
             ("breakdown", self.env._("Referrals by source"), counts, labels),
             (
                 "figure",
                 self.env._("Contacted within the deadline"),
-                timeliness.get(True, 0) / with_deadline if with_deadline else "—",
+                in_time / with_deadline if with_deadline else "—",
                 "percent",
                 with_deadline,
             ),
             (
                 "figure",
                 self.env._("Median hours to first contact"),
-                self._median_hours_to_contact(domain),
+                data["median"],
                 "decimal",
                 by_state.get("contacted", 0) + by_state.get("declined", 0),
             ),
@@ -592,48 +677,22 @@ class DvStatisticsXlsx(models.AbstractModel):
             ),
         ]
 
-    def _blocks_high_risk(self, wizard):
+    def _blocks_high_risk(self, data):
+        cases, actions = data["cases"], data["actions"]
         levels = self._selection("dv.risk.assessment", "final_level")
-        assessments = [
-            ("state", "=", "done"),
-            *self._child_domain(wizard, "date"),
-        ]
-        start, stop = self._period(wizard)
-        conferences = [
-            ("state", "in", ("held", "approved", "closed")),
-            ("start", ">=", start),
-            ("start", "<=", stop),
-            ("company_id", "in", wizard.company_ids.ids),
-        ]
         kinds = self._selection("dv.conference", "kind")
-        actions = self._count_by(
-            "dv.conference.action",
-            [
-                ("due_date", ">=", wizard.date_from),
-                ("due_date", "<=", wizard.date_to),
-                ("company_id", "in", wizard.company_ids.ids),
-            ],
-            "done_in_time",
-        )
-        due = sum(actions.values())
-        case_domain = self._case_domain(wizard)
+        due = self._total(actions, lambda key: True)
         return [
             (
                 "breakdown",
                 self.env._("Assessments by level"),
-                self._breakdown(
-                    "dv.risk.assessment", assessments, "final_level", levels
-                ),
+                self._tally(data["assessments"], 0, levels),
                 levels,
             ),
             (
                 "figure",
                 self.env._("High-risk cases"),
-                self._count_distinct(
-                    "dv.risk.assessment",
-                    [*assessments, ("final_level", "=", "high")],
-                    "case_id",
-                ),
+                data["high_cases"],
                 "number",
                 None,
             ),
@@ -641,27 +700,27 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Conferences held"),
-                self._breakdown("dv.conference", conferences, "kind", kinds),
+                self._tally(data["conferences"], 0, kinds),
                 kinds,
             ),
             (
                 "figure",
                 self.env._("Actions done on time"),
-                actions.get(True, 0) / due if due else "—",
+                self._total(actions, lambda key: key[0]) / due if due else "—",
                 "percent",
                 due,
             ),
             (
                 "figure",
                 self.env._("Repeats within 12 months"),
-                self._count("dv.case", [*case_domain, ("is_repeat", "=", True)]),
+                self._total(cases, lambda key: key[1]),
                 "number",
                 None,
             ),
             (
                 "figure",
                 self.env._("Cases with children"),
-                self._count("dv.case", [*case_domain, ("has_children", "=", True)]),
+                self._total(cases, lambda key: key[2]),
                 "number",
                 None,
             ),

@@ -23,22 +23,33 @@ import sys
 import time
 from datetime import date, datetime, timedelta
 
-SQL_CASES = """
+CASES = """
     c.opened_on BETWEEN %(date_from)s AND %(date_to)s
     AND c.company_id IN %(companies)s
 """
-SQL_REFERRALS = """
-    r.direction = 'inbound' AND r.received_at BETWEEN %(start)s AND %(stop)s
+REFERRALS = """
+    FROM dv_referral r WHERE r.direction = 'inbound'
+    AND r.received_at BETWEEN %(start)s AND %(stop)s
     AND r.company_id IN %(companies)s
 """
 
 
-class Floor:
-    """The workbook's aggregates by direct SQL: one query per figure."""
+def dated(table, field, datetimes=False):
+    low, high = ("start", "stop") if datetimes else ("date_from", "date_to")
+    return (
+        f"FROM {table} x WHERE x.{field} BETWEEN %({low})s AND %({high})s "
+        "AND x.company_id IN %(companies)s"
+    )
 
-    def __init__(self, cr, params):
+
+class Floor:
+    """The workbook's aggregates by direct SQL, the same ones the report
+    reads through the ORM (``_fetch``), in the same shape."""
+
+    def __init__(self, cr, params, modes):
         self.cr = cr
         self.params = params
+        self.modes = modes
 
     def rows(self, query):
         self.cr.execute(query, self.params)
@@ -47,240 +58,106 @@ class Floor:
     def one(self, query):
         return self.rows(query)[0][0]
 
-    def by(self, query, keys=(), boolean=False, none_key="none"):
-        counts = dict.fromkeys(keys, 0)
-        for value, count in self.rows(query):
-            key = bool(value) if boolean else (value or none_key)
-            counts[key] = counts.get(key, 0) + count
-        return counts
-
-    def people(self, role, extra=""):
-        return (
-            f"FROM dv_person p JOIN dv_case c ON c.id = p.case_id "
-            f"WHERE {SQL_CASES} AND p.role = '{role}' {extra}"
-        )
-
-    def child_of_case(self, table, date_field, datetimes=False):
-        low, high = ("start", "stop") if datetimes else ("date_from", "date_to")
-        return (
-            f"FROM {table} x JOIN dv_case c ON c.id = x.case_id "
-            f"WHERE x.{date_field} BETWEEN %({low})s AND %({high})s "
-            f"AND c.company_id IN %(companies)s"
-        )
-
-    def funder(self, template, ages):
-        cases_by_kind = self.by(
-            f"SELECT kind, count(*) FROM dv_case c WHERE {SQL_CASES} GROUP BY 1",
-            template[0][2],
-        )
-        units = self.by(
-            f"SELECT from_agency_id, count(*) FROM dv_referral r WHERE "
-            f"{SQL_REFERRALS} AND r.source_type = 'police' GROUP BY 1"
-        )
-        repeats = self.one(
-            f"SELECT count(*) FROM dv_case c WHERE {SQL_CASES} AND c.is_repeat"
-        )
-        measures = self.by(
-            f"SELECT x.measure_type, count(*) "
-            f"{self.child_of_case('dv_police_measure', 'date_start')} GROUP BY 1",
-            template[4][2],
-        )
-        first = self.by(
-            f"SELECT first_contact_channel_id, count(*) FROM dv_referral r WHERE "
-            f"{SQL_REFERRALS} AND r.state IN ('contacted', 'declined') GROUP BY 1",
-            [key for key in template[5][2] if key != "unreachable"],
-        )
-        first["unreachable"] = self.one(
-            f"SELECT count(*) FROM dv_referral r WHERE {SQL_REFERRALS} "
-            f"AND r.state = 'unreachable'"
-        )
-        victims_age = ages(
-            self.rows(
-                "SELECT p.age_known, p.age_at_opening, count(*) "
-                f"{self.people('victim')} GROUP BY 1, 2"
-            ),
-            "funder",
-        )
-        migration = self.by(
-            f"SELECT p.migration_background, count(*) {self.people('victim')} "
-            "GROUP BY 1",
-            template[7][2],
-        )
-        children = ages(
-            self.rows(
-                "SELECT p.age_known, p.age_at_opening, count(*) "
-                f"{self.people('child', 'AND p.age_at_opening < 18')} GROUP BY 1, 2"
-            ),
-            "child",
-        )
-        sessions = self.child_of_case("dv_session", "date")
-        counselled = self.one(f"SELECT count(DISTINCT x.person_id) {sessions}")
-        modes = self.by(
-            f"SELECT x.mode, count(*) {sessions} GROUP BY 1", template[11][2]
-        )
-        per_person = self.by(
-            f"SELECT LEAST(n, 5), count(*) FROM (SELECT count(*) AS n {sessions} "
-            "GROUP BY x.person_id) AS per_person GROUP BY 1",
-            template[12][2],
-        )
-        return [
-            cases_by_kind,
-            units,
-            repeats,
-            None,
-            measures,
-            first,
-            victims_age,
-            migration,
-            children,
-            counselled,
-            None,
-            modes,
-            per_person,
-        ]
-
-    def lagebild(self, template, ages):
-        kinds = self.by(
-            f"SELECT kind, count(*) FROM dv_case c WHERE {SQL_CASES} GROUP BY 1",
-            template[0][2],
-        )
-        rows = self.rows(
-            "SELECT p.gender, p.age_known, p.age_at_opening, count(*) "
-            f"{self.people('victim')} GROUP BY 1, 2, 3"
-        )
-        table = {
-            gender: ages([row[1:] for row in rows if row[0] == gender], "lagebild")
-            for gender in template[1][2]
-        }
-        relationship = self.by(
-            f"SELECT p.relationship, count(*) {self.people('perpetrator')} GROUP BY 1",
-            template[2][2],
-        )
-        household = self.by(
-            f"SELECT p.shared_household, count(*) {self.people('perpetrator')} "
-            "GROUP BY 1",
-            template[3][2],
-            boolean=True,
-        )
-        incidents = self.child_of_case("dv_incident", "date", datetimes=True)
-        offences = self.by(
-            "SELECT rel.dv_offence_group_id, count(*) "
-            + incidents.replace(
-                "WHERE",
-                "LEFT JOIN dv_incident_dv_offence_group_rel rel "
-                "ON rel.dv_incident_id = x.id WHERE",
-                1,
+    def grouped(self, query, booleans):
+        """``[(key, count)]`` as the report has them: NULL as "none",
+        booleans as booleans."""
+        result = []
+        for *values, count in self.rows(query):
+            key = tuple(
+                bool(value) if boolean else ("none" if value is None else value)
+                for boolean, value in zip(booleans, values, strict=True)
             )
-            + " GROUP BY 1",
-            template[4][2],
-        )
-        online = self.one(f"SELECT count(*) {incidents} AND x.online")
-        breaches = self.one(f"SELECT count(*) {incidents} AND x.is_order_breach")
-        return [kinds, table, relationship, household, offences, online, breaches]
+            result.append((key, count))
+        return result
 
-    def proactive(self, template):
-        by_source = self.by(
-            f"SELECT source_type, count(*) FROM dv_referral r WHERE {SQL_REFERRALS} "
-            "GROUP BY 1",
-            template[0][2],
+    def fetch(self):
+        incidents = dated("dv_incident", "date", datetimes=True)
+        assessments = dated("dv_risk_assessment", "date") + " AND x.state = 'done'"
+        sessions = dated("dv_session", "date")
+        filters = ", ".join(
+            f"count(*) FILTER (WHERE x.mode = '{mode}') AS mode_{index}"
+            for index, mode in enumerate(self.modes)
         )
-        total = sum(by_source.values())
-        by_state = dict(
-            self.rows(
-                f"SELECT state, count(*) FROM dv_referral r WHERE {SQL_REFERRALS} "
-                "GROUP BY 1"
-            )
-        )
-        timeliness = dict(
-            self.rows(
-                f"SELECT contacted_in_time, count(*) FROM dv_referral r WHERE "
-                f"{SQL_REFERRALS} AND r.first_contact_deadline IS NOT NULL GROUP BY 1"
-            )
-        )
-        with_deadline = sum(timeliness.values())
+        sums = ", ".join(f"sum(mode_{index})" for index in range(len(self.modes)))
+        per_person = dict.fromkeys(range(1, 6), 0)
+        by_mode = dict.fromkeys(self.modes, 0)
+        for sessions_count, persons, *per_mode in self.rows(
+            f"SELECT LEAST(n, 5), count(*), {sums} FROM (SELECT count(*) AS n, "
+            f"{filters} {sessions} GROUP BY x.person_id) AS per_person GROUP BY 1"
+        ):
+            per_person[sessions_count] = persons
+            for mode, count in zip(self.modes, per_mode, strict=True):
+                by_mode[mode] += int(count)
         median = self.one(
             "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM "
-            "r.first_contact_at - r.received_at) / 3600.0) FROM dv_referral r "
-            f"WHERE {SQL_REFERRALS} AND r.first_contact_at IS NOT NULL"
+            f"r.first_contact_at - r.received_at) / 3600.0) {REFERRALS} "
+            "AND r.first_contact_at IS NOT NULL"
         )
-        consent = self.one(
-            f"SELECT count(*) FROM dv_referral r WHERE {SQL_REFERRALS} "
-            "AND r.legal_basis = 'consent'"
-        )
-        return [
-            by_source,
-            (
-                timeliness.get(True, 0) / with_deadline if with_deadline else "—",
-                with_deadline,
+        return {
+            "cases": self.grouped(
+                "SELECT kind, is_repeat, has_children, count(*) FROM dv_case c "
+                f"WHERE {CASES} GROUP BY 1, 2, 3",
+                (False, True, True),
             ),
-            (
-                round(median, 1) if median is not None else "—",
-                by_state.get("contacted", 0) + by_state.get("declined", 0),
+            "people": self.grouped(
+                "SELECT p.role, p.gender, p.age_known, p.age_at_opening, "
+                "p.migration_background, p.relationship, p.shared_household, "
+                "count(*) FROM dv_person p JOIN dv_case c ON c.id = p.case_id "
+                f"WHERE {CASES} GROUP BY 1, 2, 3, 4, 5, 6, 7",
+                (False, False, True, False, False, False, True),
             ),
-            by_state.get("unreachable", 0),
-            by_state.get("declined", 0),
-            (consent / total if total else "—", total),
-        ]
-
-    def high_risk(self, template):
-        assessments = (
-            self.child_of_case("dv_risk_assessment", "date") + " AND x.state = 'done'"
-        )
-        levels = self.by(
-            f"SELECT x.final_level, count(*) {assessments} GROUP BY 1", template[0][2]
-        )
-        high = self.one(
-            f"SELECT count(DISTINCT x.case_id) {assessments} AND x.final_level = 'high'"
-        )
-        conferences = self.by(
-            "SELECT kind, count(*) FROM dv_conference WHERE state IN "
-            "('held', 'approved', 'closed') AND start BETWEEN %(start)s AND %(stop)s "
-            "AND company_id IN %(companies)s GROUP BY 1",
-            template[3][2],
-        )
-        actions = dict(
-            self.rows(
+            "referrals": self.grouped(
+                "SELECT source_type, state, from_agency_id, first_contact_channel_id, "
+                f"legal_basis, contacted_in_time, count(*) {REFERRALS} "
+                "GROUP BY 1, 2, 3, 4, 5, 6",
+                (False, False, False, False, False, True),
+            ),
+            "with_deadline": self.one(
+                f"SELECT count(*) {REFERRALS} AND r.first_contact_deadline IS NOT NULL"
+            ),
+            "median": round(median, 1) if median is not None else "—",
+            "sessions": (per_person, by_mode),
+            "measures": self.grouped(
+                "SELECT x.measure_type, count(*) "
+                f"{dated('dv_police_measure', 'date_start')} GROUP BY 1",
+                (False,),
+            ),
+            "offences": self.grouped(
+                "SELECT rel.dv_offence_group_id, count(*) "
+                + incidents.replace(
+                    "WHERE",
+                    "LEFT JOIN dv_incident_dv_offence_group_rel rel "
+                    "ON rel.dv_incident_id = x.id WHERE",
+                    1,
+                )
+                + " GROUP BY 1",
+                (False,),
+            ),
+            "incident_flags": self.grouped(
+                f"SELECT x.online, x.is_order_breach, count(*) {incidents} "
+                "GROUP BY 1, 2",
+                (True, True),
+            ),
+            "assessments": self.grouped(
+                f"SELECT x.final_level, count(*) {assessments} GROUP BY 1", (False,)
+            ),
+            "high_cases": self.one(
+                f"SELECT count(DISTINCT x.case_id) {assessments} "
+                "AND x.final_level = 'high'"
+            ),
+            "conferences": self.grouped(
+                "SELECT kind, count(*) FROM dv_conference WHERE state IN "
+                "('held', 'approved', 'closed') AND start BETWEEN %(start)s AND "
+                "%(stop)s AND company_id IN %(companies)s GROUP BY 1",
+                (False,),
+            ),
+            "actions": self.grouped(
                 "SELECT done_in_time, count(*) FROM dv_conference_action WHERE "
                 "due_date BETWEEN %(date_from)s AND %(date_to)s "
-                "AND company_id IN %(companies)s GROUP BY 1"
-            )
-        )
-        due = sum(actions.values())
-        repeats = self.one(
-            f"SELECT count(*) FROM dv_case c WHERE {SQL_CASES} AND c.is_repeat"
-        )
-        children = self.one(
-            f"SELECT count(*) FROM dv_case c WHERE {SQL_CASES} AND c.has_children"
-        )
-        return [
-            levels,
-            high,
-            None,
-            conferences,
-            (actions.get(True, 0) / due if due else "—", due),
-            repeats,
-            children,
-        ]
-
-
-def fill(template, values):
-    """The template's blocks (headings, labels and the order of the rows)
-    with the floor's figures in their place; a figure comes with the base
-    its suppression depends on, where it has one."""
-    blocks = []
-    for block, value in zip(template, values, strict=True):
-        kind = block[0]
-        if kind in ("breakdown", "table"):
-            order = [key for key in block[2] if key in value]
-            rows = {key: value[key] for key in order}
-            rows.update({key: count for key, count in value.items() if key not in rows})
-            blocks.append((kind, block[1], rows, *block[3:]))
-        elif kind == "figure":
-            figure, base = value if isinstance(value, tuple) else (value, None)
-            blocks.append((kind, block[1], figure, block[3], base))
-        else:
-            blocks.append(block)
-    return blocks
+                "AND company_id IN %(companies)s GROUP BY 1",
+                (True,),
+            ),
+        }
 
 
 def median_time(function, rounds):
@@ -295,10 +172,6 @@ def median_time(function, rounds):
 
 def run(env, rounds, years):
     import xlsxwriter  # noqa: PLC0415
-
-    from odoo.addons.dv_case_management.reports import (  # noqa: PLC0415
-        dv_statistics_xlsx as report_module,
-    )
 
     cases = env["dv.case"].sudo().search_count([])
     companies = env["res.company"].search([("name", "like", "Synthetic %")])
@@ -349,36 +222,21 @@ def run(env, rounds, years):
         "stop": datetime.combine(wizard.date_to, datetime.max.time()),
         "companies": tuple(companies.ids),
     }
-    template = xlsx._collect(wizard)
-    bands = {
-        "funder": report_module.FUNDER_AGE_BANDS,
-        "child": report_module.CHILD_AGE_BANDS,
-        "lagebild": report_module.LAGEBILD_AGE_CLASSES,
-    }
-
-    def ages(rows, which):
-        return report_module.bucket_ages(rows, bands[which])
+    report_wizard = wizard.sudo()
+    modes = list(xlsx._selection("dv.session", "mode"))
 
     def floor_sheets():
-        floor = Floor(env.cr, params)
-        (funder_name, funder), (lage_name, lage), (pro_name, pro), (hr_name, hr) = (
-            template
-        )
-        return [
-            (funder_name, fill(funder, floor.funder(funder, ages))),
-            (lage_name, fill(lage, floor.lagebild(lage, ages))),
-            (pro_name, fill(pro, floor.proactive(pro))),
-            (hr_name, fill(hr, floor.high_risk(hr))),
-        ]
+        return xlsx._assemble(report_wizard, Floor(env.cr, params, modes).fetch())
 
     def floor_workbook():
         sheets = floor_sheets()
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"in_memory": True})
-        xlsx._write_workbook(book, wizard, sheets)
+        xlsx._write_workbook(book, report_wizard, sheets)
         book.close()
         return output.getvalue()
 
+    template = xlsx._collect(report_wizard)
     same = floor_sheets() == template
     report_time = median_time(workbook, rounds)
     floor_time = median_time(floor_workbook, rounds)
@@ -405,31 +263,51 @@ def run(env, rounds, years):
     }
     own = [("lead_agency_id", "in", worker.dv_agency_ids.ids)]
 
-    def as_worker():
+    worker_cases = Case.with_user(worker).with_company(office.company_id)
+    superuser_cases = Case.sudo()
+
+    def search_as_worker():
         env.invalidate_all()
-        return (
-            Case.with_user(worker)
-            .with_company(office.company_id)
-            .web_search_read([], spec, limit=80)
+        return worker_cases.search([], limit=80).ids, worker_cases.search_count([])
+
+    def search_as_superuser():
+        env.invalidate_all()
+        return superuser_cases.search(own, limit=80).ids, superuser_cases.search_count(
+            own
         )
 
-    def as_superuser():
+    def list_as_worker():
         env.invalidate_all()
-        return Case.sudo().web_search_read(own, spec, limit=80)
+        return worker_cases.web_search_read([], spec, limit=80)
 
-    visible = as_worker()["length"]
-    plain = as_superuser()["length"]
-    worker_time = median_time(as_worker, rounds * 4)
-    superuser_time = median_time(as_superuser, rounds * 4)
+    def list_as_superuser():
+        env.invalidate_all()
+        return superuser_cases.web_search_read(own, spec, limit=80)
+
+    visible = search_as_worker()
+    plain = search_as_superuser()
+    worker_time = median_time(search_as_worker, rounds * 4)
+    superuser_time = median_time(search_as_superuser, rounds * 4)
+    list_worker_time = median_time(list_as_worker, rounds * 4)
+    list_superuser_time = median_time(list_as_superuser, rounds * 4)
     print(f"cases in the database:             {cases}")
     print(f"statistics workbook (report):      {report_time:.3f} s")
     print(f"statistics workbook (SQL floor):   {floor_time:.3f} s")
     print(f"report / floor:                    {report_time / floor_time:.2f}")
     print(f"same figures in report and floor:  {'yes' if same else 'NO'}")
-    print(f"case list, case worker (rules):    {worker_time * 1000:.1f} ms")
-    print(f"case list, superuser (same query): {superuser_time * 1000:.1f} ms")
+    print(f"case search, case worker (rules):  {worker_time * 1000:.1f} ms")
+    print(f"case search, superuser (same):     {superuser_time * 1000:.1f} ms")
     print(f"rules / superuser:                 {worker_time / superuser_time:.2f}")
-    print(f"cases the case worker sees:        {visible} (plain query: {plain})")
+    print(
+        f"case list page with names of agencies and users: "
+        f"{list_worker_time * 1000:.1f} ms as the case worker, "
+        f"{list_superuser_time * 1000:.1f} ms as superuser "
+        f"({list_worker_time / list_superuser_time:.2f})"
+    )
+    print(
+        f"cases the case worker sees:        {visible[1]} "
+        f"(same first page as the plain query: {visible == plain})"
+    )
     print(
         f"BENCHMARK cases={cases} report={report_time:.3f}s floor={floor_time:.3f}s "
         f"ratio={report_time / floor_time:.2f} rules={worker_time / superuser_time:.2f}"

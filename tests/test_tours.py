@@ -246,9 +246,15 @@ class TestTours(HttpCase, DvCommon):
         fetched = self._cells(response.content)
 
         german = self.env["dv.statistics.wizard"].with_context(lang="de_DE").env
-        sheets = ["Overview", "Pro-active Approach", "High Risk"]
+        sheets = [
+            "Overview",
+            "Funder Report",
+            "Lagebild",
+            "Pro-active Approach",
+            "High Risk",
+        ]
         self.assertEqual(list(downloaded), [german._(name) for name in sheets])
-        overview, proactive, _high_risk = downloaded.values()
+        overview, _funder, _lagebild, proactive, _high_risk = downloaded.values()
         year = self._today().year
         self.assertEqual(
             overview[2], (german._("Period"), f"{year}-01-01 - {year}-12-31")

@@ -46,6 +46,7 @@ class DvCase(models.Model):
     )
     state = fields.Selection(
         CASE_STATES,
+        string="Status",
         required=True,
         default="new",
         readonly=True,

@@ -38,6 +38,7 @@ class DvConference(models.Model):
     )
     state = fields.Selection(
         CONFERENCE_STATES,
+        string="Status",
         required=True,
         default="planned",
         readonly=True,

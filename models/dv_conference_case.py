@@ -176,10 +176,15 @@ class DvConferenceCase(models.Model):
         )
         for line in lines:
             if not line.pseudonym:
-                count = len(line.conference_id.sudo().line_ids)
-                line.sudo().pseudonym = self.env._(
-                    "Case %(letter)s", letter=_letters(count)
-                )
+                # The next letter no other case of the conference bears, also
+                # when several cases are added at once.
+                taken = set(line.conference_id.sudo().line_ids.mapped("pseudonym"))
+                number = len(taken - {False}) + 1
+                while (
+                    label := self.env._("Case %(letter)s", letter=_letters(number))
+                ) in taken:
+                    number += 1
+                line.sudo().pseudonym = label
         return lines
 
     def action_open_case(self):

@@ -55,6 +55,7 @@ class DvConsent(models.Model):
     withdrawal_note = fields.Text(readonly=True, copy=False)
     state = fields.Selection(
         [("valid", "Valid"), ("expired", "Expired"), ("withdrawn", "Withdrawn")],
+        string="Status",
         compute="_compute_state",
         search="_search_state",
     )

@@ -105,6 +105,7 @@ class DvReferral(models.Model):
     )
     state = fields.Selection(
         STATES,
+        string="Status",
         required=True,
         default="received",
         readonly=True,

@@ -66,6 +66,7 @@ class DvRiskAssessment(models.Model):
     date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
         [("draft", "Draft"), ("done", "Done")],
+        string="Status",
         default="draft",
         required=True,
         readonly=True,

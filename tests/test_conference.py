@@ -254,6 +254,21 @@ class TestAgenda(ConferenceCommon):
         with self.assertRaises(AccessError):
             line.with_user(self.outsider).read(["label"])
 
+    def test_cases_added_at_once_get_different_pseudonyms(self):
+        conference = self._conference()
+        self._line(conference, self.case)
+        lines = (
+            self.env["dv.conference.case"]
+            .with_user(self.coordinator_a)
+            .create(
+                [
+                    {"conference_id": conference.id, "case_id": case.id}
+                    for case in (self.adult_case, self._create_case())
+                ]
+            )
+        )
+        self.assertEqual(lines.mapped("pseudonym"), ["Case B", "Case C"])
+
     def test_by_name_only_with_release(self):
         conference = self._conference()
         line = self._line(conference, self.case)

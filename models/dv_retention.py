@@ -2,6 +2,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
 
 RECORD_TYPES = [
     ("referral_not_taken_up", "Referral Not Taken Up"),
@@ -92,47 +94,67 @@ class DvCaseRetention(models.AbstractModel):
 
     @api.model
     def _due_cases(self, limit=None):
-        """Cases whose identifying data is due for erasure today."""
+        """Cases whose identifying data is due for erasure today. The periods
+        are looked up per company and closure reason (a handful of pairs),
+        the cases found by the database."""
         today = fields.Date.context_today(self)
         Case = self.env["dv.case"].sudo().with_context(active_test=False)
         rules = self.env["dv.retention.rule"].sudo().search([("active", "=", True)])
-        due = Case.browse()
         # Closed cases after the period of their closure reason.
-        for case in Case.search(
-            [("state", "=", "closed"), ("erased_on", "=", False)], order="closed_on, id"
+        pending = [("state", "=", "closed"), ("erased_on", "=", False)]
+        branches = []
+        for company, reason in Case._read_group(
+            pending, ["company_id", "closure_reason_id"]
         ):
-            days = rules._days_for(
-                "closed_case", case.company_id, case.closure_reason_id, rules
+            days = rules._days_for("closed_case", company, reason, rules)
+            if days:
+                branches.append(
+                    [
+                        ("company_id", "=", company.id),
+                        ("closure_reason_id", "=", reason.id),
+                        ("closed_on", "<=", today - timedelta(days=days)),
+                    ]
+                )
+        due_ids = (
+            Case.search([*pending, *expression.OR(branches)], order="closed_on, id").ids
+            if branches
+            else []
+        )
+        # Cases made only of referrals that were never taken up: the
+        # latest end of their contact attempts (erase-after date less the
+        # office's waiting time) plus the company's period.
+        for [company] in Case._read_group(
+            [("state", "=", "new"), ("erased_on", "=", False)], ["company_id"]
+        ):
+            days = rules._days_for("referral_not_taken_up", company, rules=rules)
+            if days is None:
+                continue
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT c.id
+                      FROM dv_case c
+                      JOIN dv_referral r ON r.case_id = c.id
+                      JOIN dv_agency a ON a.id = r.to_agency_id
+                     WHERE c.state = 'new' AND c.erased_on IS NULL
+                       AND c.company_id = %s
+                  GROUP BY c.id
+                    HAVING bool_and(r.state IN ('declined', 'unreachable',
+                                                'withdrawn'))
+                       AND bool_or(r.erase_after IS NOT NULL)
+                       AND max(r.erase_after
+                               - COALESCE(a.unreached_retention_days, 0))
+                           + %s <= %s
+                  ORDER BY c.id
+                    """,
+                    company.id,
+                    days,
+                    today,
+                )
             )
-            if (
-                days
-                and case.closed_on
-                and case.closed_on + timedelta(days=days) <= today
-            ):
-                due |= case
-        # Cases made only of referrals that were never taken up.
-        for case in Case.search(
-            [
-                ("state", "=", "new"),
-                ("erased_on", "=", False),
-                ("referral_ids.erase_after", "!=", False),
-            ],
-            order="id",
-        ):
-            referrals = case.referral_ids
-            if referrals and all(
-                r.state in ("declined", "unreachable", "withdrawn") for r in referrals
-            ):
-                days = rules._days_for(
-                    "referral_not_taken_up", case.company_id, rules=rules
-                )
-                ended = max(
-                    r.erase_after
-                    - timedelta(days=r.to_agency_id.unreached_retention_days)
-                    for r in referrals
-                )
-                if days is not None and ended + timedelta(days=days) <= today:
-                    due |= case
+            due_ids += [row[0] for row in self.env.cr.fetchall()]
+        due = Case.browse(due_ids)
         return due[:limit] if limit else due
 
     @api.model

@@ -433,6 +433,11 @@ class Generator:
                             "owner_agency_id": leads[rng.randrange(len(leads))].id,
                             "due_date": due,
                             "status": "done" if done else "open",
+                            "reported_on": (
+                                due + timedelta(days=rng.randint(-20, 5))
+                                if done
+                                else False
+                            ),
                         }
                     )
             env["dv.conference.action"].create(actions)

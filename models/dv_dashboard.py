@@ -32,7 +32,7 @@ class DvDashboard(models.Model):
     )
     overdue_referral_count = fields.Integer(string="Overdue Referrals", readonly=True)
     in_time_rate = fields.Float(
-        string="Contacted in Time (%)", readonly=True, aggregator="avg"
+        string="Contacted in Time (%)", readonly=True, aggregator="avg", digits=(5, 1)
     )
     open_action_count = fields.Integer(string="Open Actions", readonly=True)
     overdue_action_count = fields.Integer(string="Overdue Actions", readonly=True)

@@ -13,15 +13,16 @@ import sys
 import threading
 import time
 import uuid
+from collections import Counter
+from contextlib import closing
 
 import bad_inputs
 import plan
 import proof
 import psycopg2
+from attackers import AttackerClient, NetworkClient
 from clients import ROLE_CLASSES, Context, PairClient
 from stats import Recorder, Tally, failed_figures, figures_line
-
-from security import AttackerClient, NetworkClient
 
 
 def log(text):
@@ -46,7 +47,7 @@ def query(db, sql, params=None, retries=60):
     restarts."""
     for attempt in range(retries):
         try:
-            with connect(db) as connection, connection.cursor() as cr:
+            with closing(connect(db)) as connection, connection.cursor() as cr:
                 cr.execute(sql, params)
                 return cr.fetchall()
         except psycopg2.OperationalError:
@@ -159,7 +160,7 @@ class Faults(threading.Thread):
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         count = self.erased()
-        with connect(self.args.db) as connection, connection.cursor() as cr:
+        with closing(connect(self.args.db)) as connection, connection.cursor() as cr:
             self.half_after_kill = proof.half_erased(cr, self.setup)
         state = "a batch in flight" if in_flight else "no batch in flight"
         log(
@@ -235,6 +236,30 @@ class Faults(threading.Thread):
             self.rerun = self.retention()
         except Exception as exc:
             self.problems.append(f"fault injection failed: {exc!r}")
+
+
+LOCK_WAITS = """
+    SELECT waiting.wait_event, blocker.application_name
+    FROM pg_stat_activity waiting
+    CROSS JOIN LATERAL unnest(pg_blocking_pids(waiting.pid)) AS blocking(pid)
+    JOIN pg_stat_activity blocker ON blocker.pid = blocking.pid
+    WHERE waiting.datname = %s AND waiting.wait_event_type = 'Lock'
+"""
+
+
+def sample_lock_waits(args, ctx, waits):
+    """Every half second: which sessions wait for a lock, and who holds it
+    (the retention job or Odoo's workers)."""
+    while not ctx.stop.wait(0.5):
+        try:
+            rows = query(args.db, LOCK_WAITS, [args.db], retries=1)
+        except psycopg2.Error:
+            continue
+        for event, blocker in rows:
+            holder = (
+                "retention job" if blocker.startswith("dv-load-retention") else "odoo"
+            )
+            waits[f"{event} held by {holder}"] += 1
 
 
 def refresh_targets(args, ctx, setup):
@@ -329,6 +354,10 @@ def run_load(args, ctx, clients):
     threading.Thread(
         target=refresh_targets, args=(args, ctx, ctx.setup), daemon=True
     ).start()
+    waits = Counter()
+    threading.Thread(
+        target=sample_lock_waits, args=(args, ctx, waits), daemon=True
+    ).start()
     for client in clients:
         client.start()
     while time.monotonic() < args.started + args.duration:
@@ -348,6 +377,8 @@ def run_load(args, ctx, clients):
         "p99_ms": recorder.latency_ms(99),
     }
     log(f"load over: {load['requests']} requests, outcomes {load['outcomes']}")
+    for what, count in waits.most_common(6):
+        say(f"lock waits (samples every 0.5 s): {what}: {count}")
     for label, count, p50, p95 in recorder.slowest():
         say(f"time spent: {label}: {count} requests, p50 {p50} ms, p95 {p95} ms")
     faults.join(timeout=60)
@@ -398,7 +429,7 @@ def main():
         print(line, flush=True)
 
     log("proof from the database")
-    with connect(args.db) as connection, connection.cursor() as cr:
+    with closing(connect(args.db)) as connection, connection.cursor() as cr:
         figures, findings = proof.prove(cr, clients, setup, run)
     if figures["not_erased"] and not args.no_faults:
         faults.problems.append("the rerun of the retention job left due cases")

@@ -355,6 +355,16 @@ class NetworkClient(AttackerClient):
                 ),
                 bool,
             ),
+            (
+                "victim's phone on the referral",
+                lambda: call(
+                    "dv.referral",
+                    "search_read",
+                    [("case_id", "=", shared)],
+                    fields=["victim_name", "victim_phone"],
+                ),
+                lambda rows: any(row.get("victim_phone") for row in rows or []),
+            ),
         ]
         # The shared case itself is readable: that is no leak and no attempt.
         self.read("dv.case", "read", [shared], ["name", "state"])

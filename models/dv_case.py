@@ -17,6 +17,13 @@ CASE_STATES = [
     ("in_progress", "In Progress"),
     ("closed", "Closed"),
 ]
+# The states a case may go to from each state (closing asks for a reason,
+# reopening clears it).
+CASE_TRANSITIONS = {
+    "new": ("in_progress", "closed"),
+    "in_progress": ("closed",),
+    "closed": ("in_progress",),
+}
 
 # Reminders of deadlines fall due this many days before the deadline.
 DEADLINE_REMINDER_DAYS = 2
@@ -321,6 +328,43 @@ class DvCase(models.Model):
             if case.opened_on > today:
                 raise ValidationError(
                     self.env._("A case cannot be opened on a future date.")
+                )
+
+    @api.constrains("state", "closure_reason_id", "closed_on")
+    def _check_closure(self):
+        for case in self:
+            closed = case.state == "closed"
+            if closed != bool(case.closure_reason_id) or closed != bool(case.closed_on):
+                raise ValidationError(
+                    self.env._(
+                        "A closed case has a reason and a date of closing, an open "
+                        "one has neither: close and reopen case %(case)s with its "
+                        "buttons.",
+                        case=case.name,
+                    )
+                )
+
+    # CRUD
+
+    def write(self, vals):
+        if "state" in vals:
+            self._check_transition(vals["state"])
+        return super().write(vals)
+
+    def _check_transition(self, new_state):
+        """Refuse a state the workflow does not lead to from the current one."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for case in self:
+            if case.state != new_state and new_state not in CASE_TRANSITIONS.get(
+                case.state, ()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s cannot go from %(old)s to %(new)s.",
+                        case=case.name,
+                        old=states.get(case.state, case.state),
+                        new=states.get(new_state, new_state),
+                    )
                 )
 
     # Actions

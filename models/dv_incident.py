@@ -41,10 +41,16 @@ class DvIncident(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self.env["dv.referral"]._check_police_reference_length(vals)
         incidents = super().create(vals_list)
         for incident in incidents:
             incident.case_id._check_escalation(incident.date.date())
         return incidents
+
+    def write(self, vals):
+        self.env["dv.referral"]._check_police_reference_length(vals)
+        return super().write(vals)
 
     @api.depends("protection_order_id")
     def _compute_is_order_breach(self):

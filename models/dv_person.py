@@ -34,6 +34,10 @@ RELATIONSHIPS = [
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
 
+# Longest name and list of other names a person may have: enough for any
+# real name, short enough for lists, exports and the repeat matching.
+NAME_MAX_LENGTH = {"name": 200, "aliases": 1000}
+
 # Fields kept in dv.person.protected: only the lead agency's case workers
 # read them; everybody else sees them empty.
 PROTECTED_FIELDS = (
@@ -306,6 +310,19 @@ class DvPerson(models.Model):
                 raise ValidationError(
                     self.env._("An estimated age must lie between 0 and 120.")
                 )
+
+    @api.constrains("name", "aliases")
+    def _check_name_length(self):
+        for person in self:
+            for fname, limit in NAME_MAX_LENGTH.items():
+                if len(person[fname] or "") > limit:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s has at most %(max)s characters.",
+                            field=self._fields[fname]._description_string(self.env),
+                            max=limit,
+                        )
+                    )
 
     @api.constrains("youth_office_notified", "youth_office_notified_on")
     def _check_youth_office(self):

@@ -69,6 +69,16 @@ INBOUND_STATES = (
     "withdrawn",
 )
 OUTBOUND_STATES = ("sent", "accepted", "rejected", "completed", "revoked")
+# The states a referral may go to from each state; the others are final.
+TRANSITIONS = {
+    "received": ("contacting", "contacted", "unreachable", "declined", "withdrawn"),
+    "contacting": ("contacted", "unreachable", "declined", "withdrawn"),
+    "sent": ("accepted", "rejected", "revoked"),
+    "accepted": ("completed", "revoked"),
+}
+# Police references are short (e.g. "PR-2026-4711"); a longer text is no
+# reference and would not fit the unique index.
+POLICE_REFERENCE_MAX_LENGTH = 64
 
 REJECTION_REASONS = [
     ("no_capacity", "No Capacity"),
@@ -572,6 +582,7 @@ class DvReferral(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            self._check_police_reference_length(vals)
             if vals.get("police_reference") and vals.get("direction") != "outbound":
                 # Checked before the insert, so the user gets this message
                 # rather than the database's.
@@ -584,6 +595,9 @@ class DvReferral(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_police_reference_length(vals)
+        if "state" in vals:
+            self._check_transition(vals["state"])
         shares = self.filtered(
             lambda r: r.direction == "outbound" and r.kind == "share"
         )
@@ -594,6 +608,35 @@ class DvReferral(models.Model):
             # Which cases a user reads depends on the shares (see ir.rule).
             self.env.registry.clear_cache()
         return result
+
+    @api.model
+    def _check_police_reference_length(self, vals):
+        """Checked before the database sees the value: an over-long text
+        would fail in the unique index with a message nobody understands."""
+        reference = vals.get("police_reference")
+        if reference and len(reference) > POLICE_REFERENCE_MAX_LENGTH:
+            raise ValidationError(
+                self.env._(
+                    "A police reference has at most %(max)s characters.",
+                    max=POLICE_REFERENCE_MAX_LENGTH,
+                )
+            )
+
+    def _check_transition(self, new_state):
+        """Refuse a state the workflow does not lead to from the current one."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for referral in self:
+            if referral.state != new_state and new_state not in TRANSITIONS.get(
+                referral.state, ()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Referral %(ref)s cannot go from %(old)s to %(new)s.",
+                        ref=referral.name,
+                        old=states.get(referral.state, referral.state),
+                        new=states.get(new_state, new_state),
+                    )
+                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -11,3 +11,4 @@ from . import test_privacy
 from . import test_retention
 from . import test_access_matrix
 from . import test_statistics
+from . import test_bad_input

@@ -15,7 +15,15 @@ class TestDashboard(ReferralCommon):
         self._create_case(opened_on=today.replace(month=1, day=1))
         self._create_case(opened_on=today.replace(year=today.year - 1))
         closed = self._create_case(opened_on=today.replace(month=1, day=2))
-        closed.sudo().write({"state": "closed", "closed_on": today})
+        closed.sudo().write(
+            {
+                "state": "closed",
+                "closed_on": today,
+                "closure_reason_id": self.env.ref(
+                    "dv_case_management.closure_reason_completed"
+                ).id,
+            }
+        )
         # A referral to the office, overdue since its deadline passed.
         received = fields.Datetime.now() - timedelta(days=10)
         self.env["dv.referral"].create(

@@ -1,0 +1,1234 @@
+"""Bad inputs through the real RPC interface, one row each.
+
+A row is either refused (an error of the application with a clear message,
+German for the German users; for errors of Odoo's ORM or PostgreSQL the
+class and the message named here) and leaves nothing behind: no table gains
+a row and the records it aimed at are unchanged; or accepted but
+neutralised (a formula stays text in the workbook, a script is sanitised or
+escaped, a broken e-mail is kept for completion or bounced), which its
+check proves.
+
+The table is plain data with small functions; tools/test_load_suite.py
+checks its shape without Odoo.
+"""
+
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from clients import MAIL
+from rpc import Client, RpcError
+
+FORMULA = '=HYPERLINK("http://example.invalid/?d="&A1,"Details")'
+SCRIPT = '<script>alert("dv")</script><img src="x" onerror="alert(1)">'
+
+
+@dataclass(frozen=True)
+class Row:
+    key: str
+    what: str
+    user: str
+    action: object  # action(users, fixtures) -> result
+    expect: str = "refused"  # or "neutralised"
+    error: str = ""  # refused: the exception's class name ends with this
+    german: str = ""  # refused: part of the message the user reads
+    check: object = None  # neutralised: check(fixtures, result, sql) -> problem or None
+    grows: tuple = ()  # neutralised: tables that may gain rows
+    watch: object = None  # watch(fixtures) -> (table, ids) that must stay unchanged
+    tags: tuple = field(default_factory=tuple)
+
+
+class Fixtures:
+    """Ids from the setup and the dates of the moment (Berlin, as the users)."""
+
+    def __init__(self, setup):
+        self.setup = setup
+        self.f = setup["fixtures"]
+        self.office = setup["agencies"]["office"]
+        self.police = setup["agencies"]["police"]
+        self.counselling = setup["agencies"]["counselling"]
+        self.company = setup["companies"]["a"]
+        now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        self.now = now
+        self.today = datetime.now(ZoneInfo("Europe/Berlin")).date()
+        self.future = self.today + timedelta(days=3)
+        self.worker = setup["helpers"]["helper_caseworker"]["uid"]
+        self.outsider = next(
+            (
+                u["uid"]
+                for u in setup["users"].values()
+                if u["role"].startswith("attacker")
+            ),
+            setup["helpers"]["helper_manager"]["uid"],
+        )
+        self.serial = 0
+
+    def next(self):
+        self.serial += 1
+        return f"BAD-{self.now:%H%M%S}-{self.serial:03d}"
+
+    def dt(self, moment):
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+    def inbound(self, **values):
+        vals = {
+            "direction": "inbound",
+            "source_type": "police",
+            "from_agency_id": self.police,
+            "to_agency_id": self.office,
+            "company_id": self.company,
+            "received_at": self.dt(self.now - timedelta(hours=1)),
+            "police_reference": self.next(),
+            "legal_basis": "consent",
+            "consent_date": str(self.today),
+            "victim_name": f"Testperson {self.next()}",
+        }
+        vals.update(values)
+        return vals
+
+    def outbound(self, **values):
+        vals = {
+            "direction": "outbound",
+            "kind": "share",
+            "case_id": self.f["case_progress"],
+            "from_agency_id": self.office,
+            "to_agency_id": self.counselling,
+            "company_id": self.company,
+            "legal_basis": "statute",
+            "legal_norm": "§ 8a SGB VIII",
+        }
+        vals.update(values)
+        return vals
+
+    def mail(self, marker, body=None, sender=None, to=None):
+        text = MAIL.format(
+            sender=sender or self.setup["police_email"],
+            to=to or self.setup["alias_email"],
+            marker=marker,
+            date=self.now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            incident=(self.now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+        )
+        if body is not None:
+            head, _sep, _old = text.partition("\n\n")
+            text = f"{head}\n\n{body}\n"
+        return text
+
+
+# Helpers for the actions
+
+
+def create(model, values):
+    return lambda u, f: u["caseworker"].call(model, "create", values(f))
+
+
+def write(model, fixture, values, user="caseworker"):
+    return lambda u, f: u[user].call(model, "write", [f.f[fixture]], values(f))
+
+
+def method(model, fixture, name, user="caseworker"):
+    return lambda u, f: u[user].call(model, name, [f.f[fixture]])
+
+
+def deliver(message):
+    return lambda u, f: u["mailgate"].execute_kw(
+        "mail.thread", "message_process", [False, message(f)]
+    )
+
+
+def watch(table, fixture):
+    return lambda f: (table, [f.f[fixture]])
+
+
+def _referral_by_marker(sql, marker):
+    return sql(
+        "SELECT id, needs_completion, case_id, police_reference, incident_date "
+        "FROM dv_referral WHERE name IS NOT NULL AND id IN (SELECT res_id FROM "
+        "mail_message WHERE model = 'dv.referral' AND message_id = %s)",
+        [f"<{marker}@polizei-lastdorf.example>"],
+    )
+
+
+# Actions and checks of the neutralised rows
+
+
+def formula_in_statistics(u, f):
+    """An agency named like a formula, chosen as the workbook's filter: the
+    overview sheet names it."""
+    agency = u["manager"].call(
+        "dv.agency",
+        "create",
+        {
+            "name": FORMULA,
+            "agency_type_id": f.setup["agency_type_counselling"],
+            "company_id": f.company,
+        },
+    )
+    wizard = u["caseworker"].call(
+        "dv.statistics.wizard",
+        "create",
+        {
+            "date_from": f"{f.today.year}-01-01",
+            "date_to": f"{f.today.year}-12-31",
+            "company_ids": [(6, 0, [f.company])],
+            "agency_ids": [(6, 0, [agency])],
+        },
+    )
+    status, _ctype, body = u["caseworker"].download(
+        f"/report/xlsx/dv_case_management.statistics_xlsx/{wizard}"
+    )
+    return {"status": status, "cells": _cells(body)}
+
+
+def formula_in_list_export(u, f):
+    """A police reference like a formula in the referral list, exported to
+    Excel with Odoo's list export."""
+    reference = '=HYPERLINK("http://example.invalid","Akte")'
+    referral = u["caseworker"].call(
+        "dv.referral", "create", f.inbound(police_reference=reference)
+    )
+    client = u["caseworker"]
+    _status, _ctype, page = client.download("/odoo")
+    token = re.search(rb"csrf_token\W+([0-9a-f]+o[0-9]+)", page)
+    params = {
+        "model": "dv.referral",
+        "fields": [
+            {"name": "name", "label": "Name"},
+            {"name": "police_reference", "label": "AZ"},
+        ],
+        "ids": [referral],
+        "domain": [],
+        "groupby": [],
+        "import_compat": False,
+    }
+    response = client.http.post(
+        client.base_url + "/web/export/xlsx",
+        data={
+            "data": json.dumps(params),
+            "csrf_token": token.group(1).decode() if token else "",
+        },
+        timeout=client.timeout,
+    )
+    return {"status": response.status_code, "cells": _cells(response.content)}
+
+
+def _cells(body):
+    import openpyxl  # noqa: PLC0415 - only the formula rows read workbooks
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(body))
+    except Exception:
+        return None
+    return [
+        (cell.value, cell.data_type)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+        if cell.value is not None
+    ]
+
+
+def check_formula(_f, result, _sql):
+    if result["status"] != 200 or result["cells"] is None:
+        return f"no workbook (HTTP {result['status']})"
+    formulas = [value for value, kind in result["cells"] if kind == "f"]
+    if formulas:
+        return f"{len(formulas)} formula cell(s) in the workbook"
+    if not any(
+        isinstance(v, str) and v.startswith("=HYPERLINK") for v, _k in result["cells"]
+    ):
+        return "the text is missing from the workbook"
+    return None
+
+
+def check_safety_plan(f, _result, sql):
+    [(plan,)] = sql(
+        "SELECT safety_plan FROM dv_case WHERE id = %s", [f.f["case_progress"]]
+    )
+    if "<script" in plan or "onerror" in plan:
+        return "script kept in the safety plan"
+    return None if "Plan" in plan else "the text itself is gone"
+
+
+def check_note(_f, result, sql):
+    [(body,)] = sql("SELECT body FROM mail_message WHERE id = %s", [result])
+    if "<script" in body or "<img" in body:
+        return "script kept in the note"
+    return None if "&lt;script&gt;" in body else "note not stored escaped"
+
+
+def check_conference_note(f, _result, sql):
+    [(note,)] = sql("SELECT note FROM dv_conference WHERE id = %s", [f.f["conference"]])
+    return "script kept in the note" if "<script" in note or "onerror" in note else None
+
+
+def minutes_with_script(u, f):
+    line = u["manager"].call(
+        "dv.conference.case",
+        "create",
+        {
+            "conference_id": f.f["conference"],
+            "case_id": f.f["case_new"],
+            "decisions": SCRIPT,
+        },
+    )
+    status, _ctype, body = u["manager"].download(
+        f"/report/html/dv_case_management.report_conference_minutes/{f.f['conference']}"
+    )
+    return {"line": line, "status": status, "html": body.decode("utf-8", "replace")}
+
+
+def check_minutes(_f, result, _sql):
+    if result["status"] != 200:
+        return f"minutes not printed (HTTP {result['status']})"
+    if '<script>alert("dv")' in result["html"] or 'onerror="alert' in result["html"]:
+        return "script reaches the minutes unescaped"
+    return (
+        None
+        if "&lt;script&gt;" in result["html"]
+        else "decisions missing from the minutes"
+    )
+
+
+def check_bounced(marker):
+    def check(_f, result, sql):
+        if result:
+            return f"the message became record {result}"
+        rows = sql(
+            "SELECT count(*) FROM dv_referral WHERE police_reference = %s", [marker]
+        )
+        return "a referral was made" if rows[0][0] else None
+
+    return check
+
+
+def deliver_twice(marker):
+    def action(u, f):
+        first = deliver(lambda f: f.mail(marker))(u, f)
+        second = deliver(lambda f: f.mail(marker))(u, f)
+        return {"first": first, "second": second}
+
+    return action
+
+
+def check_once(marker):
+    def check(_f, result, sql):
+        rows = sql(
+            "SELECT count(*) FROM dv_referral WHERE police_reference = %s", [marker]
+        )
+        if not result["first"] or result["second"]:
+            return f"delivered {result}"
+        return None if rows[0][0] == 1 else f"{rows[0][0]} referrals"
+
+    return check
+
+
+def check_for_completion(marker, has_case=None):
+    def check(f, result, sql):
+        rows = _referral_by_marker(sql, marker)
+        if not result or len(rows) != 1:
+            return f"{len(rows)} referral(s) for the message"
+        _id, needs_completion, case_id, reference, incident = rows[0]
+        if not needs_completion:
+            return "not marked for completion"
+        if has_case is not None and bool(case_id) != has_case:
+            return "case opened" if case_id else "no case"
+        if reference and len(reference) > 64:
+            return "over-long reference kept"
+        if incident and incident > f.today:
+            return "incident date in the future kept"
+        return None
+
+    return check
+
+
+MAIL_GROWS = (
+    "dv_referral",
+    "dv_case",
+    "dv_person",
+    "dv_police_measure",
+    "dv_incident",
+    "mail_message",
+    "ir_attachment",
+    "mail_activity",
+    "dv_person_protected",
+)
+
+ROWS = (
+    # Dates in the future or out of order
+    Row(
+        "case_opened_in_future",
+        "case opened on a future date",
+        "caseworker",
+        create(
+            "dv.case",
+            lambda f: {
+                "lead_agency_id": f.office,
+                "user_id": f.worker,
+                "opened_on": str(f.future),
+            },
+        ),
+        error="ValidationError",
+        german="in der Zukunft eröffnet",
+    ),
+    Row(
+        "birth_date_in_future",
+        "victim born in the future",
+        "caseworker",
+        create(
+            "dv.person",
+            lambda f: {
+                "case_id": f.f["case_new"],
+                "name": "Testperson Zukunft",
+                "birth_date": str(f.future),
+            },
+        ),
+        error="ValidationError",
+        german="Geburtsdatum kann nicht in der Zukunft",
+    ),
+    Row(
+        "age_estimate_150",
+        "estimated age 150",
+        "caseworker",
+        create(
+            "dv.person",
+            lambda f: {
+                "case_id": f.f["case_new"],
+                "name": "Testperson Alt",
+                "age_estimate": 150,
+            },
+        ),
+        error="ValidationError",
+        german="zwischen 0 und 120",
+    ),
+    Row(
+        "incident_in_future",
+        "incident dated next week",
+        "caseworker",
+        create(
+            "dv.incident",
+            lambda f: {
+                "case_id": f.f["case_progress"],
+                "date": f.dt(f.now + timedelta(days=7)),
+            },
+        ),
+        error="ValidationError",
+        german="Vorfall kann nicht in der Zukunft",
+    ),
+    Row(
+        "referral_from_future",
+        "referral received tomorrow",
+        "caseworker",
+        create(
+            "dv.referral",
+            lambda f: f.inbound(received_at=f.dt(f.now + timedelta(days=1))),
+        ),
+        error="ValidationError",
+        german="nicht in der Zukunft eingehen",
+    ),
+    Row(
+        "consent_in_future",
+        "consent dated in the future",
+        "caseworker",
+        create("dv.referral", lambda f: f.inbound(consent_date=str(f.future))),
+        error="ValidationError",
+        german="Einwilligung kann nicht in der Zukunft",
+    ),
+    Row(
+        "attempt_in_future",
+        "contact attempt tomorrow",
+        "caseworker",
+        create(
+            "dv.contact.attempt",
+            lambda f: {
+                "referral_id": f.f["referral_open"],
+                "channel_id": f.setup["channel_phone"],
+                "outcome": "no_answer",
+                "attempted_at": f.dt(f.now + timedelta(days=1)),
+            },
+        ),
+        error="ValidationError",
+        german="Kontaktversuch kann nicht in der Zukunft",
+    ),
+    Row(
+        "attempt_before_arrival",
+        "contact attempt before the referral arrived",
+        "caseworker",
+        create(
+            "dv.contact.attempt",
+            lambda f: {
+                "referral_id": f.f["referral_open"],
+                "channel_id": f.setup["channel_phone"],
+                "outcome": "no_answer",
+                "attempted_at": f.dt(f.now - timedelta(days=2)),
+            },
+        ),
+        error="ValidationError",
+        german="nicht vor dem Eingang der Meldung",
+    ),
+    Row(
+        "measure_ends_before_start",
+        "police measure ending before it starts",
+        "caseworker",
+        create(
+            "dv.police.measure",
+            lambda f: {
+                "case_id": f.f["case_progress"],
+                "measure_type": "eviction",
+                "date_start": str(f.today),
+                "date_end": str(f.today - timedelta(days=2)),
+            },
+        ),
+        error="ValidationError",
+        german="nicht vor ihrem Beginn enden",
+    ),
+    Row(
+        "application_before_act",
+        "protection order applied for before the act",
+        "caseworker",
+        create(
+            "dv.protection.order",
+            lambda f: {
+                "case_id": f.f["case_progress"],
+                "act_date": str(f.today - timedelta(days=5)),
+                "application_date": str(f.today - timedelta(days=9)),
+            },
+        ),
+        error="ValidationError",
+        german="nicht vor der Tat",
+    ),
+    Row(
+        "consent_ends_before_given",
+        "consent valid until before it was given",
+        "caseworker",
+        create(
+            "dv.consent",
+            lambda f: {
+                "person_id": f.f["victim"],
+                "agency_ids": [(6, 0, [f.counselling])],
+                "given_on": str(f.today - timedelta(days=3)),
+                "valid_until": str(f.today - timedelta(days=10)),
+            },
+        ),
+        error="ValidationError",
+        german="enden, bevor sie erteilt",
+    ),
+    Row(
+        "statistics_period_reversed",
+        "statistics from December to January",
+        "caseworker",
+        create(
+            "dv.statistics.wizard",
+            lambda f: {
+                "date_from": f"{f.today.year}-12-31",
+                "date_to": f"{f.today.year}-01-01",
+                "company_ids": [(6, 0, [f.company])],
+            },
+        ),
+        error="ValidationError",
+        german="Zeitraum kann nicht enden",
+    ),
+    Row(
+        "statistics_threshold_zero",
+        "suppression threshold 0",
+        "caseworker",
+        create(
+            "dv.statistics.wizard",
+            lambda f: {"threshold": 0, "company_ids": [(6, 0, [f.company])]},
+        ),
+        error="ValidationError",
+        german="mindestens 1",
+    ),
+    Row(
+        "assessment_in_future",
+        "risk assessment dated in the future",
+        "caseworker",
+        create(
+            "dv.risk.assessment",
+            lambda f: {
+                "case_id": f.f["case_progress"],
+                "instrument_id": f.setup["instrument"],
+                "date": str(f.future),
+            },
+        ),
+        error="ValidationError",
+        german="Einschätzung kann nicht in der Zukunft",
+    ),
+    Row(
+        "confidentiality_signed_in_future",
+        "confidentiality statement signed next week",
+        "manager",
+        lambda u, f: u["manager"].call(
+            "dv.conference.participant",
+            "create",
+            {
+                "conference_id": f.f["conference"],
+                "user_id": f.setup["helpers"]["helper_manager"]["uid"],
+                "confidentiality_signed_on": str(f.future),
+            },
+        ),
+        error="ValidationError",
+        german="nicht in der Zukunft unterschrieben",
+    ),
+    # Risk
+    Row(
+        "override_lowers_level",
+        "professional judgement lowering a red flag to standard",
+        "caseworker",
+        write(
+            "dv.risk.assessment",
+            "assessment_red_flag",
+            lambda f: {"override_level": "standard", "override_reason": "Begründung"},
+        ),
+        error="ValidationError",
+        german="niemals senken",
+        watch=watch("dv_risk_assessment", "assessment_red_flag"),
+    ),
+    Row(
+        "override_without_reasons",
+        "professional judgement without reasons",
+        "caseworker",
+        write(
+            "dv.risk.assessment",
+            "assessment_red_flag",
+            lambda f: {"override_level": "high", "override_reason": "  "},
+        ),
+        error="ValidationError",
+        german="schriftlich",
+        watch=watch("dv_risk_assessment", "assessment_red_flag"),
+    ),
+    Row(
+        "complete_unanswered",
+        "completing an assessment with every answer unknown",
+        "caseworker",
+        method("dv.risk.assessment", "assessment_blank", "action_done"),
+        error="UserError",
+        german="Beantworten Sie die Fragen",
+        watch=watch("dv_risk_assessment", "assessment_blank"),
+    ),
+    # Legal basis
+    Row(
+        "referral_without_legal_basis",
+        "police referral without a legal basis",
+        "caseworker",
+        create(
+            "dv.referral", lambda f: f.inbound(legal_basis=False, consent_date=False)
+        ),
+        error="ValidationError",
+        german="Rechtsgrundlage der Meldung",
+    ),
+    Row(
+        "statute_without_norm",
+        "legal basis statute without its norm",
+        "caseworker",
+        create(
+            "dv.referral",
+            lambda f: f.inbound(legal_basis="statute", consent_date=False),
+        ),
+        error="ValidationError",
+        german="Rechtsnorm",
+    ),
+    Row(
+        "acute_danger_without_reasons",
+        "acute danger without written justification",
+        "caseworker",
+        create(
+            "dv.referral",
+            lambda f: f.inbound(
+                legal_basis="acute_danger", consent_date=False, justification=" "
+            ),
+        ),
+        error="ValidationError",
+        german="schriftliche Begründung",
+    ),
+    Row(
+        "consent_without_date",
+        "consent without its date",
+        "caseworker",
+        create("dv.referral", lambda f: f.inbound(consent_date=False)),
+        error="ValidationError",
+        german="Datum, an dem die Einwilligung",
+    ),
+    Row(
+        "outbound_without_legal_basis",
+        "sharing a case without a legal basis",
+        "caseworker",
+        create(
+            "dv.referral", lambda f: f.outbound(legal_basis=False, legal_norm=False)
+        ),
+        error="ValidationError",
+        german="braucht eine Rechtsgrundlage",
+    ),
+    Row(
+        "outbound_to_own_lead",
+        "referring a case to its own lead agency",
+        "caseworker",
+        create("dv.referral", lambda f: f.outbound(to_agency_id=f.office)),
+        error="ValidationError",
+        german="eigene federführende Einrichtung",
+    ),
+    # State transitions out of order
+    Row(
+        "start_started_case",
+        "starting a case twice",
+        "caseworker",
+        method("dv.case", "case_progress", "action_start"),
+        error="UserError",
+        german="nur bei einem neuen Fall",
+        watch=watch("dv_case", "case_progress"),
+    ),
+    Row(
+        "reopen_open_case",
+        "reopening a case that is not closed",
+        "caseworker",
+        method("dv.case", "case_new", "action_reopen"),
+        error="UserError",
+        german="Nur ein abgeschlossener Fall",
+        watch=watch("dv_case", "case_new"),
+    ),
+    Row(
+        "close_by_writing_state",
+        "closing a case by writing its state (no reason)",
+        "caseworker",
+        write("dv.case", "case_new", lambda f: {"state": "closed"}),
+        error="ValidationError",
+        german="hat einen Grund und ein Datum",
+        watch=watch("dv_case", "case_new"),
+    ),
+    Row(
+        "case_back_to_new",
+        "putting a case in progress back to new",
+        "caseworker",
+        write("dv.case", "case_progress", lambda f: {"state": "new"}),
+        error="ValidationError",
+        german="kann nicht vom Status",
+        watch=watch("dv_case", "case_progress"),
+    ),
+    Row(
+        "declined_back_to_received",
+        "reopening a declined referral by writing its state",
+        "caseworker",
+        write("dv.referral", "referral_declined", lambda f: {"state": "received"}),
+        error="ValidationError",
+        german="kann nicht vom Status",
+        watch=watch("dv_referral", "referral_declined"),
+    ),
+    Row(
+        "inbound_accepted",
+        "an outbound state on a police referral",
+        "caseworker",
+        write("dv.referral", "referral_open", lambda f: {"state": "accepted"}),
+        error="ValidationError",
+        german="kann nicht vom Status",
+        watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "contact_declined_referral",
+        "contacting a declined referral again",
+        "caseworker",
+        method("dv.referral", "referral_declined", "action_start_contacting"),
+        error="UserError",
+        german="ist nicht möglich",
+        watch=watch("dv_referral", "referral_declined"),
+    ),
+    Row(
+        "attempt_on_closed_referral",
+        "contact attempt on a declined referral",
+        "caseworker",
+        create(
+            "dv.contact.attempt",
+            lambda f: {
+                "referral_id": f.f["referral_declined"],
+                "channel_id": f.setup["channel_phone"],
+                "outcome": "reached",
+                "attempted_at": f.dt(f.now),
+            },
+        ),
+        error="ValidationError",
+        german="keine weiteren Kontaktversuche",
+    ),
+    Row(
+        "attempt_on_outbound",
+        "contact attempt on a referral to another agency",
+        "caseworker",
+        create(
+            "dv.contact.attempt",
+            lambda f: {
+                "referral_id": f.f["outbound"],
+                "channel_id": f.setup["channel_phone"],
+                "outcome": "reached",
+                "attempted_at": f.dt(f.now),
+            },
+        ),
+        error="ValidationError",
+        german="eingehenden Meldungen",
+    ),
+    Row(
+        "unreachable_without_attempts",
+        "marking unreachable before any attempt",
+        "caseworker",
+        method("dv.referral", "referral_open", "action_mark_unreachable"),
+        error="UserError",
+        german="Erfassen Sie die Kontaktversuche",
+        watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "approve_minutes_before_held",
+        "approving the minutes of a planned conference",
+        "manager",
+        method("dv.conference", "conference", "action_approve_minutes", user="manager"),
+        error="UserError",
+        german="Dies ist nicht möglich",
+        watch=watch("dv_conference", "conference"),
+    ),
+    Row(
+        "delete_case",
+        "deleting a case",
+        "caseworker",
+        method("dv.case", "case_new", "unlink"),
+        error="AccessError",
+        german="zu löschen",
+        watch=watch("dv_case", "case_new"),
+    ),
+    # Other refusals of the application
+    Row(
+        "responsible_outside_agency",
+        "a responsible person from another agency",
+        "caseworker",
+        create(
+            "dv.case", lambda f: {"lead_agency_id": f.office, "user_id": f.outsider}
+        ),
+        error="ValidationError",
+        german="muss Mitglied der federführenden Einrichtung",
+    ),
+    Row(
+        "retention_zero_days",
+        "a retention period of 0 days",
+        "manager",
+        lambda u, f: u["manager"].call(
+            "dv.retention.rule", "create", {"record_type": "closed_case", "days": 0}
+        ),
+        error="ValidationError",
+        german="mindestens einen Tag",
+    ),
+    Row(
+        "conference_zero_hours",
+        "a conference lasting 0 hours",
+        "manager",
+        lambda u, f: u["manager"].call(
+            "dv.conference",
+            "create",
+            {
+                "kind": "adhoc",
+                "start": f.dt(f.now + timedelta(days=3)),
+                "duration": 0,
+                "organizer_agency_id": f.office,
+                "company_id": f.company,
+            },
+        ),
+        error="ValidationError",
+        german="zwischen wenigen Minuten und einem Tag",
+    ),
+    Row(
+        "duplicate_police_reference",
+        "the same police reference from the same police unit twice",
+        "caseworker",
+        lambda u, f: u["caseworker"].call(
+            "dv.referral",
+            "create",
+            f.inbound(
+                police_reference=u["caseworker"].call(
+                    "dv.referral", "read", [f.f["referral_open"]], ["police_reference"]
+                )[0]["police_reference"]
+            ),
+        ),
+        error="ValidationError",
+        german="gibt es bereits",
+    ),
+    # Over-long text
+    Row(
+        "overlong_police_reference",
+        "a police reference of 10,000 characters",
+        "caseworker",
+        create(
+            "dv.referral",
+            lambda f: f.inbound(
+                police_reference="".join(
+                    chr(0x4E00 + (i * 7919) % 20000) for i in range(10000)
+                )
+            ),
+        ),
+        error="ValidationError",
+        german="höchstens 64 Zeichen",
+    ),
+    Row(
+        "overlong_name",
+        "a victim's name of 100,000 characters",
+        "caseworker",
+        create(
+            "dv.person",
+            lambda f: {
+                "case_id": f.f["case_new"],
+                "name": "Testperson " * 9000,
+                "role": "other",
+            },
+        ),
+        error="ValidationError",
+        german="höchstens 200 Zeichen",
+    ),
+    # Unknown keys and wrong types
+    Row(
+        "unknown_field",
+        "an unknown field key",
+        "caseworker",
+        create(
+            "dv.case",
+            lambda f: {
+                "lead_agency_id": f.office,
+                "user_id": f.worker,
+                "geheimfeld": 1,
+            },
+        ),
+        error="ValueError",
+        german="Invalid field 'geheimfeld'",
+    ),
+    Row(
+        "date_as_word",
+        "a date written as a word",
+        "caseworker",
+        create(
+            "dv.case",
+            lambda f: {
+                "lead_agency_id": f.office,
+                "user_id": f.worker,
+                "opened_on": "gestern",
+            },
+        ),
+        error="InvalidDatetimeFormat",
+        german="gestern",
+    ),
+    Row(
+        "relation_as_text",
+        "a relation given as a name instead of an id",
+        "caseworker",
+        create(
+            "dv.case",
+            lambda f: {
+                "lead_agency_id": "Interventionsstelle Lastdorf",
+                "user_id": f.worker,
+            },
+        ),
+        error="InvalidTextRepresentation",
+        german="Interventionsstelle",
+    ),
+    Row(
+        "unknown_selection",
+        "a gender that is no option",
+        "caseworker",
+        create(
+            "dv.person",
+            lambda f: {
+                "case_id": f.f["case_new"],
+                "name": "Testperson Auswahl",
+                "gender": "alien",
+            },
+        ),
+        error="ValueError",
+        german="Wrong value for dv.person.gender",
+    ),
+    Row(
+        "number_as_word",
+        "an age written as a word",
+        "caseworker",
+        create(
+            "dv.person",
+            lambda f: {
+                "case_id": f.f["case_new"],
+                "name": "Testperson Zahl",
+                "age_estimate": "zehn",
+            },
+        ),
+        error="ValueError",
+        german="zehn",
+    ),
+    Row(
+        "missing_name",
+        "a person without a name",
+        "caseworker",
+        create("dv.person", lambda f: {"case_id": f.f["case_new"], "role": "other"}),
+        error="ValidationError",
+        german="Pflichtfeld",
+    ),
+    Row(
+        "missing_record",
+        "writing to a case that does not exist",
+        "caseworker",
+        lambda u, f: u["caseworker"].call(
+            "dv.case", "write", [987654321], {"kind": "family"}
+        ),
+        error="MissingError",
+        german="dv.case(987654321,)",
+    ),
+    # E-mail at the intake alias
+    Row(
+        "mail_unknown_sender",
+        "referral e-mail from an unknown sender",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-UNKNOWN", sender="fremd@unbekannt.example")),
+        expect="neutralised",
+        check=check_bounced("BAD-MAIL-UNKNOWN"),
+        grows=("mail_mail", "mail_message"),
+    ),
+    Row(
+        "mail_sender_no_address",
+        "referral e-mail whose sender is no address",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-NOADDR", sender="Leitstelle ohne Adresse")),
+        expect="neutralised",
+        check=check_bounced("BAD-MAIL-NOADDR"),
+        grows=("mail_mail", "mail_message"),
+    ),
+    Row(
+        "mail_unknown_alias",
+        "referral e-mail to an address that is no alias",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-ALIAS", to="niemand@lastdorf.example")),
+        error="ValueError",
+        german="No possible route found",
+    ),
+    Row(
+        "mail_not_a_mail",
+        "text that is no e-mail at all",
+        "mailgate",
+        deliver(lambda f: "Bitte zurückrufen, dringend!"),
+        error="ValueError",
+        german="No possible route found",
+    ),
+    Row(
+        "mail_sent_twice",
+        "the same e-mail delivered twice",
+        "mailgate",
+        deliver_twice("BAD-MAIL-TWICE"),
+        expect="neutralised",
+        check=check_once("BAD-MAIL-TWICE"),
+        grows=MAIL_GROWS,
+    ),
+    Row(
+        "mail_garbage_body",
+        "an e-mail from the police with nothing readable",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-GARBAGE", body="<<<>>> ??? %%% ")),
+        expect="neutralised",
+        check=check_for_completion("BAD-MAIL-GARBAGE", has_case=False),
+        grows=MAIL_GROWS,
+    ),
+    Row(
+        "mail_incident_in_future",
+        "an e-mail with an incident in 2099",
+        "mailgate",
+        deliver(
+            lambda f: f.mail("BAD-MAIL-FUTURE").replace(
+                "Tatzeit: ", "Tatzeit: 01.01.2099 #"
+            )
+        ),
+        expect="neutralised",
+        check=check_for_completion("BAD-MAIL-FUTURE"),
+        grows=MAIL_GROWS,
+    ),
+    Row(
+        "mail_overlong_reference",
+        "an e-mail with a police reference of 3,000 characters",
+        "mailgate",
+        deliver(
+            lambda f: f.mail("BAD-MAIL-LONG").replace(
+                "Aktenzeichen: BAD-MAIL-LONG",
+                "Aktenzeichen: "
+                + "".join(chr(0x4E00 + (i * 7919) % 20000) for i in range(3000)),
+            )
+        ),
+        expect="neutralised",
+        check=check_for_completion("BAD-MAIL-LONG"),
+        grows=MAIL_GROWS,
+    ),
+    # Formulas in fields that end up in xlsx
+    Row(
+        "formula_in_statistics",
+        "an agency named like a formula, in the statistics workbook",
+        "manager",
+        formula_in_statistics,
+        expect="neutralised",
+        check=check_formula,
+        grows=(
+            "dv_agency",
+            "dv_statistics_wizard",
+            "dv_agency_dv_statistics_wizard_rel",
+            "dv_statistics_wizard_res_company_rel",
+            "mail_message",
+            "mail_alias",
+        ),
+    ),
+    Row(
+        "formula_in_list_export",
+        "a police reference like a formula, in the Excel list export",
+        "caseworker",
+        formula_in_list_export,
+        expect="neutralised",
+        check=check_formula,
+        grows=("dv_referral", "dv_case", "dv_person", "mail_message", "mail_activity"),
+    ),
+    # HTML and script
+    Row(
+        "script_in_safety_plan",
+        "script and event handler in the safety plan (HTML)",
+        "caseworker",
+        write(
+            "dv.case",
+            "case_progress",
+            lambda f: {"safety_plan": f"<p>Plan</p>{SCRIPT}"},
+        ),
+        expect="neutralised",
+        check=check_safety_plan,
+    ),
+    Row(
+        "script_in_note",
+        "script in a chatter note",
+        "caseworker",
+        lambda u, f: u["caseworker"].call(
+            "dv.case",
+            "message_post",
+            [f.f["case_progress"]],
+            body=SCRIPT,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        ),
+        expect="neutralised",
+        check=check_note,
+        grows=("mail_message",),
+    ),
+    Row(
+        "script_in_conference_note",
+        "script in the general notes of a conference (HTML)",
+        "manager",
+        write(
+            "dv.conference",
+            "conference",
+            lambda f: {"note": f"<p>Notiz</p>{SCRIPT}"},
+            user="manager",
+        ),
+        expect="neutralised",
+        check=check_conference_note,
+    ),
+    Row(
+        "script_in_minutes",
+        "script in the decisions of the minutes (text)",
+        "manager",
+        minutes_with_script,
+        expect="neutralised",
+        check=check_minutes,
+        grows=("dv_conference_case",),
+    ),
+)
+
+# Tables whose row counts show whether a refused input left something behind.
+EXTRA_TABLES = (
+    "mail_message",
+    "mail_mail",
+    "mail_activity",
+    "ir_attachment",
+    "calendar_event",
+    "mail_alias",
+)
+
+
+def _counts(sql, tables):
+    union = " UNION ALL ".join(f"SELECT '{t}', count(*) FROM \"{t}\"" for t in tables)
+    return dict(sql(union))
+
+
+def _snapshot(sql, target):
+    if not target:
+        return None
+    table, ids = target
+    return sql(
+        f'SELECT row_to_json(t)::text FROM "{table}" t WHERE id = ANY(%s) ORDER BY id',
+        [ids],
+    )
+
+
+def evaluate(row, result, error):
+    """None when the row behaved as expected, else what went wrong (the
+    neutralisation check is separate)."""
+    if row.expect == "refused":
+        if error is None:
+            return "accepted"
+        if error.kind != "refused" or not error.name.endswith(row.error):
+            return f"wrong error {error.name}: {error.message[:100]}"
+        if row.german and row.german not in error.message:
+            return f"unclear message: {error.message[:100]}"
+        return None
+    if error is not None:
+        return f"error {error.name}: {error.message[:100]}"
+    return None
+
+
+def run_table(url, db, setup, sql):
+    """Run every row; returns counts and report lines."""
+    helpers = setup["helpers"]
+    users = {
+        key: Client(url, db, helpers[login]["login"], helpers[login]["password"])
+        for key, login in (
+            ("caseworker", "helper_caseworker"),
+            ("manager", "helper_manager"),
+            ("mailgate", "helper_mailgate"),
+        )
+    }
+    fixtures = Fixtures(setup)
+    tables = [
+        row[0]
+        for row in sql(
+            "SELECT table_name FROM information_schema.tables "
+            "WHERE table_schema = 'public' AND table_type = 'BASE TABLE' "
+            "AND table_name LIKE 'dv\\_%%'"
+        )
+    ] + list(EXTRA_TABLES)
+    report, refused, neutralised, accepted = [], 0, 0, 0
+    for row in ROWS:
+        before = _counts(sql, tables)
+        target = row.watch(fixtures) if row.watch else None
+        watched = _snapshot(sql, target)
+        result = error = None
+        try:
+            result = row.action(users, fixtures)
+        except RpcError as exc:
+            error = exc
+        problem = evaluate(row, result, error)
+        if problem is None and row.expect == "neutralised":
+            problem = row.check(fixtures, result, sql)
+        after = _counts(sql, tables)
+        grown = sorted(
+            t for t in tables if after[t] != before[t] and t not in row.grows
+        )
+        if problem is None and grown:
+            problem = f"left rows behind in {', '.join(grown)}"
+        if problem is None and _snapshot(sql, target) != watched:
+            problem = f"changed {target[0]} {target[1]}"
+        if problem is None and row.expect == "refused":
+            refused += 1
+            shown = error.message.splitlines()[0][:110]
+            kind = error.name.rsplit(".", 1)[-1]
+            report.append(f"  bad input ok   {row.key}: refused ({kind}) {shown}")
+        elif problem is None:
+            neutralised += 1
+            report.append(f"  bad input ok   {row.key}: accepted and neutralised")
+        else:
+            accepted += 1
+            report.append(f"  bad input FAIL {row.key}: {problem}")
+    return {
+        "total": len(ROWS),
+        "refused": refused,
+        "neutralised": neutralised,
+        "accepted": accepted,
+        "report": report,
+    }

@@ -1,0 +1,85 @@
+"""Who the simulated clients are: one Odoo user per client, each with a role.
+
+Shared by the database setup (run inside ``odoo-bin shell``) and the driver.
+Every name here is synthetic.
+"""
+
+# The roles of an office on a Monday morning, in the order clients are given
+# them (client 0 gets the first, ...). A pair edits one case at once.
+ROLE_CYCLE = (
+    "intake",
+    "mailgate",
+    "attacker_agency",
+    "assessor",
+    "pair_a",
+    "pair_b",
+    "intake",
+    "coordinator",
+    "attacker_company",
+    "statistics",
+    "intake",
+    "network",
+    "assessor",
+    "mailgate",
+    "pair_a",
+    "pair_b",
+    "intake",
+    "attacker_agency",
+    "coordinator",
+    "intake",
+)
+
+# Role -> (group suffix of dv_case_management.group_dv_*, agency key, company key).
+ROLES = {
+    "intake": ("caseworker", "office", "a"),
+    "mailgate": ("caseworker", "office", "a"),
+    "assessor": ("caseworker", "office", "a"),
+    "pair_a": ("caseworker", "office", "a"),
+    "pair_b": ("caseworker", "office", "a"),
+    "coordinator": ("coordinator", "office", "a"),
+    "statistics": ("statistics", None, "a"),
+    "network": ("network", "counselling", "a"),
+    "attacker_agency": ("caseworker", "neighbour", "a"),
+    "attacker_company": ("caseworker", "county", "b"),
+}
+
+ATTACKER_ROLES = ("attacker_agency", "attacker_company", "network")
+
+# Helpers that are no load client: they answer bad inputs that need a role
+# no client has, and receive the e-mail of the intake alias.
+HELPERS = {
+    "helper_manager": ("manager", "office", "a"),
+    "helper_caseworker": ("caseworker", "office", "a"),
+    "helper_mailgate": ("caseworker", "office", "a"),
+}
+# Odoo's mail gateway marks the alias as working: its user needs the
+# Settings right besides membership in the intake office.
+SYSTEM_ROLES = ("mailgate", "helper_mailgate")
+
+ALIAS_NAME = "meldungen-lastdorf"
+ALIAS_DOMAIN = "lastdorf.example"
+POLICE_EMAIL = "leitstelle@polizei-lastdorf.example"
+PASSWORD_SUFFIX = "-Pw-2026"
+
+
+def roles_for(clients):
+    """The role of each of ``clients`` clients, cycling through ROLE_CYCLE."""
+    return [ROLE_CYCLE[index % len(ROLE_CYCLE)] for index in range(clients)]
+
+
+def login_for(index, role):
+    return f"load{index:02d}_{role}"
+
+
+def password_for(login):
+    return login + PASSWORD_SUFFIX
+
+
+def pairs(roles):
+    """Client indexes that edit one case together: each pair_a with the
+    pair_b right after it."""
+    return [
+        (index, index + 1)
+        for index, role in enumerate(roles)
+        if role == "pair_a" and index + 1 < len(roles) and roles[index + 1] == "pair_b"
+    ]

@@ -1,0 +1,226 @@
+"""The proof, straight from the database (SQL, no Odoo in between): every
+write a client saw acknowledged is there exactly once, no reference number
+is used twice, no contact attempt is logged twice, no attacker's marker got
+anywhere, and no case is half erased."""
+
+REFERRAL_COUNT = "SELECT count(*) FROM dv_referral WHERE police_reference = %(marker)s"
+# For each kind of acknowledged write: how to count its marker.
+MARKER_COUNTS = {
+    "referral": REFERRAL_COUNT,
+    "mail_referral": REFERRAL_COUNT,
+    "attempt": "SELECT count(*) FROM dv_contact_attempt WHERE note = %(marker)s",
+    "incident": "SELECT count(*) FROM dv_incident WHERE description = %(marker)s",
+    "assessment": "SELECT count(*) FROM dv_risk_assessment WHERE note = %(marker)s",
+    "assessment_done": "SELECT count(*) FROM dv_risk_assessment "
+    "WHERE note = %(marker)s AND state = 'done'",
+    "note": "SELECT count(*) FROM mail_message WHERE model = 'dv.case' "
+    "AND res_id = %(case_id)s AND body LIKE '%%' || %(marker)s || '%%'",
+    "conference": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s",
+    "agenda": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s",
+    "minutes": "SELECT count(*) FROM dv_conference_case WHERE decisions = %(marker)s",
+    "action": "SELECT count(*) FROM dv_conference_action WHERE name = %(marker)s",
+    "held": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s "
+    "AND state IN ('held', 'approved', 'closed')",
+    "approved": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s "
+    "AND state IN ('approved', 'closed')",
+}
+# Besides its record, a referral from the mail gateway keeps the message once.
+MAIL_MESSAGE_COUNT = (
+    "SELECT count(*) FROM mail_message WHERE message_id = '<' || %(marker)s || "
+    "'@polizei-lastdorf.example>'"
+)
+
+DUPLICATE_REFERENCES = """
+    SELECT 'dv_case', company_id, name, count(*) FROM dv_case GROUP BY 2, 3
+        HAVING count(*) > 1
+    UNION ALL
+    SELECT 'dv_referral', company_id, name, count(*) FROM dv_referral GROUP BY 2, 3
+        HAVING count(*) > 1
+    UNION ALL
+    SELECT 'dv_conference', company_id, name, count(*) FROM dv_conference GROUP BY 2, 3
+        HAVING count(*) > 1
+"""
+DUPLICATE_POLICE_REFERENCES = """
+    SELECT COALESCE(from_agency_id, 0), police_reference, count(*) FROM dv_referral
+    WHERE direction = 'inbound' AND police_reference IS NOT NULL
+    GROUP BY 1, 2 HAVING count(*) > 1
+"""
+DUPLICATE_ATTEMPTS = """
+    SELECT referral_id, attempted_at, channel_id, count(*) FROM dv_contact_attempt
+    GROUP BY 1, 2, 3 HAVING count(*) > 1
+    UNION ALL
+    SELECT referral_id, min(attempted_at), min(channel_id), count(*)
+    FROM dv_contact_attempt WHERE note LIKE %(prefix)s
+    GROUP BY referral_id, note HAVING count(*) > 1
+"""
+# Where an attacker's marker (tag X) would show if a write had got through.
+ATTACKER_TRACES = """
+    SELECT
+      (SELECT count(*) FROM dv_case WHERE safety_plan LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_person WHERE name LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_person_protected WHERE phone LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_contact_attempt WHERE note LIKE %(pattern)s)
+    + (SELECT count(*) FROM mail_message WHERE model = 'dv.case'
+         AND body LIKE %(pattern)s)
+"""
+# One row per case of the erasure test: what tells an erased case.
+ERASURE_STATE = """
+    SELECT c.id,
+           c.erased_on IS NOT NULL,
+           (SELECT count(*) FROM dv_erasure_log l WHERE l.case_id = c.id),
+           (SELECT count(*) FROM dv_person p WHERE p.case_id = c.id
+              AND p.name = %(marker)s),
+           (SELECT count(*) FROM dv_person p WHERE p.case_id = c.id
+              AND (p.birth_date IS NOT NULL OR p.protected_id IS NOT NULL)),
+           (SELECT count(*) FROM dv_person_protected pp WHERE pp.case_id = c.id),
+           (SELECT count(*) FROM dv_incident i WHERE i.case_id = c.id
+              AND (i.police_reference IS NOT NULL OR i.description IS NOT NULL)),
+           (SELECT count(*) FROM mail_message m WHERE m.model = 'dv.case'
+              AND m.res_id = c.id),
+           c.safety_plan IS NOT NULL OR c.outcome IS NOT NULL,
+           EXTRACT(day FROM c.opened_on) = 1
+    FROM dv_case c WHERE c.id = %(case_id)s
+"""
+
+
+def _count(cr, sql, params):
+    cr.execute(sql, params)
+    return cr.fetchone()[0]
+
+
+def erasure_verdict(row):
+    """'erased', 'kept' or 'half' for one row of ERASURE_STATE: erased means
+    marked, logged once and nothing identifying left; kept means not marked,
+    not logged and everything still in place; anything else is half erased."""
+    (
+        _case_id,
+        marked,
+        logged,
+        named,
+        personal,
+        protected,
+        incident_data,
+        messages,
+        free_text,
+        month_only,
+    ) = row
+    if marked and logged == 1 and not (named or personal or protected or incident_data):
+        if not (messages or free_text) and month_only:
+            return "erased"
+        return "half"
+    if not marked and not logged and named and personal and protected and incident_data:
+        if messages and free_text:
+            return "kept"
+    return "half"
+
+
+def half_erased(cr, setup):
+    """How many of the cases due for erasure are neither erased nor kept."""
+    half = 0
+    for case_id in setup["due_cases"]:
+        cr.execute(
+            ERASURE_STATE,
+            {"case_id": case_id, "marker": setup["due_markers"][str(case_id)]},
+        )
+        half += erasure_verdict(cr.fetchone()) == "half"
+    return half
+
+
+def prove(cr, clients, setup, run):
+    """Check the database against the clients' ledgers; returns the figures
+    and a list of findings (markers and ids only)."""
+    findings = []
+    lost = duplicates = 0
+    for client in clients:
+        for entry in client.acked:
+            sql = MARKER_COUNTS[entry["kind"]]
+            params = {"marker": entry["marker"], "case_id": entry.get("case_id")}
+            count = _count(cr, sql, params)
+            if entry["kind"] == "mail_referral":
+                messages = _count(cr, MAIL_MESSAGE_COUNT, params)
+                count = max(count, messages) if count and messages else 0
+            if count == 0:
+                lost += 1
+                findings.append(f"lost: {entry['kind']} {entry['marker']}")
+            elif count > 1:
+                duplicates += 1
+                findings.append(f"twice: {entry['kind']} {entry['marker']} ({count})")
+        for entry in client.in_doubt:
+            count = _count(
+                cr,
+                MARKER_COUNTS[entry["kind"]],
+                {"marker": entry["marker"], "case_id": None},
+            )
+            if count > 1:
+                duplicates += 1
+                findings.append(f"twice (in doubt): {entry['kind']} {entry['marker']}")
+        lost += _check_history(cr, client, findings)
+
+    cr.execute(DUPLICATE_REFERENCES)
+    for table, company, name, count in cr.fetchall():
+        duplicates += 1
+        findings.append(
+            f"reference used {count} times: {table} {name} (company {company})"
+        )
+    cr.execute(DUPLICATE_POLICE_REFERENCES)
+    for _source, reference, count in cr.fetchall():
+        duplicates += 1
+        findings.append(f"police reference {reference} {count} times")
+    cr.execute(DUPLICATE_ATTEMPTS, {"prefix": f"LT{run}-%"})
+    for referral, _at, _channel, count in cr.fetchall():
+        duplicates += 1
+        findings.append(f"contact attempt of referral {referral} logged {count} times")
+
+    traces = _count(cr, ATTACKER_TRACES, {"pattern": f"%LT{run}-__X%"})
+    if traces:
+        findings.append(f"attackers' markers found in {traces} places")
+
+    half = erased = 0
+    for case_id in setup["due_cases"]:
+        cr.execute(
+            ERASURE_STATE,
+            {"case_id": case_id, "marker": setup["due_markers"][str(case_id)]},
+        )
+        verdict = erasure_verdict(cr.fetchone())
+        if verdict == "half":
+            half += 1
+            findings.append(f"half erased: case {case_id}")
+        erased += verdict == "erased"
+    if erased != len(setup["due_cases"]):
+        findings.append(
+            f"retention: {erased} of {len(setup['due_cases'])} due cases erased "
+            "after the rerun"
+        )
+    return {
+        "lost": lost,
+        "duplicates": duplicates,
+        "attacker_traces": traces,
+        "half_erased": half,
+        "erased": erased,
+        "not_erased": len(setup["due_cases"]) - erased,
+    }, findings
+
+
+def _check_history(cr, client, findings):
+    """A field written by one client only ends with the last value it saw
+    acknowledged, or with a later value whose outcome it never learnt."""
+    lost = 0
+    by_field = {}
+    for model, record_id, field, value, acked in client.history:
+        by_field.setdefault((model, record_id, field), []).append((value, acked))
+    for (model, record_id, field), writes in by_field.items():
+        last = max((i for i, (_v, acked) in enumerate(writes) if acked), default=None)
+        if last is None:
+            continue
+        allowed = {writes[last][0]} | {
+            v for v, acked in writes[last + 1 :] if acked is False
+        }
+        table = model.replace(".", "_")
+        cr.execute(f'SELECT "{field}" FROM "{table}" WHERE id = %s', [record_id])
+        value = cr.fetchone()[0]
+        if field == "safety_plan" and value:
+            value = str(value)
+        if value not in allowed:
+            lost += 1
+            findings.append(f"lost write: {model} {record_id} {field}")
+    return lost

@@ -1,0 +1,156 @@
+"""The pure-Python parts of the load suite (scripts/load): percentiles, the
+figures line, the role plan and the shape of the bad-input table."""
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+sys.path.insert(0, str(ROOT / "scripts" / "load_suite"))
+
+import plan  # noqa: E402
+import stats  # noqa: E402
+
+
+def test_percentile_nearest_rank():
+    values = [15, 20, 35, 40, 50]
+    assert stats.percentile(values, 5) == 15
+    assert stats.percentile(values, 30) == 20
+    assert stats.percentile(values, 40) == 20
+    assert stats.percentile(values, 50) == 35
+    assert stats.percentile(values, 100) == 50
+    assert stats.percentile(list(range(1, 101)), 95) == 95
+    assert stats.percentile(list(range(1, 101)), 99) == 99
+    assert stats.percentile([], 50) is None
+    assert stats.percentile([7], 99) == 7
+    with pytest.raises(ValueError):
+        stats.percentile(values, 101)
+
+
+def test_recorder_counts_errors_and_latency():
+    recorder = stats.Recorder()
+    for ms in (10, 20, 30, 40):
+        recorder.record(ms / 1000, "ok")
+    recorder.record(0.5, "transient")
+    assert recorder.requests == 5
+    assert recorder.errors == 1
+    assert recorder.latency_ms(50) == 30
+    assert recorder.latency_ms(99) == 500
+
+
+def test_figures_line_and_failure():
+    figures = dict.fromkeys(stats.FIGURES, 0)
+    figures.update(requests=1200, p50_ms=None)
+    line = stats.figures_line(figures)
+    assert line.startswith("LOAD requests=1200 errors=0 p50_ms=- ")
+    assert line.count("=") == len(stats.FIGURES)
+    assert stats.failed_figures(figures) == []
+    figures["leaks"] = 1
+    assert stats.failed_figures(figures) == ["leaks"]
+    del figures["lost"]
+    with pytest.raises(KeyError):
+        stats.figures_line(figures)
+
+
+def test_roles_cycle_and_pairs():
+    roles = plan.roles_for(20)
+    assert len(roles) == 20
+    assert {
+        "intake",
+        "mailgate",
+        "attacker_agency",
+        "attacker_company",
+        "network",
+    } <= set(roles)
+    assert plan.pairs(roles) == [(4, 5), (14, 15)]
+    assert plan.roles_for(3) == ["intake", "mailgate", "attacker_agency"]
+    assert set(roles) <= set(plan.ROLES)
+    logins = [plan.login_for(i, role) for i, role in enumerate(roles)]
+    assert len(set(logins)) == len(logins)
+
+
+def test_bad_input_table_shape():
+    pytest.importorskip("requests")
+    import bad_inputs  # noqa: PLC0415 - needs requests (the RPC client)
+
+    rows = bad_inputs.ROWS
+    assert len(rows) >= 30
+    keys = [row.key for row in rows]
+    assert len(set(keys)) == len(keys), "row keys are unique"
+    for row in rows:
+        assert row.expect in ("refused", "neutralised"), row.key
+        assert row.user in ("caseworker", "manager", "mailgate"), row.key
+        assert callable(row.action), row.key
+        assert row.what, row.key
+        if row.expect == "refused":
+            assert row.error and row.german, (
+                f"{row.key}: name the error and its message"
+            )
+            assert row.check is None and not row.grows, row.key
+        else:
+            assert callable(row.check), f"{row.key}: a neutralised row proves it"
+    refused = [row for row in rows if row.expect == "refused"]
+    assert len(refused) >= 30
+    # The kinds of bad input the suite must cover.
+    for needle in (
+        "future",
+        "override",
+        "legal_basis",
+        "state",
+        "formula",
+        "script",
+        "overlong",
+        "mail_",
+        "unknown_field",
+        "as_word",
+    ):
+        assert any(needle in key for key in keys), needle
+
+
+def test_bad_input_evaluation():
+    pytest.importorskip("requests")
+    import bad_inputs  # noqa: PLC0415
+    from rpc import RpcError  # noqa: PLC0415
+
+    row = bad_inputs.Row(
+        "x", "x", "caseworker", None, error="ValidationError", german="Zukunft"
+    )
+    refused = RpcError(
+        "refused", "odoo.exceptions.ValidationError", "liegt in der Zukunft"
+    )
+    assert bad_inputs.evaluate(row, None, refused) is None
+    assert bad_inputs.evaluate(row, 42, None) == "accepted"
+    english = RpcError("refused", "odoo.exceptions.ValidationError", "in the future")
+    assert bad_inputs.evaluate(row, None, english).startswith("unclear message")
+    crash = RpcError("transient", "psycopg2.errors.ProgramLimitExceeded", "index row")
+    assert bad_inputs.evaluate(row, None, crash).startswith("wrong error")
+
+
+def test_rpc_errors_are_classified():
+    pytest.importorskip("requests")
+    from rpc import classify  # noqa: PLC0415
+
+    def kind(name, code=200):
+        return classify({"code": code, "data": {"name": name, "message": "m"}}).kind
+
+    assert kind("odoo.exceptions.AccessError") == "refused"
+    assert kind("odoo.exceptions.ValidationError") == "refused"
+    assert kind("psycopg2.OperationalError") == "transient"
+    assert kind("psycopg2.errors.SerializationFailure") == "transient"
+    assert kind("psycopg2.errors.InvalidDatetimeFormat") == "refused"
+    assert kind("builtins.AttributeError") == "unclear"
+
+
+def test_erasure_verdict():
+    import proof  # noqa: PLC0415
+
+    erased = (1, True, 1, 0, 0, 0, 0, 0, False, True)
+    kept = (1, False, 0, 1, 1, 1, 1, 2, True, False)
+    assert proof.erasure_verdict(erased) == "erased"
+    assert proof.erasure_verdict(kept) == "kept"
+    # Marked but the victim still named, or names gone but not marked.
+    assert proof.erasure_verdict((1, True, 1, 1, 0, 0, 0, 0, False, True)) == "half"
+    assert proof.erasure_verdict((1, False, 0, 0, 0, 0, 0, 0, False, True)) == "half"
+    assert proof.erasure_verdict((1, True, 0, 0, 0, 0, 0, 0, False, True)) == "half"

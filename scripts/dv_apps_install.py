@@ -62,13 +62,19 @@ def main(url, database):
         # Odoo installs the addon and its dependencies, then reloads the
         # web client.
         deadline = time.monotonic() + 900
+        state = "uninstalled"
         while True:
-            state = admin.call(
-                "ir.module.module",
-                "search_read",
-                [[("name", "=", "dv_case_management")]],
-                fields=["state"],
-            )[0]["state"]
+            try:
+                state = admin.call(
+                    "ir.module.module",
+                    "search_read",
+                    [("name", "=", "dv_case_management")],
+                    fields=["state"],
+                )[0]["state"]
+            except (RuntimeError, OSError):
+                # The server answers late or not at all while it loads the
+                # new modules.
+                pass
             if state == "installed":
                 break
             if time.monotonic() > deadline:
@@ -81,13 +87,11 @@ def main(url, database):
             "ir.module.module",
             "search_read",
             [
-                [
-                    (
-                        "name",
-                        "in",
-                        ["dv_case_management", "report_xlsx", "mail", "calendar"],
-                    )
-                ]
+                (
+                    "name",
+                    "in",
+                    ["dv_case_management", "report_xlsx", "mail", "calendar"],
+                )
             ],
             fields=["name", "state"],
         )

@@ -349,7 +349,33 @@ class DvCase(models.Model):
     def write(self, vals):
         if "state" in vals:
             self._check_transition(vals["state"])
-        return super().write(vals)
+        result = super().write(vals)
+        if vals.get("user_id"):
+            # The deadline reminders go to the new responsible person.
+            self.env["mail.activity"].sudo().search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("dv_deadline_key", "!=", False),
+                ]
+            ).write({"user_id": vals["user_id"]})
+        return result
+
+    def _reminder_user(self):
+        """Who gets the case's deadline reminders: the responsible person;
+        without one, the current user if they work for the lead agency (not
+        the mail gateway, say), else the lead agency's coordinators' first."""
+        self.ensure_one()
+        if self.user_id:
+            return self.user_id
+        agency = self.lead_agency_id
+        if self.env.user in agency.member_ids.user_id:
+            return self.env.user
+        return (
+            agency._members_in_role("coordinator")[:1]
+            or agency._members_in_role("caseworker")[:1]
+            or self.env.user
+        )
 
     def _check_transition(self, new_state):
         """Refuse a state the workflow does not lead to from the current one."""
@@ -668,7 +694,7 @@ class DvCase(models.Model):
             existing.unlink()
             return existing.browse()
         due = max(today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS))
-        user = self.user_id or self.env.user
+        user = self._reminder_user()
         values = {
             "date_deadline": due,
             "summary": summary,

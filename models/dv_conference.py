@@ -209,7 +209,13 @@ class DvConference(models.Model):
             due = conference._minutes_due_date()
             conference.write({"state": "held", "held_on": today, "minutes_due": due})
             held = fields.Date.context_today(self, conference.start)
-            conference.sudo().line_ids.case_ref_id.write({"last_conference_date": held})
+            cases = conference.sudo().line_ids.case_ref_id
+            cases.write({"last_conference_date": held})
+            # The cases were discussed: their "put on the next conference"
+            # to-dos are done.
+            cases.activity_feedback(
+                ["dv_case_management.mail_activity_type_conference"]
+            )
             conference._log_disclosures()
             chair = conference.chair_id or self.env.user
             conference.with_context(lang=chair.lang).activity_schedule(

@@ -185,6 +185,20 @@ class TestMeasuresAndOrders(DvCommon):
         )
 
     @freeze_time("2026-05-04")
+    def test_reminders_without_responsible_go_to_the_lead_agency(self):
+        """A case made by the mail gateway (the superuser here) has nobody
+        responsible: its reminders go to the lead agency's coordinator, and
+        move to the responsible person once there is one."""
+        case = self._create_case(user=self.env.user, user_id=False)
+        self.env["dv.police.measure"].create(
+            {"case_id": case.id, "measure_type": "eviction", "date_start": "2026-05-02"}
+        )
+        reminder = self._deadline_activities(case)
+        self.assertIn(reminder.user_id, self.agency_a._members_in_role("coordinator"))
+        case.user_id = self.caseworker
+        self.assertEqual(reminder.user_id, self.caseworker)
+
+    @freeze_time("2026-05-04")
     def test_eviction_end_from_state_profile(self):
         case = self._create_case()
         measure = (

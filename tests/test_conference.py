@@ -137,6 +137,29 @@ class TestConferenceCycle(ConferenceCommon):
         conference.action_close()
         self.assertEqual(conference.state, "closed")
 
+    def test_held_conference_ends_the_escalation_todos(self):
+        # Three incidents within twelve months: the case escalates and the
+        # lead agency's coordinator is asked to put it on a conference.
+        for day in ("2026-03-01", "2026-04-01", "2026-05-01"):
+            self.env["dv.incident"].create(
+                {"case_id": self.adult_case.id, "date": f"{day} 10:00:00"}
+            )
+        conference_type = self.env.ref(
+            "dv_case_management.mail_activity_type_conference"
+        )
+
+        def todos():
+            return self.adult_case.activity_ids.filtered(
+                lambda a: a.activity_type_id == conference_type
+            )
+
+        self.assertIn(self.coordinator_a, todos().user_id)
+        conference = self._conference()
+        # The escalated case is proposed for the agenda.
+        self.assertIn(self.adult_case, conference.sudo().line_ids.case_ref_id)
+        conference.action_held()
+        self.assertFalse(todos())
+
     def test_transitions_out_of_order(self):
         conference = self._conference()
         for action in (

@@ -9,6 +9,7 @@ RECORD_TYPES = [
     ("referral_not_taken_up", "Referral Not Taken Up"),
     ("closed_case", "Closed Case"),
     ("conference_minutes", "Conference Minutes"),
+    ("access_log", "Access Log"),
 ]
 # Cases erased per run of the scheduled job; the job calls itself again
 # while cases remain.
@@ -184,6 +185,32 @@ class DvCaseRetention(models.AbstractModel):
         )
 
     @api.model
+    def _expire_access_log(self):
+        """Delete the access log's entries older than the period of their
+        company (one statement per company). Returns how many went."""
+        rules = self.env["dv.retention.rule"].sudo().search([("active", "=", True)])
+        today = fields.Date.context_today(self)
+        self.env["dv.access.log"].flush_model()
+        self.env.cr.execute("SELECT DISTINCT company_id FROM dv_access_log")
+        deleted = 0
+        for (company_id,) in self.env.cr.fetchall():
+            company = self.env["res.company"].browse(company_id)
+            days = rules._days_for("access_log", company, rules=rules)
+            if not days:
+                continue
+            self.env.cr.execute(
+                SQL(
+                    "DELETE FROM dv_access_log "
+                    "WHERE company_id IS NOT DISTINCT FROM %s AND accessed_at < %s",
+                    company_id,
+                    fields.Datetime.to_datetime(today - timedelta(days=days)),
+                )
+            )
+            deleted += self.env.cr.rowcount
+        self.env["dv.access.log"].invalidate_model()
+        return deleted
+
+    @api.model
     def _cron_erase(self):
         """Erase one batch; each case is erased in one go and marked, so a run
         that is interrupted leaves whole cases only and the next run
@@ -194,6 +221,7 @@ class DvCaseRetention(models.AbstractModel):
             case._erase("retention", self.env._("Retention period over"))
         for conference in self._due_conferences():
             conference._erase_minutes()
+        self._expire_access_log()
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=len(due) - len(batch)
         )

@@ -249,3 +249,19 @@ class TestRetention(PrivacyCommon):
             self.env["dv.retention"]._cron_erase()
         self.assertTrue(conference.minutes_erased)
         self.assertFalse(line.facts)
+
+    def test_access_log_expires(self):
+        case = self._create_case()
+        Log = self.env["dv.access.log"]
+        # Entries are written by the access log's own insert; their dates
+        # are set here as the log would have them two and a half years on.
+        Log.with_user(self.caseworker)._log(case)
+        Log.with_user(self.caseworker)._log(case)
+        entries = Log.search([("case_id", "=", case.id)])
+        self.assertEqual(len(entries), 2)
+        entries[0].write({"accessed_at": "2024-01-01 10:00:00"})
+        entries[1].write({"accessed_at": "2026-01-01 10:00:00"})
+        with freeze_time("2026-06-01"):
+            self.env["dv.retention"]._cron_erase()
+        remaining = Log.search([("case_id", "=", case.id)])
+        self.assertEqual(remaining, entries[1])

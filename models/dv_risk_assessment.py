@@ -65,7 +65,7 @@ class DvRiskAssessment(models.Model):
     )
     date = fields.Date(required=True, default=fields.Date.context_today)
     state = fields.Selection(
-        [("draft", "Draft"), ("done", "Done")],
+        [("draft", "Draft"), ("done", "Completed")],
         string="Status",
         default="draft",
         required=True,

@@ -34,7 +34,13 @@ ESCALATION_INCIDENTS = 3
 class DvCase(models.Model):
     _name = "dv.case"
     _description = "Case"
-    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "dv.reference.mixin",
+        "dv.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _state_transitions = CASE_TRANSITIONS
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name"]
@@ -347,8 +353,6 @@ class DvCase(models.Model):
     # CRUD
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_transition(vals["state"])
         result = super().write(vals)
         if vals.get("user_id"):
             # The deadline reminders go to the new responsible person.
@@ -376,22 +380,6 @@ class DvCase(models.Model):
             or agency._members_in_role("caseworker")[:1]
             or self.env.user
         )
-
-    def _check_transition(self, new_state):
-        """Refuse a state the workflow does not lead to from the current one."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for case in self:
-            if case.state != new_state and new_state not in CASE_TRANSITIONS.get(
-                case.state, ()
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Case %(case)s cannot go from %(old)s to %(new)s.",
-                        case=case.name,
-                        old=states.get(case.state, case.state),
-                        new=states.get(new_state, new_state),
-                    )
-                )
 
     # Actions
 

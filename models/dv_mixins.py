@@ -1,7 +1,7 @@
 """Behaviour shared by several models of the addon."""
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class DvCodeMixin(models.AbstractModel):
@@ -64,6 +64,37 @@ class DvReferenceMixin(models.AbstractModel):
                 }
             )
         return sequence.next_by_id()
+
+
+class DvWorkflowMixin(models.AbstractModel):
+    """A record whose ``state`` only moves along ``_state_transitions``
+    (state -> states it may go to), however it is written, so that no
+    RPC call skips a step of the workflow."""
+
+    _name = "dv.workflow.mixin"
+    _description = "Record with a Workflow"
+    _state_transitions = {}
+
+    def write(self, vals):
+        if "state" in vals:
+            self._check_transition(vals["state"])
+        return super().write(vals)
+
+    def _check_transition(self, new_state):
+        """Refuse a state the workflow does not lead to from the current one."""
+        states = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state != new_state and new_state not in (
+                self._state_transitions.get(record.state, ())
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(ref)s cannot go from %(old)s to %(new)s.",
+                        ref=record.name,
+                        old=states.get(record.state, record.state),
+                        new=states.get(new_state, new_state),
+                    )
+                )
 
 
 class DvCaseDeadlineMixin(models.AbstractModel):

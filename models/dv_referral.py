@@ -100,7 +100,13 @@ ATTEMPT_OUTCOMES = [
 class DvReferral(models.Model):
     _name = "dv.referral"
     _description = "Referral"
-    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "dv.reference.mixin",
+        "dv.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _state_transitions = TRANSITIONS
     _order = "id desc"
     _check_company_auto = True
     _reference_code = "dv.referral"
@@ -596,8 +602,6 @@ class DvReferral(models.Model):
 
     def write(self, vals):
         self._check_police_reference_length(vals)
-        if "state" in vals:
-            self._check_transition(vals["state"])
         shares = self.filtered(
             lambda r: r.direction == "outbound" and r.kind == "share"
         )
@@ -621,22 +625,6 @@ class DvReferral(models.Model):
                     max=POLICE_REFERENCE_MAX_LENGTH,
                 )
             )
-
-    def _check_transition(self, new_state):
-        """Refuse a state the workflow does not lead to from the current one."""
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for referral in self:
-            if referral.state != new_state and new_state not in TRANSITIONS.get(
-                referral.state, ()
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "Referral %(ref)s cannot go from %(old)s to %(new)s.",
-                        ref=referral.name,
-                        old=states.get(referral.state, referral.state),
-                        new=states.get(new_state, new_state),
-                    )
-                )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

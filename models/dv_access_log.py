@@ -1,3 +1,5 @@
+import contextvars
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -29,47 +31,180 @@ class DvAccessLog(models.Model):
 
     @api.model
     def _log(self, records):
-        """Record that the current user opened ``records`` (cases or
-        people). One INSERT for all of them, so that opening a form stays
-        fast."""
-        if not records or self.env.su:
+        """Record that the current user read ``records`` (cases, people or
+        referrals)."""
+        self._log_many([records])
+
+    @api.model
+    def _log_many(self, recordsets):
+        """Record that the current user read these records: one INSERT for
+        all of them, so that a list of fifty people costs one statement.
+        Records the form is still editing (an onchange reads them) have no
+        id yet and were not opened."""
+        if self.env.su:
             return
         user = self.env.user
         agencies = set(user.dv_agency_ids.ids)
         now = fields.Datetime.now()
+        seen = set()
         rows = []
-        for record in records.sudo():
-            case = record if record._name == "dv.case" else record.case_id
-            if case.lead_agency_id.id in agencies:
-                right = "own"
-            elif case.break_glass_ids.filtered(
-                lambda b, u=user: b.user_id == u and b.expires_at > now
-            ):
-                right = "break_glass"
-            elif case.shared_agency_ids.filtered(lambda a: a.id in agencies):
-                right = "share"
-            else:
-                right = "other"
-            rows.append(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s)",
-                    now,
-                    user.id,
-                    case.id,
-                    case.company_id.id,
-                    record._name,
-                    record.id,
-                    right,
+        for records in recordsets:
+            records = records.filtered(lambda record: isinstance(record.id, int))
+            for record in records.sudo().with_context(active_test=False):
+                if (record._name, record.id) in seen:
+                    continue
+                seen.add((record._name, record.id))
+                case = record if record._name == "dv.case" else record.case_id
+                rows.append(
+                    SQL(
+                        "(%s, %s, %s, %s, %s, %s, %s)",
+                        now,
+                        user.id,
+                        case.id or None,
+                        (case.company_id or record.company_id).id or None,
+                        record._name,
+                        record.id,
+                        self._access_right(record, case, user, agencies, now),
+                    )
                 )
-            )
-        self.env.cr.execute(
-            SQL(
-                "INSERT INTO dv_access_log "
-                "(accessed_at, user_id, case_id, company_id, res_model, res_id, "
-                "access_right) VALUES %s",
-                SQL(", ").join(rows),
-            )
+        if not rows:
+            return
+        query = SQL(
+            "INSERT INTO dv_access_log "
+            "(accessed_at, user_id, case_id, company_id, res_model, res_id, "
+            "access_right) VALUES %s",
+            SQL(", ").join(rows),
         )
+        if self.env.cr.readonly:
+            # A read served in a read-only transaction (or from a replica):
+            # the entry goes to the primary database in a transaction of its
+            # own, so no read goes unlogged.
+            with self.env.registry.cursor() as cr:
+                cr.execute(query)
+        else:
+            self.env.cr.execute(query)
+
+    @api.model
+    def _access_right(self, record, case, user, agencies, now):
+        if not case:
+            # A referral without a case yet: read by its receiving office.
+            agency = record._fields.get("to_agency_id") and record.to_agency_id
+            return "own" if agency and agency.id in agencies else "other"
+        if case.lead_agency_id.id in agencies:
+            return "own"
+        if case.break_glass_ids.filtered(
+            lambda b: b.user_id == user and b.expires_at > now
+        ):
+            return "break_glass"
+        if case.shared_agency_ids.filtered(lambda a: a.id in agencies):
+            return "share"
+        return "other"
+
+
+_PENDING = contextvars.ContextVar("dv_access_log_pending", default=None)
+
+
+def _not_readonly(method):
+    """Reads that write the access log need a transaction that can write."""
+    method._readonly = False
+    return method
+
+
+class DvAccessLoggedMixin(models.AbstractModel):
+    """A record of personal data: every read by a user through the API
+    (``read``, ``search_read``, ``web_read``, ``web_search_read``,
+    ``name_search``, exports) is in the access log, one INSERT a request
+    however the reads nest. Nothing the client sends turns it off."""
+
+    _name = "dv.access.logged.mixin"
+    _description = "Record whose Reads Are Logged"
+
+    # Reading only these fields reads no personal data.
+    _dv_log_free_fields = frozenset({"id"})
+
+    def _dv_reads_personal(self, fnames):
+        return fnames is None or bool(set(fnames) - self._dv_log_free_fields)
+
+    def _dv_logged(self, call, fnames, ids_of):
+        if self.env.su or not self._dv_reads_personal(fnames):
+            return call()
+        pending = _PENDING.get()
+        outer = pending is None
+        token = _PENDING.set([]) if outer else None
+        try:
+            result = call()
+            _PENDING.get().append(self.browse(ids_of(result)))
+            batch = _PENDING.get()
+        finally:
+            if outer:
+                _PENDING.reset(token)
+        if outer:
+            self.env["dv.access.log"]._log_many(batch)
+        return result
+
+    @_not_readonly
+    def read(self, fields=None, load="_classic_read"):
+        return self._dv_logged(
+            lambda: super(DvAccessLoggedMixin, self).read(fields, load),
+            fields,
+            lambda result: [values["id"] for values in result],
+        )
+
+    @_not_readonly
+    def web_read(self, specification):
+        return self._dv_logged(
+            lambda: super(DvAccessLoggedMixin, self).web_read(specification),
+            list(specification),
+            lambda result: [values["id"] for values in result],
+        )
+
+    @api.model
+    @_not_readonly
+    def search_read(
+        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
+    ):
+        return self._dv_logged(
+            lambda: super(DvAccessLoggedMixin, self).search_read(
+                domain, fields, offset=offset, limit=limit, order=order, **kw
+            ),
+            fields,
+            lambda result: [values["id"] for values in result],
+        )
+
+    @api.model
+    @_not_readonly
+    def web_search_read(
+        self, domain, specification, offset=0, limit=None, order=None, count_limit=None
+    ):
+        return self._dv_logged(
+            lambda: super(DvAccessLoggedMixin, self).web_search_read(
+                domain,
+                specification,
+                offset=offset,
+                limit=limit,
+                order=order,
+                count_limit=count_limit,
+            ),
+            list(specification),
+            lambda result: [values["id"] for values in result["records"]],
+        )
+
+    @api.model
+    @_not_readonly
+    def name_search(self, name="", args=None, operator="ilike", limit=100):
+        return self._dv_logged(
+            lambda: super(DvAccessLoggedMixin, self).name_search(
+                name, args, operator, limit
+            ),
+            ["display_name"],
+            lambda result: [record_id for record_id, _name in result],
+        )
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        if not self.env.su:
+            self.env["dv.access.log"]._log(self)
+        return result
 
 
 class DvDisclosure(models.Model):

@@ -35,12 +35,15 @@ class DvCase(models.Model):
     _name = "dv.case"
     _description = "Case"
     _inherit = [
+        "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
     _state_transitions = CASE_TRANSITIONS
+    # The reference alone (in a list of another record, say) names nobody.
+    _dv_log_free_fields = frozenset({"id", "display_name", "name"})
     _order = "id desc"
     _check_company_auto = True
     _rec_names_search = ["name"]
@@ -454,11 +457,6 @@ class DvCase(models.Model):
                 "retention rules."
             )
         )
-
-    def web_read(self, specification):
-        result = super().web_read(specification)
-        self.env["dv.access.log"]._log(self)
-        return result
 
     def action_open_access_log(self):
         self.ensure_one()

@@ -70,6 +70,7 @@ def normalize_name(name):
 
 class DvPerson(models.Model):
     _name = "dv.person"
+    _inherit = ["dv.access.logged.mixin"]
     _description = "Person Involved"
     _order = "case_id, role_sequence, id"
 
@@ -167,11 +168,6 @@ class DvPerson(models.Model):
     confidential_notes = fields.Text(
         compute="_compute_protected", inverse="_inverse_protected"
     )
-
-    def web_read(self, specification):
-        result = super().web_read(specification)
-        self.env["dv.access.log"]._log(self)
-        return result
 
     @api.depends("role")
     def _compute_role_sequence(self):

@@ -60,6 +60,7 @@ SHARE_ACCESS_FIELDS = {
     "consent_id",
     "active",
 }
+VICTIM_FIELDS = {"victim_name", "victim_birth_date", "victim_phone"}
 INBOUND_STATES = (
     "received",
     "contacting",
@@ -101,6 +102,7 @@ class DvReferral(models.Model):
     _name = "dv.referral"
     _description = "Referral"
     _inherit = [
+        "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
         "mail.thread",
@@ -235,6 +237,11 @@ class DvReferral(models.Model):
         help="Created from a message that could not be read fully: check and "
         "complete it by hand.",
     )
+
+    def _dv_reads_personal(self, fnames):
+        # The victim's name, birth date and phone are the referral's
+        # personal data; its reference, dates and state are not.
+        return fnames is None or bool(set(fnames) & VICTIM_FIELDS)
 
     # Computes
 

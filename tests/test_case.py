@@ -1,6 +1,6 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time
 
@@ -427,3 +427,48 @@ class TestCaseAccess(DvCommon):
                 )
                 self.assertIn("person_ids", views["views"]["form"]["arch"])
                 self.env["dv.person"].with_user(user).get_views([(False, "form")])
+
+
+class TestCaseForm(DvCommon):
+    """The case form's tabs as the web client drives them: every line added
+    runs the form's onchange, which reads the unsaved records."""
+
+    def test_adding_lines_in_every_tab(self):
+        case = self._create_case().with_user(self.caseworker)
+        victim = case.victim_id
+        Log = self.env["dv.access.log"]
+        logged = Log.search_count([("case_id", "=", case.id)])
+        purpose = self.env["dv.consent.purpose"].search([], limit=1)
+        with Form(case) as form:
+            with form.incident_ids.new() as incident:
+                incident.date = fields.Datetime.now() - timedelta(days=1)
+                incident.strangulation = True
+            with form.person_ids.new() as person:
+                person.role = "child"
+                person.name = "Kim Child"
+                person.age_estimate = 6
+            with form.session_ids.new() as session:
+                session.person_id = victim
+                session.mode = "phone"
+            with form.consent_ids.new() as consent:
+                consent.person_id = victim
+                consent.agency_ids.add(self.agency_shared)
+                consent.purpose_ids.add(purpose)
+        self.assertEqual(len(case.incident_ids), 1)
+        self.assertTrue(case.incident_ids.strangulation)
+        self.assertEqual(case.child_count, 1)
+        self.assertEqual(case.session_ids.mode, "phone")
+        self.assertEqual(case.consent_ids.agency_ids, self.agency_shared)
+        # Editing logged nothing for records that were not saved yet.
+        self.assertFalse(Log.search([("res_id", "=", 0)]))
+        self.assertGreaterEqual(Log.search_count([("case_id", "=", case.id)]), logged)
+
+    def test_new_case_in_the_form(self):
+        Case = self.env["dv.case"].with_user(self.caseworker)
+        with Form(Case) as form:
+            form.kind = "stalking"
+            with form.person_ids.new() as person:
+                person.name = "Nora New"
+                person.gender = "female"
+        case = form.save()
+        self.assertEqual(case.victim_id.name, "Nora New")

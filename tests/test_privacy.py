@@ -1,4 +1,6 @@
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -230,14 +232,16 @@ class TestAccessLog(PrivacyCommon):
         return self.env["dv.access.log"].search([("case_id", "=", self.case.id)])
 
     def test_opening_is_logged_with_its_right(self):
-        self.case.with_user(self.caseworker).web_read({"name": {}})
+        self.case.with_user(self.caseworker).web_read({"victim_id": {}})
         self.case.victim_id.with_user(self.caseworker).web_read({"name": {}})
+        # The reference alone names nobody.
+        self.case.with_user(self.caseworker).web_read({"name": {}})
         self._share(self._consent())
-        self.case.with_user(self.shelter_worker).web_read({"name": {}})
+        self.case.with_user(self.shelter_worker).web_read({"victim_id": {}})
         self.env["dv.break.glass"].with_user(self.other_coordinator)._open(
             self.case.name, "Acute danger: police at the door, address needed now."
         )
-        self.case.with_user(self.other_coordinator).web_read({"name": {}})
+        self.case.with_user(self.other_coordinator).web_read({"victim_id": {}})
         log = self._log()
         self.assertEqual(
             sorted(
@@ -254,8 +258,60 @@ class TestAccessLog(PrivacyCommon):
             ),
         )
 
+    def _user_log(self):
+        return self.env["dv.access.log"].search([("user_id", "=", self.caseworker.id)])
+
+    def test_every_read_path_is_logged_in_one_insert(self):
+        self.caseworker.groups_id += self.env.ref("base.group_allow_export")
+        Person = self.env["dv.person"].with_user(self.caseworker)
+        Case = self.env["dv.case"].with_user(self.caseworker)
+        other = self._create_case(user=self.caseworker)
+        people = (self.case | other).person_ids
+        domain = [("id", "in", people.ids)]
+        calls = {
+            "search_read": lambda: Person.search_read(domain, ["name"]),
+            "web_search_read": lambda: Person.web_search_read(
+                domain, {"name": {}, "case_id": {"fields": {"display_name": {}}}}
+            ),
+            "read": lambda: people.with_user(self.caseworker).read(["birth_date"]),
+            "name_search": lambda: Person.name_search("Vera"),
+            "export_data": lambda: people.with_user(self.caseworker).export_data(
+                ["name"]
+            ),
+            "case form with its people": lambda: Case.browse(self.case.id).web_read(
+                {"kind": {}, "person_ids": {"fields": {"name": {}}}}
+            ),
+        }
+        for label, call in calls.items():
+            with self.subTest(path=label):
+                before = self._user_log()
+                with self._inserts() as count:
+                    call()
+                new = self._user_log() - before
+                self.assertTrue(new, f"{label} was not logged")
+                self.assertEqual(count(), 1, f"{label}: one INSERT a request")
+                self.assertEqual(set(new.user_id.ids), {self.caseworker.id})
+        # Reading only the reference of a case names nobody.
+        before = self._user_log()
+        Case.search_read([("id", "=", self.case.id)], ["name", "display_name"])
+        self.assertFalse(self._user_log() - before)
+
+    @contextmanager
+    def _inserts(self):
+        statements = []
+        original = type(self.env.cr).execute
+
+        def execute(cr, query, params=None, log_exceptions=True):
+            text = str(query.code if hasattr(query, "code") else query)
+            if text.startswith("INSERT INTO dv_access_log"):
+                statements.append(text)
+            return original(cr, query, params, log_exceptions)
+
+        with patch.object(type(self.env.cr), "execute", execute):
+            yield lambda: len(statements)
+
     def test_log_is_append_only_and_readable_by_lead_and_dpo(self):
-        self.case.with_user(self.caseworker).web_read({"name": {}})
+        self.case.with_user(self.caseworker).web_read({"victim_id": {}})
         entry = self._log()
         self.assertEqual(
             entry.with_user(self.lead_coordinator).user_id, self.caseworker

@@ -191,6 +191,46 @@ class TestTours(HttpCase, DvCommon):
         self.assertEqual(case.last_conference_date, self._today())
         self.assertFalse(case.awaiting_conference)
 
+    def test_case_form_tabs(self):
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Clara Form", "gender": "female"}
+                )
+            ],
+        )
+        self._tour("dv_case_form_tour", self.intake_worker)
+
+        incident = case.incident_ids
+        self.assertEqual(len(incident), 1)
+        self.assertTrue(incident.strangulation)
+        self.assertTrue(incident.children_present)
+        child = case.person_ids.filtered(lambda p: p.role == "child")
+        self.assertEqual(child.name, "Kai Form")
+        self.assertEqual(child.age_estimate, 6)
+        self.assertTrue(case.has_children)
+        session = case.session_ids
+        self.assertEqual((session.mode, session.duration), ("phone", 45))
+        self.assertEqual(session.person_id, case.victim_id)
+        self.assertEqual(session.agency_id, self.office)
+        consent = case.consent_ids
+        self.assertEqual(consent.person_id, case.victim_id)
+        self.assertEqual(consent.agency_ids, self.police)
+        self.assertEqual(
+            consent.purpose_ids,
+            self.env.ref("dv_case_management.consent_purpose_referral"),
+        )
+        self.assertEqual(consent.state, "valid")
+        # The form's onchanges read unsaved lines: only saved records are in
+        # the access log, each with a real id.
+        logs = self.env["dv.access.log"].search(
+            [("user_id", "=", self.intake_worker.id)]
+        )
+        self.assertTrue(logs)
+        self.assertFalse(logs.filtered(lambda log: not log.res_id))
+
     def test_statistics_workbook_download(self):
         now = fields.Datetime.now()
         self.env["dv.referral"].create(

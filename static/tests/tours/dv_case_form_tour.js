@@ -1,0 +1,123 @@
+/** @odoo-module */
+/**
+ * The case worker's main screen: she opens a case and, in its tabs, records
+ * an incident, adds a child, logs a counselling session by phone and records
+ * the victim's consent to share with the police, saving in between as she
+ * would.
+ */
+import { registry } from "@web/core/registry";
+import { openApp, openMenu, pickRecord, saveForm } from "./dv_tour_utils";
+
+function openTab(name) {
+    return {
+        content: `open the tab ${name}`,
+        trigger: `.o_form_view .o_notebook a.nav-link[name=${name}]`,
+        run: "click",
+    };
+}
+
+function addLine(field) {
+    return {
+        content: `add a line to ${field}`,
+        trigger: `.o_field_widget[name=${field}] .o_field_x2many_list_row_add a`,
+        run: "click",
+    };
+}
+
+function saveDialog() {
+    return [
+        {
+            content: "save the dialog",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "the dialog is closed",
+            trigger: "body:not(:has(.modal .o_form_view))",
+        },
+    ];
+}
+
+const INCIDENT = ".o_field_widget[name=incident_ids] .o_selected_row";
+const SESSION = ".o_field_widget[name=session_ids] .o_selected_row";
+
+registry.category("web_tour.tours").add("dv_case_form_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openApp(),
+        openMenu("dv_case_menu"),
+        {
+            content: "open the case of Clara Form, the only one of the office",
+            trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
+            run: "click",
+        },
+        {
+            content: "the case form is open",
+            trigger: ".o_form_view .o_field_widget[name=name] span:contains(HG-)",
+        },
+        // An incident, in the editable list.
+        openTab("incidents"),
+        addLine("incident_ids"),
+        {
+            content: "the incident involved strangulation",
+            trigger: `${INCIDENT} .o_field_widget[name=strangulation] input`,
+            run: "click",
+        },
+        {
+            content: "and children were present",
+            trigger: `${INCIDENT} .o_field_widget[name=children_present] input`,
+            run: "click",
+        },
+        ...saveForm(),
+        // A child, in the person's own form.
+        openTab("people"),
+        addLine("person_ids"),
+        {
+            content: "the child's name",
+            trigger: ".modal .o_field_widget[name=name] input",
+            run: "edit Kai Form",
+        },
+        {
+            content: "the person is a child",
+            trigger: ".modal .o_field_widget[name=role] select",
+            run: 'select "child"',
+        },
+        {
+            content: "about six years old",
+            trigger: ".modal .o_field_widget[name=age_estimate] input",
+            run: "edit 6",
+        },
+        ...saveDialog(),
+        {
+            content: "the child is listed",
+            trigger: ".o_field_widget[name=person_ids] td:contains(Kai Form)",
+        },
+        ...saveForm(),
+        // A counselling session, in the editable list.
+        openTab("sessions"),
+        addLine("session_ids"),
+        {
+            content: "the session was held by phone",
+            trigger: `${SESSION} .o_field_widget[name=mode] select`,
+            run: 'select "phone"',
+        },
+        {
+            content: "it took 45 minutes",
+            trigger: `${SESSION} .o_field_widget[name=duration] input`,
+            run: "edit 45",
+        },
+        ...saveForm(),
+        // The victim's consent, in its own form.
+        openTab("consents"),
+        addLine("consent_ids"),
+        pickRecord("person_id", "dv.person", [["name", "=", "Clara Form"]], ".modal"),
+        pickRecord("agency_ids", "dv.agency", [["name", "=", "Tour Polizeiinspektion"]], ".modal"),
+        pickRecord("purpose_ids", "dv.consent.purpose", [["code", "=", "referral"]], ".modal"),
+        ...saveDialog(),
+        ...saveForm(),
+        {
+            content: "the consent is listed with its status",
+            trigger: ".o_field_widget[name=consent_ids] .o_data_row td[name=state]",
+        },
+    ],
+});

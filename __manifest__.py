@@ -3,7 +3,7 @@
     "name": "Domestic Violence Case Management",
     "summary": "Multi-agency case management for domestic violence and stalking: "
     "agency network, police referrals, risk assessment and case conferences",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",
@@ -26,6 +26,7 @@
         "views/dv_config_views.xml",
         "views/dv_case_views.xml",
         "views/dv_referral_views.xml",
+        "views/dv_share_views.xml",
         "views/dv_risk_views.xml",
         "views/dv_conference_views.xml",
         "views/dv_privacy_views.xml",

@@ -1,6 +1,7 @@
 from . import referral_parser
 from . import statistics_suppression
 from . import dv_mixins
+from . import dv_guard
 from . import dv_access_log
 from . import dv_agency_type
 from . import dv_service
@@ -18,6 +19,7 @@ from . import dv_session
 from . import dv_protection_order
 from . import dv_consent
 from . import dv_referral
+from . import dv_share
 from . import dv_break_glass
 from . import dv_retention
 from . import dv_conference

@@ -213,9 +213,7 @@ class DvAgency(models.Model):
         values["alias_model_id"] = self.env["ir.model"]._get_id("dv.referral")
         values["alias_contact"] = "partners"
         if self.id:
-            values["alias_defaults"] = repr(
-                {"to_agency_id": self.id, "direction": "inbound"}
-            )
+            values["alias_defaults"] = repr({"to_agency_id": self.id})
             values["alias_parent_model_id"] = self.env["ir.model"]._get_id("dv.agency")
             values["alias_parent_thread_id"] = self.id
         return values

@@ -130,6 +130,9 @@ class DvCase(models.Model):
     referral_ids = fields.One2many(
         "dv.referral", "case_id", string="Referrals", auto_join=True
     )
+    share_ids = fields.One2many(
+        "dv.share", "case_id", string="Shares and Transfers", auto_join=True
+    )
     is_repeat = fields.Boolean(
         string="Repeat",
         compute="_compute_is_repeat",
@@ -193,7 +196,7 @@ class DvCase(models.Model):
         "dv.agency",
         string="Shared With",
         compute="_compute_shared_agency_ids",
-        help="Agencies that read the case through an accepted referral.",
+        help="Agencies that read the case through an accepted share.",
     )
 
     # Defaults
@@ -236,16 +239,17 @@ class DvCase(models.Model):
                 for end in dates
             )
 
-    @api.depends("referral_ids.state", "referral_ids.kind")
+    @api.depends("share_ids.state", "share_ids.kind")
+    @api.depends_context("uid")
     def _compute_shared_agency_ids(self):
         for case in self:
-            case.shared_agency_ids = case.referral_ids.filtered(
-                lambda r: (
-                    r.direction == "outbound"
-                    and r.kind == "share"
-                    and r.state == "accepted"
+            case.shared_agency_ids = (
+                case.sudo()
+                .share_ids.filtered(
+                    lambda s: s.kind == "share" and s.state == "accepted"
                 )
-            ).to_agency_id
+                .to_agency_id
+            )
 
     @api.depends("referral_ids.is_repeat", "incident_ids.date")
     def _compute_is_repeat(self):
@@ -547,13 +551,14 @@ class DvCase(models.Model):
                 {
                     "police_reference": False,
                     "consent_scope": False,
-                    "rejection_note": False,
-                    "reason": False,
                     "consent_attachment_ids": [fields.Command.clear()],
                 }
             )
             referrals.filtered("justification").write({"justification": erased})
             referrals.contact_attempt_ids.write({"note": False})
+            shares = case.share_ids
+            shares.write({"reason": False, "rejection_note": False})
+            shares.filtered("justification").write({"justification": erased})
             case.session_ids.write({"note": False})
             case.assessment_ids.write(
                 {"note": False, "override_reason": erased, "reopen_reason": False}
@@ -579,6 +584,7 @@ class DvCase(models.Model):
                 case.protection_order_ids,
                 referrals,
                 referrals.contact_attempt_ids,
+                shares,
                 case.assessment_ids,
                 case.consent_ids,
                 lines.action_ids,

@@ -24,7 +24,7 @@ class DvConsentPurpose(models.Model):
 
 class DvConsent(models.Model):
     """A person's consent to pass their data to named agencies for named
-    purposes. Withdrawing it ends at once every referral that rests on it."""
+    purposes. Withdrawing it ends at once every share that rests on it."""
 
     _name = "dv.consent"
     _description = "Consent"
@@ -59,7 +59,7 @@ class DvConsent(models.Model):
         compute="_compute_state",
         search="_search_state",
     )
-    referral_ids = fields.One2many("dv.referral", "consent_id", string="Referrals")
+    share_ids = fields.One2many("dv.share", "consent_id", string="Shares")
 
     @api.depends("valid_until", "withdrawn_on")
     @api.depends_context("uid")
@@ -127,11 +127,12 @@ class DvConsent(models.Model):
         result = super().write(vals)
         if "valid_until" in vals:
             # Shares end with their consent's validity (see ir.rule).
+            self.flush_recordset(["valid_until"])
             self.env.registry.clear_cache()
         return result
 
     def action_withdraw(self, note=None):
-        """Record the withdrawal: every referral resting on the consent ends
+        """Record the withdrawal: every share resting on the consent ends
         now, and with it the access it gave."""
         today = fields.Date.context_today(self)
         for consent in self:
@@ -144,12 +145,7 @@ class DvConsent(models.Model):
                     "withdrawal_note": note or False,
                 }
             )
-            referrals = consent.sudo().referral_ids.filtered(
-                lambda r: r.state in ("sent", "accepted")
-            )
-            referrals.write({"state": "revoked"})
-            for referral in referrals:
-                referral.message_post(
-                    body=self.env._("Revoked: the consent it rested on was withdrawn.")
-                )
+            consent.share_ids._revoke_for_withdrawn_consent()
+        self.flush_recordset()
+        self.env.registry.clear_cache()
         return True

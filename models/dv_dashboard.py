@@ -68,7 +68,7 @@ CREATE VIEW %(table)s AS (
                count(*) FILTER (WHERE r.received_at >= year.start
                                   AND r.contacted_in_time) AS in_time
           FROM dv_referral r, year
-         WHERE r.direction = 'inbound' AND r.active
+         WHERE r.active
          GROUP BY r.to_agency_id
     ),
     actions AS (
@@ -151,7 +151,6 @@ CREATE VIEW %(table)s AS (
             "dv.referral",
             self.env._("Referrals Awaiting Contact"),
             [
-                ("direction", "=", "inbound"),
                 ("to_agency_id", "=", self.agency_id.id),
                 ("state", "in", INBOUND_OPEN),
             ],

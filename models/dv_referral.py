@@ -5,6 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, email_normalize, html2plaintext
 
+from .dv_case import CASE_KINDS, CASE_STATES
 from .dv_person import normalize_name
 from .referral_parser import normalize_phone, parse_referral_text
 
@@ -13,8 +14,6 @@ _logger = logging.getLogger(__name__)
 # A new referral for a victim whose case saw activity within this many days
 # is a repeat and joins that case.
 REPEAT_WINDOW_DAYS = 365
-
-DIRECTIONS = [("inbound", "Inbound"), ("outbound", "Outbound")]
 
 SOURCE_TYPES = [
     ("police", "Police"),
@@ -29,64 +28,24 @@ LEGAL_BASES = [
     ("acute_danger", "Acute Danger (§ 34 StGB)"),
 ]
 
-KINDS = [
-    ("share", "Share"),
-    ("transfer", "Transfer"),
-]
-
 STATES = [
-    # inbound
     ("received", "Received"),
     ("contacting", "Contacting"),
     ("contacted", "Contacted"),
     ("unreachable", "Unreachable"),
     ("declined", "Declined"),
     ("withdrawn", "Withdrawn"),
-    # outbound
-    ("sent", "Sent"),
-    ("accepted", "Accepted"),
-    ("rejected", "Rejected"),
-    ("completed", "Completed"),
-    ("revoked", "Revoked"),
 ]
 INBOUND_OPEN = ("received", "contacting")
-# Fields of an outbound share on which a user's access to the case depends.
-SHARE_ACCESS_FIELDS = {
-    "state",
-    "kind",
-    "direction",
-    "case_id",
-    "to_agency_id",
-    "consent_id",
-    "active",
-}
 VICTIM_FIELDS = {"victim_name", "victim_birth_date", "victim_phone"}
-INBOUND_STATES = (
-    "received",
-    "contacting",
-    "contacted",
-    "unreachable",
-    "declined",
-    "withdrawn",
-)
-OUTBOUND_STATES = ("sent", "accepted", "rejected", "completed", "revoked")
 # The states a referral may go to from each state; the others are final.
 TRANSITIONS = {
     "received": ("contacting", "contacted", "unreachable", "declined", "withdrawn"),
     "contacting": ("contacted", "unreachable", "declined", "withdrawn"),
-    "sent": ("accepted", "rejected", "revoked"),
-    "accepted": ("completed", "revoked"),
 }
 # Police references are short (e.g. "PR-2026-4711"); a longer text is no
 # reference and would not fit the unique index.
 POLICE_REFERENCE_MAX_LENGTH = 64
-
-REJECTION_REASONS = [
-    ("no_capacity", "No Capacity"),
-    ("not_responsible", "Not Responsible"),
-    ("client_declined", "Declined by the Person"),
-    ("other", "Other"),
-]
 
 ATTEMPT_OUTCOMES = [
     ("reached", "Reached"),
@@ -118,9 +77,6 @@ class DvReferral(models.Model):
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
     active = fields.Boolean(default=True, tracking=True)
-    direction = fields.Selection(
-        DIRECTIONS, required=True, default="inbound", index=True
-    )
     state = fields.Selection(
         STATES,
         string="Status",
@@ -139,7 +95,7 @@ class DvReferral(models.Model):
         string="From",
         index=True,
         tracking=True,
-        help="Inbound: the referring police unit or agency. Outbound: our agency.",
+        help="The referring police unit or agency.",
     )
     to_agency_id = fields.Many2one(
         "dv.agency",
@@ -147,9 +103,8 @@ class DvReferral(models.Model):
         required=True,
         index=True,
         tracking=True,
-        help="Inbound: our intake office. Outbound: the partner agency.",
+        help="The intake office or agency that receives the referral.",
     )
-    # Inbound
     source_type = fields.Selection(SOURCE_TYPES, default="police")
     received_at = fields.Datetime(default=fields.Datetime.now, tracking=True)
     police_reference = fields.Char(index="btree_not_null", tracking=True)
@@ -192,33 +147,21 @@ class DvReferral(models.Model):
     )
     consent_date = fields.Date()
     consent_scope = fields.Char(help="For whom and for what the consent was given.")
-    consent_id = fields.Many2one(
-        "dv.consent",
-        auto_join=True,
-        domain="[('case_id', '=', case_id)]",
-        help="The recorded consent a referral to another agency rests on; "
-        "withdrawing it revokes the referral.",
-    )
     consent_attachment_ids = fields.Many2many(
         "ir.attachment", string="Consent Form", copy=False
     )
-    # Outbound
-    kind = fields.Selection(
-        KINDS,
-        default="share",
-        help="Share: the partner agency reads the case while the referral is "
-        "accepted. Transfer: the lead passes to the partner agency on acceptance.",
+    # The case as far as the user may read it: the receiving office reads
+    # its referrals even when the case has passed to another agency since.
+    case_state = fields.Selection(
+        CASE_STATES, string="Case Status", compute="_compute_case_fields"
     )
-    reason = fields.Text(
-        string="Message", help="What the partner agency is asked to do and why."
-    )
-    rejection_reason = fields.Selection(REJECTION_REASONS, copy=False, tracking=True)
-    rejection_note = fields.Text(copy=False)
-    answered_at = fields.Datetime(readonly=True, copy=False)
-    case_state = fields.Selection(related="case_id.state", string="Case Status")
     case_kind = fields.Selection(
-        related="case_id.kind", readonly=False, string="Kind of Case"
+        CASE_KINDS,
+        string="Kind of Case",
+        compute="_compute_case_fields",
+        inverse="_inverse_case_kind",
     )
+    case_visible = fields.Boolean(compute="_compute_case_fields")
     victim_name = fields.Char(compute="_compute_victim", inverse="_inverse_victim")
     victim_birth_date = fields.Date(
         compute="_compute_victim", inverse="_inverse_victim"
@@ -246,7 +189,6 @@ class DvReferral(models.Model):
     # Computes
 
     @api.depends(
-        "direction",
         "received_at",
         "to_agency_id.first_contact_deadline",
         "to_agency_id.first_contact_deadline_unit",
@@ -255,11 +197,7 @@ class DvReferral(models.Model):
     def _compute_first_contact_deadline(self):
         for referral in self:
             agency = referral.to_agency_id
-            if (
-                referral.direction == "inbound"
-                and referral.received_at
-                and agency.is_intake_office
-            ):
+            if referral.received_at and agency.is_intake_office:
                 referral.first_contact_deadline = agency._get_first_contact_deadline(
                     referral.received_at
                 )
@@ -293,8 +231,7 @@ class DvReferral(models.Model):
         now = fields.Datetime.now()
         for referral in self:
             referral.is_overdue = bool(
-                referral.direction == "inbound"
-                and referral.state in INBOUND_OPEN
+                referral.state in INBOUND_OPEN
                 and referral.first_contact_deadline
                 and referral.first_contact_deadline < now
             )
@@ -303,17 +240,32 @@ class DvReferral(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Unsupported search on overdue referrals."))
         domain = [
-            ("direction", "=", "inbound"),
             ("state", "in", INBOUND_OPEN),
             ("first_contact_deadline", "<", fields.Datetime.now()),
         ]
         if (operator == "=") == value:
             return domain
-        return ["!", "&", "&", *domain]
+        return ["!", "&", *domain]
 
     def _compute_display_name(self):
         for referral in self:
             referral.display_name = referral.name
+
+    @api.depends("case_id.state", "case_id.kind")
+    @api.depends_context("uid")
+    def _compute_case_fields(self):
+        readable = self.case_id._filtered_access("read")
+        for referral in self:
+            case = referral.case_id if referral.case_id in readable else None
+            referral.case_state = case.state if case else False
+            referral.case_kind = case.kind if case else False
+            referral.case_visible = bool(case)
+
+    def _inverse_case_kind(self):
+        for referral in self:
+            if referral.case_id and referral.case_kind:
+                # As the user: only who may change the case changes its kind.
+                referral.case_id.kind = referral.case_kind
 
     @api.depends("case_id.victim_id")
     @api.depends_context("uid")
@@ -429,6 +381,14 @@ class DvReferral(models.Model):
         )
         return new_case.get_formview_action()
 
+    def action_open_case(self):
+        self.ensure_one()
+        if not self.case_visible:
+            raise UserError(
+                self.env._("You have no access to the case of %(ref)s.", ref=self.name)
+            )
+        return self.case_id.get_formview_action()
+
     def action_reopen_case(self):
         self.ensure_one()
         self.case_id.action_reopen()
@@ -442,7 +402,9 @@ class DvReferral(models.Model):
                 "lead_agency_id": agency.id,
                 "company_id": (agency.company_id or self.company_id).id,
                 "user_id": user.id if agency in user.dv_agency_ids else False,
-                "kind": self.env.context.get("default_case_kind") or "partner",
+                "kind": self.case_kind
+                or self.env.context.get("default_case_kind")
+                or "partner",
                 "opened_on": fields.Date.context_today(self, self.received_at)
                 if self.received_at
                 else fields.Date.context_today(self),
@@ -456,13 +418,6 @@ class DvReferral(models.Model):
         for referral in self:
             basis = referral.legal_basis
             if not basis:
-                if referral.direction == "outbound":
-                    raise ValidationError(
-                        self.env._(
-                            "A referral to another agency needs a legal basis: "
-                            "consent, a statute or acute danger."
-                        )
-                    )
                 if not referral.needs_completion:
                     raise ValidationError(
                         self.env._(
@@ -493,44 +448,10 @@ class DvReferral(models.Model):
                     self.env._("Consent cannot be dated in the future.")
                 )
 
-    @api.constrains("direction", "legal_basis", "consent_id", "to_agency_id")
-    def _check_consent_covers(self):
-        for referral in self.filtered(
-            lambda r: r.direction == "outbound" and r.legal_basis == "consent"
-        ):
-            consent = referral.consent_id
-            if not consent:
-                raise ValidationError(
-                    self.env._("Choose the recorded consent this referral rests on.")
-                )
-            if consent.case_id != referral.case_id or not consent._covers(
-                referral.to_agency_id, "referral"
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The consent does not cover a referral to %(agency)s, or it "
-                        "is no longer valid.",
-                        agency=referral.to_agency_id.display_name,
-                    )
-                )
-
-    @api.constrains("direction", "case_id", "from_agency_id", "to_agency_id", "kind")
+    @api.constrains("from_agency_id", "to_agency_id")
     def _check_parties(self):
         for referral in self:
-            if referral.direction == "outbound":
-                if not referral.case_id:
-                    raise ValidationError(
-                        self.env._("A referral to another agency needs its case.")
-                    )
-                if referral.to_agency_id == referral.case_id.lead_agency_id:
-                    raise ValidationError(
-                        self.env._("A case cannot be referred to its own lead agency.")
-                    )
-                if not referral.kind:
-                    raise ValidationError(
-                        self.env._("Choose whether the case is shared or transferred.")
-                    )
-            elif (
+            if (
                 referral.from_agency_id
                 and referral.from_agency_id == referral.to_agency_id
             ):
@@ -547,11 +468,9 @@ class DvReferral(models.Model):
                     self.env._("A referral cannot arrive in the future.")
                 )
 
-    @api.constrains("police_reference", "from_agency_id", "direction")
+    @api.constrains("police_reference", "from_agency_id")
     def _check_police_reference_unique(self):
-        for referral in self.filtered(
-            lambda r: r.direction == "inbound" and r.police_reference
-        ):
+        for referral in self.filtered("police_reference"):
             self._refuse_duplicate_police_reference(
                 referral.from_agency_id.id, referral.police_reference, referral.id
             )
@@ -563,7 +482,6 @@ class DvReferral(models.Model):
             .search_count(
                 [
                     ("id", "!=", own_id),
-                    ("direction", "=", "inbound"),
                     ("from_agency_id", "=", from_agency_id or False),
                     ("police_reference", "=", reference),
                 ],
@@ -584,9 +502,10 @@ class DvReferral(models.Model):
         # are one referral twice, even when they arrive at the same moment.
         self.env.cr.execute(
             SQL(
-                "CREATE UNIQUE INDEX IF NOT EXISTS dv_referral_police_reference_uniq "
+                "CREATE UNIQUE INDEX IF NOT EXISTS "
+                "dv_referral_police_reference_unique "
                 "ON dv_referral (COALESCE(from_agency_id, 0), police_reference) "
-                "WHERE direction = 'inbound' AND police_reference IS NOT NULL"
+                "WHERE police_reference IS NOT NULL"
             )
         )
 
@@ -596,29 +515,18 @@ class DvReferral(models.Model):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_police_reference_length(vals)
-            if vals.get("police_reference") and vals.get("direction") != "outbound":
+            if vals.get("police_reference"):
                 # Checked before the insert, so the user gets this message
                 # rather than the database's.
                 self._refuse_duplicate_police_reference(
                     vals.get("from_agency_id"), vals["police_reference"]
                 )
-            vals["state"] = (
-                "sent" if vals.get("direction") == "outbound" else "received"
-            )
+            vals["state"] = "received"
         return super().create(vals_list)
 
     def write(self, vals):
         self._check_police_reference_length(vals)
-        shares = self.filtered(
-            lambda r: r.direction == "outbound" and r.kind == "share"
-        )
-        result = super().write(vals)
-        if (
-            shares or vals.get("direction") == "outbound"
-        ) and SHARE_ACCESS_FIELDS & set(vals):
-            # Which cases a user reads depends on the shares (see ir.rule).
-            self.env.registry.clear_cache()
-        return result
+        return super().write(vals)
 
     @api.model
     def _check_police_reference_length(self, vals):
@@ -709,85 +617,6 @@ class DvReferral(models.Model):
             elif referral.state == "received":
                 referral.write({"state": "contacting"})
 
-    def action_accept(self):
-        self._check_state(("sent",), self.env._("Accepting"))
-        self._check_receiving_member()
-        for referral in self:
-            referral.sudo().write(
-                {"state": "accepted", "answered_at": fields.Datetime.now()}
-            )
-            referral.sudo()._log_disclosure()
-            if referral.kind == "transfer":
-                referral.sudo()._transfer_lead()
-
-    def action_reject(self):
-        self._check_state(("sent",), self.env._("Rejecting"))
-        self._check_receiving_member()
-        for referral in self:
-            if not referral.rejection_reason:
-                raise UserError(
-                    self.env._(
-                        "Choose the reason for rejecting referral %(ref)s.",
-                        ref=referral.name,
-                    )
-                )
-        self.sudo().write({"state": "rejected", "answered_at": fields.Datetime.now()})
-
-    def action_complete(self):
-        self._check_state(("accepted",), self.env._("Completing"))
-        self.write({"state": "completed"})
-
-    def action_revoke(self):
-        self._check_state(("sent", "accepted"), self.env._("Revoking"))
-        self.write({"state": "revoked"})
-
-    def _log_disclosure(self):
-        self.ensure_one()
-        self.env["dv.disclosure"].sudo().create(
-            {
-                "case_id": self.case_id.id,
-                "company_id": self.case_id.company_id.id,
-                "agency_id": self.to_agency_id.id,
-                "legal_basis": self.legal_basis,
-                "legal_norm": self.legal_norm,
-                "justification": self.justification,
-                "consent_id": self.consent_id.id,
-                "source": self.name,
-                "user_id": self.create_uid.id,
-            }
-        )
-
-    def _check_receiving_member(self):
-        agencies = self.env.user.dv_agency_ids
-        for referral in self:
-            if not self.env.su and referral.to_agency_id not in agencies:
-                raise UserError(
-                    self.env._(
-                        "Only members of %(agency)s can answer referral %(ref)s.",
-                        agency=referral.to_agency_id.display_name,
-                        ref=referral.name,
-                    )
-                )
-
-    def _transfer_lead(self):
-        """The lead of the case passes to the receiving agency."""
-        self.ensure_one()
-        case = self.case_id
-        target = self.to_agency_id
-        values = {"lead_agency_id": target.id}
-        if target.company_id and target.company_id != case.company_id:
-            values["company_id"] = target.company_id.id
-        user = self.env.user
-        values["user_id"] = user.id if target in user.dv_agency_ids else False
-        case.write(values)
-        case.message_post(
-            body=self.env._(
-                "Lead transferred to %(agency)s by referral %(ref)s.",
-                agency=target.display_name,
-                ref=self.name,
-            )
-        )
-
     # Intake by e-mail
 
     @api.model
@@ -796,7 +625,13 @@ class DvReferral(models.Model):
         inbound referral. Whatever cannot be read leaves the referral marked
         for completion by hand: no message is dropped. Nothing of the
         message's content is logged."""
-        defaults = dict(custom_values or {})
+        # Only what the alias may set (aliases of earlier versions carried
+        # more keys).
+        defaults = {
+            key: value
+            for key, value in (custom_values or {}).items()
+            if key in ("to_agency_id", "company_id")
+        }
         agency = self.env["dv.agency"].browse(defaults.get("to_agency_id")).exists()
         if not agency:
             raise ValueError("A referral e-mail must arrive at an agency's alias.")
@@ -811,7 +646,6 @@ class DvReferral(models.Model):
         values = dict(
             defaults,
             name=self.env._("New"),
-            direction="inbound",
             source_type="police",
             to_agency_id=agency.id,
             company_id=(agency.company_id or self.env.company).id,
@@ -826,7 +660,6 @@ class DvReferral(models.Model):
             active_test=False
         ).search_count(
             [
-                ("direction", "=", "inbound"),
                 ("from_agency_id", "=", source.id or False),
                 ("police_reference", "=", values["police_reference"]),
             ],
@@ -1003,10 +836,6 @@ class DvContactAttempt(models.Model):
         now = fields.Datetime.now() + timedelta(minutes=5)
         for attempt in self:
             referral = attempt.referral_id
-            if referral.direction != "inbound":
-                raise ValidationError(
-                    self.env._("Contact attempts belong to inbound referrals.")
-                )
             if attempt.attempted_at > now:
                 raise ValidationError(
                     self.env._("A contact attempt cannot lie in the future.")

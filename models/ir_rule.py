@@ -12,35 +12,27 @@ class IrRule(models.Model):
 
         - ``dv_emergency_case_ids``: their running emergency accesses;
         - ``dv_granted_case_ids``: those plus the cases shared with one of
-          their agencies (an accepted share whose consent, if any, is still
-          valid).
+          their agencies (see ``_dv_shared_case_ids``).
 
         Given as ids, the rules become plain ``id IN (...)`` conditions that
         PostgreSQL combines with the lead agency's index, instead of
         subqueries evaluated for every case. Odoo caches the computed rule
         domains: the current minute joins the cache key (see below), so a
-        consent or an emergency access expires within the minute, and
-        shares, consents and emergency accesses clear the cache when they
-        change."""
+        consent, a share or an emergency access expires within the minute,
+        and shares, consents and emergency accesses clear the cache when they
+        change.
+
+        The grants are read as the database has them: nothing the current
+        request wrote and did not flush itself counts. The addon's own
+        methods that grant or end access (accepting, revoking, withdrawing)
+        flush their rows before they clear the cache; a row a user is
+        writing through the API is never flushed here to authorise itself."""
         context = super()._eval_context()
         now = fields.Datetime.now()
         emergency, shared = [], []
         user = self.env.user
         if user.has_group("dv_case_management.group_dv_network"):
             cr = self.env.cr
-            self.env["dv.break.glass"].flush_model(["case_id", "user_id", "expires_at"])
-            self.env["dv.referral"].flush_model(
-                [
-                    "active",
-                    "direction",
-                    "kind",
-                    "state",
-                    "case_id",
-                    "to_agency_id",
-                    "consent_id",
-                ]
-            )
-            self.env["dv.consent"].flush_model(["valid_until"])
             cr.execute(
                 SQL(
                     "SELECT case_id FROM dv_break_glass "
@@ -52,22 +44,7 @@ class IrRule(models.Model):
             emergency = [row[0] for row in cr.fetchall()]
             agencies = user.sudo().dv_agency_ids.ids
             if agencies:
-                cr.execute(
-                    SQL(
-                        "SELECT DISTINCT referral.case_id FROM dv_referral referral "
-                        "LEFT JOIN dv_consent consent "
-                        "ON consent.id = referral.consent_id "
-                        "WHERE referral.active AND referral.direction = 'outbound' "
-                        "AND referral.kind = 'share' AND referral.state = 'accepted' "
-                        "AND referral.case_id IS NOT NULL "
-                        "AND referral.to_agency_id = ANY(%s) "
-                        "AND (consent.valid_until IS NULL "
-                        "OR consent.valid_until >= %s)",
-                        agencies,
-                        now.date(),
-                    )
-                )
-                shared = [row[0] for row in cr.fetchall()]
+                shared = self._dv_shared_case_ids(agencies, now.date())
         # The moment as the database stores it, for rules that compare with
         # it (those of earlier versions did, until the upgrade replaces them).
         context["dv_now"] = fields.Datetime.to_string(now)
@@ -75,6 +52,61 @@ class IrRule(models.Model):
         context["dv_emergency_case_ids"] = emergency
         context["dv_granted_case_ids"] = sorted(set(emergency) | set(shared))
         return context
+
+    @api.model
+    def _dv_shared_case_ids(self, agencies, today):
+        """The cases shared with ``agencies``: a share to one of them that
+        was accepted and is neither archived, completed, revoked nor past its
+        end, and whose legal basis still holds: a consent that was not
+        withdrawn, has not expired, and names the receiving agency and the
+        purpose of passing the case on."""
+        consent_field = self.env["dv.consent"]._fields
+        agencies_rel = consent_field["agency_ids"]
+        purposes_rel = consent_field["purpose_ids"]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT DISTINCT share.case_id
+                  FROM dv_share share
+                  LEFT JOIN dv_consent consent ON consent.id = share.consent_id
+                 WHERE share.active
+                   AND share.kind = 'share'
+                   AND share.state = 'accepted'
+                   AND share.to_agency_id = ANY(%(agencies)s)
+                   AND (share.valid_until IS NULL OR share.valid_until >= %(today)s)
+                   AND (
+                        share.legal_basis IN ('statute', 'acute_danger')
+                     OR (share.legal_basis = 'consent'
+                         AND consent.id IS NOT NULL
+                         AND consent.case_id = share.case_id
+                         AND consent.withdrawn_on IS NULL
+                         AND consent.given_on <= %(today)s
+                         AND (consent.valid_until IS NULL
+                              OR consent.valid_until >= %(today)s)
+                         AND EXISTS (
+                             SELECT 1 FROM %(agency_table)s rel
+                              WHERE rel.%(agency_consent)s = consent.id
+                                AND rel.%(agency_agency)s = share.to_agency_id)
+                         AND EXISTS (
+                             SELECT 1 FROM %(purpose_table)s rel
+                               JOIN dv_consent_purpose purpose
+                                 ON purpose.id = rel.%(purpose_purpose)s
+                              WHERE rel.%(purpose_consent)s = consent.id
+                                AND purpose.code = %(purpose)s))
+                   )
+                """,
+                agencies=agencies,
+                today=today,
+                purpose="referral",
+                agency_table=SQL.identifier(agencies_rel.relation),
+                agency_consent=SQL.identifier(agencies_rel.column1),
+                agency_agency=SQL.identifier(agencies_rel.column2),
+                purpose_table=SQL.identifier(purposes_rel.relation),
+                purpose_consent=SQL.identifier(purposes_rel.column1),
+                purpose_purpose=SQL.identifier(purposes_rel.column2),
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     def _compute_domain_context_values(self):
         """Odoo caches computed rule domains; the current minute joins the

@@ -169,7 +169,6 @@ class DvStatisticsXlsx(models.AbstractModel):
     def _referral_domain(self, wizard):
         start, stop = self._period(wizard)
         domain = [
-            ("direction", "=", "inbound"),
             ("received_at", ">=", start),
             ("received_at", "<=", stop),
             ("company_id", "in", wizard.company_ids.ids),

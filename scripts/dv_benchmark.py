@@ -28,8 +28,7 @@ CASES = """
     AND c.company_id IN %(companies)s
 """
 REFERRALS = """
-    FROM dv_referral r WHERE r.direction = 'inbound'
-    AND r.received_at BETWEEN %(start)s AND %(stop)s
+    FROM dv_referral r WHERE r.received_at BETWEEN %(start)s AND %(stop)s
     AND r.company_id IN %(companies)s
 """
 

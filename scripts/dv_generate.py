@@ -309,7 +309,6 @@ class Generator:
                         case,
                         received,
                         {
-                            "direction": "inbound",
                             "source_type": "police",
                             "from_agency_id": police[rng.randrange(len(police))].id,
                             "to_agency_id": intake.id,

@@ -5,6 +5,7 @@ from . import test_i18n
 from . import test_case
 from . import test_referral
 from . import test_referral_intake
+from . import test_share
 from . import test_risk
 from . import test_conference
 from . import test_privacy

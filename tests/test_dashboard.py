@@ -28,7 +28,6 @@ class TestDashboard(ReferralCommon):
         received = fields.Datetime.now() - timedelta(days=10)
         self.env["dv.referral"].create(
             {
-                "direction": "inbound",
                 "source_type": "police",
                 "from_agency_id": self.police.id,
                 "to_agency_id": self.office.id,

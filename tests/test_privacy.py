@@ -63,25 +63,21 @@ class PrivacyCommon(DvCommon):
         return self.env["dv.consent"].with_user(self.caseworker).create(vals)
 
     def _share(self, consent):
-        referral = (
-            self.env["dv.referral"]
+        share = (
+            self.env["dv.share"]
             .with_user(self.caseworker)
             .create(
                 {
-                    "direction": "outbound",
                     "kind": "share",
                     "case_id": self.case.id,
-                    "from_agency_id": self.agency_a.id,
                     "to_agency_id": self.shelter.id,
-                    "company_id": self.company_a.id,
                     "legal_basis": "consent",
-                    "consent_date": "2026-05-30",
                     "consent_id": consent.id,
                 }
             )
         )
-        referral.with_user(self.shelter_worker).action_accept()
-        return referral
+        share.with_user(self.shelter_worker).action_accept()
+        return share
 
 
 class TestConsent(PrivacyCommon):
@@ -122,7 +118,7 @@ class TestConsent(PrivacyCommon):
         )
         with self.assertRaises(ValidationError):
             self._share(counselling_only)
-        self.assertFalse(self.case.referral_ids)
+        self.assertFalse(self.case.share_ids)
 
     def test_bad_consents_are_refused(self):
         with self.assertRaises(ValidationError):

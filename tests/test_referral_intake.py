@@ -40,7 +40,7 @@ class TestReferralIntake(ReferralCommon):
             referral_id = self.env["mail.thread"].message_process(
                 "dv.referral",
                 message.encode(),
-                custom_values={"to_agency_id": self.office.id, "direction": "inbound"},
+                custom_values={"to_agency_id": self.office.id},
             )
         return self.env["dv.referral"].browse(referral_id)
 

@@ -178,7 +178,6 @@ class TestRetention(PrivacyCommon):
             .with_user(worker)
             .create(
                 {
-                    "direction": "inbound",
                     "to_agency_id": office.id,
                     "company_id": self.company_a.id,
                     "received_at": "2026-05-20 10:00:00",

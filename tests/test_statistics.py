@@ -19,7 +19,6 @@ class TestStatisticsWorkbook(ReferralCommon):
         for number in range(7):
             referral = cls.env["dv.referral"].create(
                 {
-                    "direction": "inbound",
                     "source_type": "police",
                     "from_agency_id": cls.police.id,
                     "to_agency_id": cls.office.id,
@@ -35,7 +34,6 @@ class TestStatisticsWorkbook(ReferralCommon):
                 referral.action_mark_declined()
         cls.env["dv.referral"].create(
             {
-                "direction": "inbound",
                 "source_type": "self",
                 "to_agency_id": cls.office.id,
                 "company_id": cls.company_a.id,
@@ -127,7 +125,6 @@ class TestStatisticsWorkbook(ReferralCommon):
         self.statistics.company_ids |= self.company_b
         self.env["dv.referral"].create(
             {
-                "direction": "inbound",
                 "source_type": "other",
                 "to_agency_id": self.agency_b.id,
                 "company_id": self.company_b.id,
@@ -369,7 +366,6 @@ class TestFunderAndLagebild(ReferralCommon):
         ):
             referral = Referral.create(
                 {
-                    "direction": "inbound",
                     "source_type": "police",
                     "from_agency_id": police.id,
                     "to_agency_id": cls.office.id,

@@ -93,7 +93,6 @@ class TestTours(HttpCase, DvCommon):
             [("police_reference", "=", "TOUR-4711")]
         )
         self.assertEqual(len(referral), 1)
-        self.assertEqual(referral.direction, "inbound")
         self.assertEqual(referral.from_agency_id, self.police)
         self.assertEqual(referral.to_agency_id, self.office)
         self.assertEqual(referral.legal_basis, "statute")
@@ -236,7 +235,6 @@ class TestTours(HttpCase, DvCommon):
         self.env["dv.referral"].create(
             [
                 {
-                    "direction": "inbound",
                     "source_type": "police",
                     "from_agency_id": self.police.id,
                     "to_agency_id": self.office.id,

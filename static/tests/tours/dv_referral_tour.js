@@ -67,7 +67,7 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
         stateIs("received"),
         {
             content: "the referral opened a case",
-            trigger: ".o_field_widget[name=case_id] input:value(/^HG-/)",
+            trigger: ".o_field_widget[name=case_id]:contains(HG-)",
         },
         {
             content: "start contacting the victim",
@@ -84,13 +84,8 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
             trigger: ".o_field_widget[name=first_contact_at]:contains(/\\d/)",
         },
         {
-            content: "go to the case of the referral",
-            trigger: ".o_field_widget[name=case_id] input",
-            run: "click",
-        },
-        {
-            content: "open the case",
-            trigger: ".o_field_widget[name=case_id] .o_external_button:visible",
+            content: "open the case with the smart button",
+            trigger: ".o_form_view button[name=action_open_case]",
             run: "click",
         },
         {

@@ -1,0 +1,13 @@
+"""18.0.1.1.0: the referrals to other agencies (shares and transfers) leave
+dv.referral for a model of their own, dv.share."""
+
+from odoo import SUPERUSER_ID, api
+
+from odoo.addons.dv_case_management.models.dv_share import (
+    migrate_outbound_referrals,
+)
+
+
+def migrate(cr, version):
+    env = api.Environment(cr, SUPERUSER_ID, {})
+    migrate_outbound_referrals(env)

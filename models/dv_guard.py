@@ -1,0 +1,184 @@
+"""Fields that nobody writes from outside.
+
+A user of this addon can call ``create`` and ``write`` of every model she has
+access rights on, over JSON-RPC, with any values. Record rules decide which
+records she may write, but not which fields, and Odoo checks the write rules
+before a write only. So the addon guards its records itself:
+
+- *guarded* fields (the workflow's state, the fields the forms show read-only,
+  stored computes without inverse, read-only related fields, links to
+  protected records) are written only by the addon's own methods, inside
+  :func:`system_write`; from outside they are refused, at creation too, and
+  ``default_<field>`` keys of the context do not set them either;
+- *immutable* fields (who, what, to whom, on which legal basis) are set at
+  creation and never changed;
+- after a write the records must still be writable by the user: nobody moves
+  a record to a case or an agency she could not have written it in;
+- a many2one to a record of a case points into the record's own case.
+
+:func:`system_write` is a context manager on a context variable: nothing a
+client sends (the context it passes is JSON) can open it.
+"""
+
+import contextlib
+import contextvars
+
+from odoo import api, models
+from odoo.exceptions import AccessError, ValidationError
+
+_SYSTEM_WRITE = contextvars.ContextVar("dv_system_write", default=False)
+
+# Fields of every model that the ORM and the mail mixins keep themselves.
+_ALWAYS_OPEN = {
+    "display_name",
+    "id",
+    "create_uid",
+    "create_date",
+    "write_uid",
+    "write_date",
+    "activity_ids",
+    "message_follower_ids",
+    "message_ids",
+    "message_main_attachment_id",
+    "website_message_ids",
+    "rating_ids",
+}
+
+
+@contextlib.contextmanager
+def system_write():
+    """Let the addon's own code write guarded and immutable fields."""
+    token = _SYSTEM_WRITE.set(True)
+    try:
+        yield
+    finally:
+        _SYSTEM_WRITE.reset(token)
+
+
+def is_system_write(env):
+    return env.su or _SYSTEM_WRITE.get()
+
+
+class DvGuardMixin(models.AbstractModel):
+    _name = "dv.guard.mixin"
+    _description = "Record with Guarded Fields"
+
+    # Fields set when the record is created and never changed afterwards.
+    _dv_immutable_fields = ()
+    # Fields only the addon's methods write, beyond those found by
+    # _dv_guarded_field_names (read-only, computed, related).
+    _dv_guarded_fields = ()
+    # Fields that look read-only to the ORM but are written by the client
+    # (none by default).
+    _dv_open_fields = ()
+
+    @api.model
+    def _dv_guarded_field_names(self):
+        """The fields nobody writes from outside."""
+        guarded = set(self._dv_guarded_fields)
+        if "state" in self._fields:
+            guarded.add("state")
+        for name, field in self._fields.items():
+            if name in _ALWAYS_OPEN or name in self._dv_open_fields:
+                continue
+            if field.readonly:
+                # Declared read-only, a compute without inverse or a
+                # read-only related field.
+                guarded.add(name)
+        return guarded
+
+    def _dv_check_fields(self, vals, creating):
+        if is_system_write(self.env):
+            return
+        refused = set(vals) & self._dv_guarded_field_names()
+        if not creating:
+            refused |= set(vals) & set(self._dv_immutable_fields)
+        if refused:
+            labels = ", ".join(
+                sorted(
+                    self._fields[name]._description_string(self.env)
+                    for name in refused
+                    if name in self._fields
+                )
+            )
+            if refused & {"state", "status"}:
+                raise ValidationError(
+                    self.env._(
+                        "The status changes only through the buttons of the form "
+                        "(%(fields)s cannot be written directly).",
+                        fields=labels,
+                    )
+                )
+            raise ValidationError(
+                self.env._(
+                    "%(fields)s cannot be changed here: the application sets it.",
+                    fields=labels,
+                )
+            )
+
+    def _dv_check_same_case(self):
+        """A many2one to a record that belongs to a case points into this
+        record's own case."""
+        if "case_id" not in self._fields:
+            return
+        for name, field in self._fields.items():
+            if (
+                field.type != "many2one"
+                or name == "case_id"
+                or not field.store
+                or "case_id" not in self.env[field.comodel_name]._fields
+                or field.comodel_name == self._name
+            ):
+                continue
+            for record in self.sudo():
+                target = record[name]
+                if target and record.case_id and target.case_id != record.case_id:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must belong to the same case.",
+                            field=field._description_string(self.env),
+                        )
+                    )
+
+    @api.model
+    def _dv_prepare_create(self, vals_list):
+        """Refuse the caller's values for guarded fields; return the model
+        without the caller's ``default_`` values for them (defaults from the
+        context are the client's too)."""
+        if is_system_write(self.env):
+            return self
+        for vals in vals_list:
+            self._dv_check_fields(vals, creating=True)
+        guarded = self._dv_guarded_field_names()
+        context = {
+            key: value
+            for key, value in self.env.context.items()
+            if not (key.startswith("default_") and key[8:] in guarded)
+        }
+        if len(context) == len(self.env.context):
+            return self
+        return self.with_context(context)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        model = self._dv_prepare_create(vals_list)
+        records = super(DvGuardMixin, model).create(vals_list)
+        records._dv_check_same_case()
+        return records
+
+    def write(self, vals):
+        self._dv_check_fields(vals, creating=False)
+        result = super().write(vals)
+        self._dv_check_same_case()
+        if not is_system_write(self.env):
+            # Odoo checks the write rules before the write: the records must
+            # also be the user's to write after it.
+            try:
+                self.check_access("write")
+            except AccessError as error:
+                raise AccessError(
+                    self.env._(
+                        "The change would move the record out of your agencies' reach."
+                    )
+                ) from error
+        return result

@@ -35,6 +35,7 @@ class DvCase(models.Model):
     _name = "dv.case"
     _description = "Case"
     _inherit = [
+        "dv.guard.mixin",
         "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
@@ -42,6 +43,9 @@ class DvCase(models.Model):
         "mail.activity.mixin",
     ]
     _state_transitions = CASE_TRANSITIONS
+    # The lead passes only by an accepted transfer (dv.share); the company
+    # follows the lead.
+    _dv_immutable_fields = ("company_id", "lead_agency_id")
     # The reference alone (in a list of another record, say) names nobody.
     _dv_log_free_fields = frozenset({"id", "display_name", "name"})
     _order = "id desc"
@@ -173,6 +177,7 @@ class DvCase(models.Model):
     )
     last_conference_date = fields.Date(
         string="Last Case Conference",
+        readonly=True,
         tracking=True,
         help="When the case was last discussed at a case conference.",
     )
@@ -400,7 +405,7 @@ class DvCase(models.Model):
                         state=case._state_label(),
                     )
                 )
-        self.write({"state": "in_progress"})
+        self._dv_system_write({"state": "in_progress"})
 
     def action_open_close_wizard(self):
         self.ensure_one()
@@ -425,7 +430,7 @@ class DvCase(models.Model):
                 )
         if not reason:
             raise UserError(self.env._("Give the reason for closing the case."))
-        self.write(
+        self._dv_system_write(
             {
                 "state": "closed",
                 "closure_reason_id": reason.id,
@@ -444,7 +449,7 @@ class DvCase(models.Model):
                         state=case._state_label(),
                     )
                 )
-        self.write(
+        self._dv_system_write(
             {
                 "state": "in_progress",
                 "closed_on": False,

@@ -24,7 +24,12 @@ REVIEW_AFTER_DAYS = 365
 class DvConference(models.Model):
     _name = "dv.conference"
     _description = "Case Conference"
-    _inherit = ["dv.reference.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.reference.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
     _order = "start desc, id desc"
     _check_company_auto = True
     _reference_code = "dv.conference"
@@ -186,7 +191,7 @@ class DvConference(models.Model):
         for conference in self:
             if not conference.participant_ids:
                 raise UserError(self.env._("Add the participants before inviting."))
-        self.write({"state": "invited"})
+        self._dv_system_write({"state": "invited"})
         for conference in self.sudo():
             conference.event_id.attendee_ids._send_invitation_emails()
 
@@ -207,7 +212,9 @@ class DvConference(models.Model):
         today = fields.Date.context_today(self)
         for conference in self:
             due = conference._minutes_due_date()
-            conference.write({"state": "held", "held_on": today, "minutes_due": due})
+            conference._dv_system_write(
+                {"state": "held", "held_on": today, "minutes_due": due}
+            )
             held = fields.Date.context_today(self, conference.start)
             cases = conference.sudo().line_ids.case_ref_id
             cases.write({"last_conference_date": held})
@@ -251,7 +258,7 @@ class DvConference(models.Model):
 
     def action_approve_minutes(self):
         self._check_state(("held",))
-        self.write(
+        self._dv_system_write(
             {
                 "state": "approved",
                 "minutes_approved_on": fields.Date.context_today(self),
@@ -263,15 +270,15 @@ class DvConference(models.Model):
 
     def action_close(self):
         self._check_state(("approved",))
-        self.write({"state": "closed"})
+        self._dv_system_write({"state": "closed"})
 
     def action_cancel(self):
         self._check_state(("planned", "invited"))
-        self.write({"state": "cancelled"})
+        self._dv_system_write({"state": "cancelled"})
 
     def action_reset(self):
         self._check_state(("cancelled",))
-        self.write({"state": "planned"})
+        self._dv_system_write({"state": "planned"})
 
     # Agenda
 
@@ -403,7 +410,9 @@ class DvConference(models.Model):
 
 class DvConferenceParticipant(models.Model):
     _name = "dv.conference.participant"
+    _inherit = ["dv.guard.mixin"]
     _description = "Conference Participant"
+    _dv_immutable_fields = ("conference_id",)
     _order = "conference_id, agency_id, id"
 
     conference_id = fields.Many2one(

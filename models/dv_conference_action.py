@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .dv_guard import is_system_write
 
 ACTION_STATUSES = [
     ("open", "Open"),
@@ -16,7 +18,8 @@ class DvConferenceAction(models.Model):
 
     _name = "dv.conference.action"
     _description = "Conference Action"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["dv.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _dv_immutable_fields = ("line_id",)
     _order = "due_date, id"
 
     line_id = fields.Many2one(
@@ -43,7 +46,12 @@ class DvConferenceAction(models.Model):
     )
     due_date = fields.Date(required=True, tracking=True)
     status = fields.Selection(
-        ACTION_STATUSES, default="open", required=True, tracking=True, index=True
+        ACTION_STATUSES,
+        default="open",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
     )
     reported_on = fields.Date(readonly=True, tracking=True)
     report = fields.Text()
@@ -51,6 +59,20 @@ class DvConferenceAction(models.Model):
         compute="_compute_is_overdue", search="_search_is_overdue"
     )
     done_in_time = fields.Boolean(compute="_compute_done_in_time", store=True)
+    can_manage = fields.Boolean(
+        compute="_compute_can_manage",
+        help="The current user coordinates the organising agency: she changes "
+        "what, who and by when.",
+    )
+
+    @api.depends_context("uid")
+    def _compute_can_manage(self):
+        agencies = self.env.user.dv_agency_ids
+        coordinator = self.env.user.has_group("dv_case_management.group_dv_coordinator")
+        for action in self:
+            action.can_manage = coordinator and (
+                action.conference_id.organizer_agency_id in agencies
+            )
 
     @api.depends("line_id")
     @api.depends_context("uid")
@@ -101,16 +123,82 @@ class DvConferenceAction(models.Model):
                     )
                 )
 
+    # CRUD
+
+    # What the owner agency reports on an action agreed for it; everything
+    # else of the action is the organising agency's.
+    OWNER_FIELDS = frozenset({"report", "user_id"})
+
     def write(self, vals):
-        if (
-            vals.get("status")
-            and vals["status"] != "open"
-            and "reported_on" not in vals
-        ):
-            vals["reported_on"] = fields.Date.context_today(self)
-        if vals.get("status") == "open":
-            vals.setdefault("reported_on", False)
+        if not is_system_write(self.env) and set(vals) - self.OWNER_FIELDS:
+            organizers = self.env.user.dv_agency_ids
+            if not self.env.user.has_group(
+                "dv_case_management.group_dv_coordinator"
+            ) or any(
+                action.conference_id.organizer_agency_id not in organizers
+                for action in self
+            ):
+                raise AccessError(
+                    self.env._(
+                        "The agency an action is agreed for reports on it; what, "
+                        "who and by when are changed by the organising agency."
+                    )
+                )
         return super().write(vals)
+
+    # Actions
+
+    def _check_can_report(self):
+        if self.env.su:
+            return
+        agencies = self.env.user.dv_agency_ids
+        coordinator = self.env.user.has_group("dv_case_management.group_dv_coordinator")
+        for action in self:
+            organizer = coordinator and (
+                action.conference_id.organizer_agency_id in agencies
+            )
+            if action.owner_agency_id not in agencies and not organizer:
+                raise AccessError(
+                    self.env._(
+                        "Only %(agency)s or the organising agency reports on this "
+                        "action.",
+                        agency=action.owner_agency_id.display_name,
+                    )
+                )
+
+    def _set_status(self, status):
+        self._check_can_report()
+        self.check_access("write")
+        today = fields.Date.context_today(self)
+        self._dv_system_write(
+            {
+                "status": status,
+                "reported_on": today if status != "open" else False,
+            }
+        )
+        if status != "open":
+            # The action is reported: its to-dos (the overdue reminder) are
+            # done.
+            self.sudo().activity_ids.action_feedback(
+                feedback=self.env._("Reported: %(status)s", status=self._status_label())
+            )
+        return True
+
+    def _status_label(self):
+        labels = dict(self._fields["status"]._description_selection(self.env))
+        return ", ".join(sorted({labels[action.status] for action in self}))
+
+    def action_mark_done(self):
+        return self._set_status("done")
+
+    def action_mark_not_possible(self):
+        return self._set_status("not_possible")
+
+    def action_mark_not_done(self):
+        return self._set_status("not_done")
+
+    def action_reopen(self):
+        return self._set_status("open")
 
     @api.model
     def _cron_notify_overdue(self):

@@ -24,7 +24,9 @@ class DvConferenceCase(models.Model):
     show; the case itself stays behind its own access rules."""
 
     _name = "dv.conference.case"
+    _inherit = ["dv.guard.mixin"]
     _description = "Case on a Conference Agenda"
+    _dv_immutable_fields = ("conference_id",)
     _order = "conference_id, agenda_rank, sequence, id"
 
     conference_id = fields.Many2one(
@@ -205,7 +207,9 @@ def _letters(number):
 
 class DvConferenceContribution(models.Model):
     _name = "dv.conference.contribution"
+    _inherit = ["dv.guard.mixin"]
     _description = "Contribution to a Case Conference"
+    _dv_immutable_fields = ("line_id", "agency_id")
     _order = "line_id, id"
 
     line_id = fields.Many2one(
@@ -222,8 +226,9 @@ class DvConferenceContribution(models.Model):
     )
     text = fields.Text(required=True)
     shared = fields.Boolean(
+        readonly=True,
         help="Shared by the coordinator with all participants; before that only "
-        "the coordinator and the contributing agency read it."
+        "the coordinator and the contributing agency read it.",
     )
 
     def action_share(self):
@@ -233,4 +238,4 @@ class DvConferenceContribution(models.Model):
                 raise UserError(
                     self.env._("Only the organising agency shares contributions.")
                 )
-        self.write({"shared": True})
+        self._dv_system_write({"shared": True})

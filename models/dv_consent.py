@@ -28,7 +28,17 @@ class DvConsent(models.Model):
 
     _name = "dv.consent"
     _description = "Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["dv.guard.mixin", "mail.thread"]
+    # What the person consented to is a record: a changed consent is a new
+    # one (and the old one is withdrawn).
+    _dv_immutable_fields = (
+        "person_id",
+        "agency_ids",
+        "purpose_ids",
+        "form",
+        "given_on",
+        "valid_until",
+    )
     _order = "given_on desc, id desc"
 
     person_id = fields.Many2one(
@@ -138,7 +148,7 @@ class DvConsent(models.Model):
         for consent in self:
             if consent.withdrawn_on:
                 raise UserError(self.env._("This consent was already withdrawn."))
-            consent.write(
+            consent._dv_system_write(
                 {
                     "withdrawn_on": today,
                     "withdrawn_by_id": self.env.user.id,

@@ -23,7 +23,7 @@ client sends (the context it passes is JSON) can open it.
 import contextlib
 import contextvars
 
-from odoo import api, models
+from odoo import api, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 _SYSTEM_WRITE = contextvars.ContextVar("dv_system_write", default=False)
@@ -73,6 +73,7 @@ class DvGuardMixin(models.AbstractModel):
     _dv_open_fields = ()
 
     @api.model
+    @tools.ormcache()
     def _dv_guarded_field_names(self):
         """The fields nobody writes from outside."""
         guarded = set(self._dv_guarded_fields)
@@ -85,12 +86,30 @@ class DvGuardMixin(models.AbstractModel):
                 # Declared read-only, a compute without inverse or a
                 # read-only related field.
                 guarded.add(name)
-        return guarded
+        return frozenset(guarded)
+
+    @api.model
+    @tools.ormcache()
+    def _dv_inverse_field_names(self):
+        """The fields the ORM fills itself when a line is created through a
+        one2many of another record (``case_id`` of a consent added in the
+        case form, say)."""
+        return frozenset(
+            field.inverse_name
+            for model in self.env.registry.values()
+            for field in model._fields.values()
+            if field.type == "one2many" and field.comodel_name == self._name
+        )
 
     def _dv_check_fields(self, vals, creating):
         if is_system_write(self.env):
             return
-        refused = set(vals) & self._dv_guarded_field_names()
+        guarded = self._dv_guarded_field_names()
+        if creating:
+            # Whatever such a field is given must agree with the rest
+            # (_dv_check_same_case, the record rules after the creation).
+            guarded = guarded - self._dv_inverse_field_names()
+        refused = set(vals) & guarded
         if not creating:
             refused |= set(vals) & set(self._dv_immutable_fields)
         if refused:
@@ -140,6 +159,12 @@ class DvGuardMixin(models.AbstractModel):
                         )
                     )
 
+    def _dv_system_write(self, vals):
+        """Write guarded fields from the addon's own methods (state changes
+        and the like), with the user's access rights."""
+        with system_write():
+            return self.write(vals)
+
     @api.model
     def _dv_prepare_create(self, vals_list):
         """Refuse the caller's values for guarded fields; return the model
@@ -157,7 +182,7 @@ class DvGuardMixin(models.AbstractModel):
         }
         if len(context) == len(self.env.context):
             return self
-        return self.with_context(context)
+        return self.with_env(self.env(context=context))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -4,7 +4,9 @@ from odoo.exceptions import ValidationError
 
 class DvIncident(models.Model):
     _name = "dv.incident"
+    _inherit = ["dv.guard.mixin"]
     _description = "Incident"
+    _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
 
     case_id = fields.Many2one(

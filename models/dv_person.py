@@ -70,7 +70,8 @@ def normalize_name(name):
 
 class DvPerson(models.Model):
     _name = "dv.person"
-    _inherit = ["dv.access.logged.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.access.logged.mixin"]
+    _dv_immutable_fields = ("case_id",)
     _description = "Person Involved"
     _order = "case_id, role_sequence, id"
 
@@ -338,7 +339,9 @@ class DvPerson(models.Model):
 
 class DvPersonProtected(models.Model):
     _name = "dv.person.protected"
+    _inherit = ["dv.guard.mixin"]
     _description = "Protected Details of a Person"
+    _dv_immutable_fields = ("person_id",)
 
     person_id = fields.Many2one(
         "dv.person", required=True, ondelete="cascade", index=True

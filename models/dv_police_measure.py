@@ -17,8 +17,9 @@ TIMED_TYPES = {"eviction": "eviction_max_days", "contact_ban": "contact_ban_max_
 
 class DvPoliceMeasure(models.Model):
     _name = "dv.police.measure"
-    _inherit = ["dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
     _description = "Police Measure"
+    _dv_immutable_fields = ("case_id",)
     _order = "date_start desc, id desc"
 
     case_id = fields.Many2one(

@@ -20,8 +20,9 @@ DECISIONS = [
 
 class DvProtectionOrder(models.Model):
     _name = "dv.protection.order"
-    _inherit = ["dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
     _description = "Protection Order Proceedings (Gewaltschutzgesetz)"
+    _dv_immutable_fields = ("case_id",)
     _order = "act_date desc, id desc"
 
     case_id = fields.Many2one(

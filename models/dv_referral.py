@@ -61,6 +61,7 @@ class DvReferral(models.Model):
     _name = "dv.referral"
     _description = "Referral"
     _inherit = [
+        "dv.guard.mixin",
         "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
@@ -87,8 +88,14 @@ class DvReferral(models.Model):
         tracking=True,
         index=True,
     )
+    # Found or opened by the addon (see _inverse_victim).
     case_id = fields.Many2one(
-        "dv.case", index=True, check_company=True, ondelete="restrict", tracking=True
+        "dv.case",
+        index=True,
+        check_company=True,
+        ondelete="restrict",
+        tracking=True,
+        readonly=True,
     )
     from_agency_id = fields.Many2one(
         "dv.agency",
@@ -132,7 +139,7 @@ class DvReferral(models.Model):
         search="_search_is_overdue",
         help="Open inbound referral whose first-contact deadline has passed.",
     )
-    overdue_notified = fields.Boolean(copy=False)
+    overdue_notified = fields.Boolean(copy=False, readonly=True)
     erase_after = fields.Date(
         readonly=True,
         copy=False,
@@ -295,7 +302,7 @@ class DvReferral(models.Model):
             if not referral.case_id:
                 repeat = referral._find_repeat_case(**values)
                 if repeat:
-                    referral.write({"case_id": repeat.id, "is_repeat": True})
+                    referral._dv_system_write({"case_id": repeat.id, "is_repeat": True})
                     repeat.sudo().message_post(
                         body=self.env._(
                             "Repeat: referral %(ref)s joined this case.",
@@ -308,7 +315,7 @@ class DvReferral(models.Model):
                         {k: v for k, v in values.items() if v and not victim[k]}
                     )
                     continue
-                referral.case_id = referral._open_case()
+                referral._dv_system_write({"case_id": referral._open_case().id})
             victim = referral.case_id.victim_id
             if victim:
                 victim.write({k: v for k, v in values.items() if v})
@@ -371,7 +378,7 @@ class DvReferral(models.Model):
         old_case = self.case_id
         new_case = self._open_case()
         self.env["dv.person"].create(dict(values, case_id=new_case.id, role="victim"))
-        self.write({"case_id": new_case.id, "is_repeat": False})
+        self._dv_system_write({"case_id": new_case.id, "is_repeat": False})
         old_case.message_post(
             body=self.env._(
                 "Referral %(ref)s moved to case %(case)s.",
@@ -521,7 +528,6 @@ class DvReferral(models.Model):
                 self._refuse_duplicate_police_reference(
                     vals.get("from_agency_id"), vals["police_reference"]
                 )
-            vals["state"] = "received"
         return super().create(vals_list)
 
     def write(self, vals):
@@ -573,7 +579,7 @@ class DvReferral(models.Model):
 
     def action_start_contacting(self):
         self._check_state(("received",), self.env._("Starting contact"))
-        self.write({"state": "contacting"})
+        self._dv_system_write({"state": "contacting"})
 
     def action_mark_unreachable(self):
         self._check_state(INBOUND_OPEN, self.env._("Marking as unreachable"))
@@ -586,21 +592,21 @@ class DvReferral(models.Model):
                         ref=referral.name,
                     )
                 )
-            referral.write(
+            referral._dv_system_write(
                 {"state": "unreachable", "erase_after": referral._erase_after_date()}
             )
 
     def action_mark_declined(self):
         self._check_state(INBOUND_OPEN, self.env._("Marking as declined"))
         for referral in self:
-            referral.write(
+            referral._dv_system_write(
                 {"state": "declined", "erase_after": referral._erase_after_date()}
             )
 
     def action_withdraw(self):
         self._check_state(INBOUND_OPEN, self.env._("Withdrawing"))
         for referral in self:
-            referral.write(
+            referral._dv_system_write(
                 {"state": "withdrawn", "erase_after": referral._erase_after_date()}
             )
 
@@ -609,13 +615,13 @@ class DvReferral(models.Model):
         for referral in self.filtered(lambda r: r.state in INBOUND_OPEN):
             outcomes = referral.contact_attempt_ids.mapped("outcome")
             if "declined" in outcomes:
-                referral.write(
+                referral._dv_system_write(
                     {"state": "declined", "erase_after": referral._erase_after_date()}
                 )
             elif "reached" in outcomes:
-                referral.write({"state": "contacted"})
+                referral._dv_system_write({"state": "contacted"})
             elif referral.state == "received":
-                referral.write({"state": "contacting"})
+                referral._dv_system_write({"state": "contacting"})
 
     # Intake by e-mail
 
@@ -807,7 +813,9 @@ class DvReferral(models.Model):
 
 class DvContactAttempt(models.Model):
     _name = "dv.contact.attempt"
+    _inherit = ["dv.guard.mixin"]
     _description = "Contact Attempt"
+    _dv_immutable_fields = ("referral_id",)
     _order = "attempted_at desc, id desc"
 
     referral_id = fields.Many2one(

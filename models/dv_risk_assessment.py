@@ -32,7 +32,8 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["mail.thread"]
+    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -267,7 +268,7 @@ class DvRiskAssessment(models.Model):
                 raise UserError(
                     self.env._("Answer the items before completing the assessment.")
                 )
-        self.write({"state": "done"})
+        self._dv_system_write({"state": "done"})
         for assessment in self:
             assessment._schedule_reassessment()
             assessment.case_id._check_escalation(assessment.date)
@@ -293,7 +294,7 @@ class DvRiskAssessment(models.Model):
             raise UserError(self.env._("Only a completed assessment can be reopened."))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the assessment."))
-        self.write({"state": "draft", "reopen_reason": reason})
+        self._dv_system_write({"state": "draft", "reopen_reason": reason})
         self.case_id._schedule_deadline(self._reassessment_key(), False, "")
 
     def _reassessment_key(self):
@@ -313,7 +314,9 @@ class DvRiskAssessment(models.Model):
 
 class DvRiskAnswer(models.Model):
     _name = "dv.risk.answer"
+    _inherit = ["dv.guard.mixin"]
     _description = "Risk Answer"
+    _dv_immutable_fields = ("assessment_id", "item_id")
     _order = "assessment_id, sequence, id"
 
     assessment_id = fields.Many2one(

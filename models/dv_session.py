@@ -15,7 +15,9 @@ class DvSession(models.Model):
     person)."""
 
     _name = "dv.session"
+    _inherit = ["dv.guard.mixin"]
     _description = "Counselling Session"
+    _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
     _check_company_auto = True
 

@@ -82,7 +82,7 @@ class TestAccessMatrix(PrivacyCommon):
             "dv.police.measure": ("note", "x"),
             "dv.protection.order": ("note", "x"),
             "dv.risk.assessment": ("note", "x"),
-            "dv.consent": ("valid_until", "2027-01-01"),
+            "dv.consent": ("attachment_ids", [Command.clear()]),
         }
 
     def _can(self, user, model, operation):

@@ -395,13 +395,23 @@ class TestActions(ConferenceCommon):
         self.assertIn(mine, visible)
         self.assertNotIn(other, visible)
         self.assertEqual(mine.with_user(self.shelter_worker).case_label, "Case A")
-        mine.with_user(self.shelter_worker).write(
-            {"status": "done", "report": "Filed."}
-        )
+        mine.with_user(self.shelter_worker).write({"report": "Filed."})
+        mine.with_user(self.shelter_worker).action_mark_done()
+        self.assertEqual(mine.status, "done")
         self.assertEqual(str(mine.reported_on), "2026-06-01")
         self.assertTrue(mine.done_in_time)
+        # Only the report is hers: not what, who or by when, nor the status
+        # by a write.
+        for values in (
+            {"due_date": "2026-12-31"},
+            {"name": "Something else"},
+            {"owner_agency_id": self.agency_a.id},
+            {"status": "open"},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                mine.with_user(self.shelter_worker).write(values)
         with self.assertRaises(AccessError):
-            other.with_user(self.shelter_worker).write({"status": "done"})
+            other.with_user(self.shelter_worker).action_mark_done()
         with self.assertRaises(AccessError):
             self.case.with_user(self.shelter_worker).read(["name"])
         with self.assertRaises(AccessError):

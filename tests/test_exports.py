@@ -88,15 +88,17 @@ class TestActionTracker(ConferenceCommon):
         Action = self.env["dv.conference.action"].with_user(self.coordinator_a)
 
         def action(name, owner, due, status="open"):
-            return Action.create(
+            created = Action.create(
                 {
                     "line_id": line.id,
                     "name": name,
                     "owner_agency_id": owner.id,
                     "due_date": due,
-                    "status": status,
                 }
             )
+            if status != "open":
+                created._set_status(status)
+            return created
 
         action("+Safety plan", self.shelter, "2026-06-20")
         action("Call school", self.shelter, "2026-07-20")

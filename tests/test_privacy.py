@@ -183,7 +183,12 @@ class TestBreakGlass(PrivacyCommon):
         self.assertEqual(access.expires_at, datetime(2026, 6, 2, 8, 0))
         case = self.case.with_user(self.other_coordinator)
         self.assertEqual(case.victim_id.name, "Vera Victim")
-        self.assertEqual(case.victim_id.phone, "+49 170 1234567")
+        # The case, not the protected details: they stay with the lead
+        # agency's case workers.
+        self.assertFalse(case.victim_id.phone)
+        self.assertFalse(case.victim_id.street)
+        with self.assertRaises(AccessError):
+            case.victim_id.protected_id.read(["phone"])
         with self.assertRaises(AccessError):
             case.write({"kind": "stalking"})
         # The lead agency's coordinators are told, without personal data.

@@ -1,0 +1,718 @@
+"""Hostile insiders, generated from the models' fields.
+
+Users of a partner agency, its coordinator, a police officer and a case
+worker of another company each hold records of their own of every kind.
+For every model of the addon and every field a write can point somewhere
+(many2one, many2many, selection, boolean, date), the test writes values
+pointing at records of another agency and another company into their own
+records, creates records carrying them, and calls every public method on
+their own and on the others' records: through the ORM as that user and
+through Odoo's JSON-RPC as that user logged in. Every attempt starts from a
+cold rule cache. After each one, the cases, people, protected details,
+messages and attachments of the other agencies that the user can read must
+not have grown, and a refusal must be a clear error (Odoo's UserError family,
+in German); over JSON-RPC a refused call leaves the record as it was.
+
+A field added tomorrow is attacked by the same loops."""
+
+import inspect
+import logging
+from datetime import date
+
+import psycopg2
+
+from odoo import Command, fields, models
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common import GROUP, DvCommon
+
+_logger = logging.getLogger(__name__)
+
+# Fields whose values cannot reach other records or decide access.
+SKIPPED_TYPES = {"char", "text", "html", "integer", "float", "monetary", "binary"}
+MAGIC = {"id", "create_uid", "create_date", "write_uid", "write_date", "display_name"}
+# Methods that are no user actions (Odoo's own public API).
+SKIPPED_METHODS = {"action_archive", "action_unarchive"}
+# Models not under attack here: configuration is the manager's, the logs
+# are append-only (tested in test_privacy), the overview is a database
+# view.
+SKIPPED_MODELS = {
+    "dv.agency.type",
+    "dv.service",
+    "dv.land.profile",
+    "dv.offence.group",
+    "dv.closure.reason",
+    "dv.contact.channel",
+    "dv.consent.purpose",
+    "dv.risk.instrument",
+    "dv.risk.item",
+    "dv.risk.band",
+    "dv.retention.rule",
+    "dv.dashboard",
+    "dv.access.log",
+    "dv.disclosure",
+    "dv.erasure.log",
+}
+
+
+class _Rollback(Exception):
+    pass
+
+
+class AdversarialCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        env = cls.env
+        agency_type = env.ref("dv_case_management.agency_type_shelter")
+        referral_purpose = env.ref("dv_case_management.consent_purpose_referral")
+        instrument = env.ref("dv_case_management.risk_instrument_screening")
+        # The others: agency A leads cases (one of them shared with the
+        # attackers' shelter), agency B in the other company.
+        # Records that exist already (the demo's, in a demo database, and
+        # those of the common set-up) are no one's here.
+        existing = cls._snapshot(env)
+        cls.lead_coordinator = cls._new_member(
+            "dv_adv_lead_coord", "coordinator", cls.agency_a
+        )
+        cls.shelter = env["dv.agency"].create(
+            {
+                "name": "Adversarial Shelter",
+                "agency_type_id": agency_type.id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.victims_case = cls._world(
+            cls.caseworker, cls.agency_a, cls.company_a, "Alpha"
+        )
+        cls.other_company_case = cls._world(
+            cls.caseworker_b, cls.agency_b, cls.company_b, "Bravo"
+        )
+        # A case of agency A shared with the shelter: the shelter reads it,
+        # never its protected details.
+        cls.shared_case = cls._world(
+            cls.caseworker, cls.agency_a, cls.company_a, "Charlie"
+        )
+        # Text of the others that must never reach an attacker, however
+        # indirectly (a display name, a related or computed field).
+        cls.canaries = [
+            f"{label} {kind}"
+            for label in ("Alpha", "Bravo")
+            for kind in ("Victim", "Child", "Perpetrator", "Street", "note", "file")
+        ] + ["Charlie Street", "Charlie note", "Charlie file"]
+        consent = env["dv.consent"].create(
+            {
+                "person_id": cls.shared_case.victim_id.id,
+                "agency_ids": [Command.set(cls.shelter.ids)],
+                "purpose_ids": [Command.set(referral_purpose.ids)],
+                "given_on": "2026-01-02",
+            }
+        )
+        share = env["dv.share"].create(
+            {
+                "case_id": cls.shared_case.id,
+                "to_agency_id": cls.shelter.id,
+                "legal_basis": "consent",
+                "consent_id": consent.id,
+            }
+        )
+        share.action_accept()
+        # A conference of agency A with the shelter: an action for the
+        # shelter on the victim's case.
+        conference = (
+            env["dv.conference"]
+            .with_context(dv_no_agenda_proposal=True)
+            .create(
+                {
+                    "start": "2026-06-10 08:00:00",
+                    "organizer_agency_id": cls.agency_a.id,
+                    "chair_id": cls.lead_coordinator.id,
+                    "company_id": cls.company_a.id,
+                }
+            )
+        )
+        line = env["dv.conference.case"].create(
+            {"conference_id": conference.id, "case_ref_id": cls.victims_case.id}
+        )
+        env["dv.conference.action"].create(
+            {
+                "line_id": line.id,
+                "name": "Check the weapons licence",
+                "owner_agency_id": cls.shelter.id,
+                "due_date": "2026-07-01",
+            }
+        )
+        env["dv.conference.contribution"].create(
+            {"line_id": line.id, "agency_id": cls.agency_a.id, "text": "Facts"}
+        )
+        env["dv.risk.assessment"].create(
+            {"case_id": cls.victims_case.id, "instrument_id": instrument.id}
+        )
+        env["dv.break.glass"].create(
+            {
+                "case_id": cls.victims_case.id,
+                "user_id": cls.lead_coordinator.id,
+                "reason": "Emergency of the lead agency itself",
+                "expires_at": "2026-01-01 00:00:00",
+            }
+        )
+        # Everything so far belongs to the others.
+        cls.foreign = {
+            name: ids - existing[name] for name, ids in cls._snapshot(env).items()
+        }
+        # Agencies and users of the others are the common set-up's.
+        cls.foreign["dv.agency"] = set((cls.agency_a | cls.agency_b).ids)
+        cls.assets = {
+            "dv.case": (
+                cls.victims_case | cls.other_company_case | cls.shared_case
+            ).ids,
+            "dv.person": (
+                cls.victims_case | cls.other_company_case | cls.shared_case
+            ).person_ids.ids,
+            "dv.person.protected": (
+                cls.victims_case | cls.other_company_case | cls.shared_case
+            ).person_ids.protected_id.ids,
+            "mail.message": env["mail.message"]
+            .search(
+                [
+                    ("model", "=", "dv.case"),
+                    ("res_id", "in", (cls.victims_case | cls.other_company_case).ids),
+                ]
+            )
+            .ids,
+            "ir.attachment": env["ir.attachment"]
+            .search(
+                [
+                    ("res_model", "=", "dv.case"),
+                    ("res_id", "in", (cls.victims_case | cls.other_company_case).ids),
+                ]
+            )
+            .ids,
+        }
+        # The attackers: staff of the shelter, a police officer, a case
+        # worker of the other company; each with a case and records of
+        # their own.
+        cls.attackers = {
+            "shelter case worker": cls._attacker(
+                "dv_adv_shelter_cw", "caseworker", cls.shelter
+            ),
+            "shelter coordinator": cls._attacker(
+                "dv_adv_shelter_coord", "coordinator", cls.shelter
+            ),
+            "shelter network partner": cls._attacker(
+                "dv_adv_shelter_np", "network", cls.shelter
+            ),
+            "police officer": cls._attacker(
+                "dv_adv_police", "network", cls.agency_shared
+            ),
+            "other company's case worker": cls._attacker(
+                "dv_adv_b_cw",
+                "caseworker",
+                env["dv.agency"].create(
+                    {
+                        "name": "Other Company's Counselling",
+                        "agency_type_id": cls.type_counselling.id,
+                        "company_id": cls.company_b.id,
+                    }
+                ),
+                cls.company_b,
+            ),
+        }
+        own_case = cls._world(
+            cls.attackers["shelter case worker"], cls.shelter, cls.company_a, "Own"
+        )
+        cls.own_conference = (
+            env["dv.conference"]
+            .with_context(dv_no_agenda_proposal=True)
+            .create(
+                {
+                    "start": "2026-06-11 08:00:00",
+                    "organizer_agency_id": cls.shelter.id,
+                    "chair_id": cls.attackers["shelter coordinator"].id,
+                    "company_id": cls.company_a.id,
+                }
+            )
+        )
+        own_line = env["dv.conference.case"].create(
+            {"conference_id": cls.own_conference.id, "case_ref_id": own_case.id}
+        )
+        env["dv.conference.action"].create(
+            {
+                "line_id": own_line.id,
+                "name": "Safety plan",
+                "owner_agency_id": cls.shelter.id,
+                "due_date": "2026-07-01",
+            }
+        )
+        env["dv.conference.contribution"].create(
+            {"line_id": own_line.id, "agency_id": cls.shelter.id, "text": "Facts"}
+        )
+        env["dv.conference.participant"].create(
+            {
+                "conference_id": cls.own_conference.id,
+                "agency_id": cls.shelter.id,
+                "user_id": cls.attackers["shelter coordinator"].id,
+            }
+        )
+        env["dv.risk.assessment"].create(
+            {"case_id": own_case.id, "instrument_id": instrument.id}
+        )
+        cls.own_case = own_case
+
+    @classmethod
+    def _snapshot(cls, env):
+        return {
+            name: set(env[name].sudo().with_context(active_test=False).search([]).ids)
+            for name in cls._attacked_models(env)
+        }
+
+    @classmethod
+    def _attacked_models(cls, env):
+        return [
+            name
+            for name, model in env.items()
+            if name.startswith("dv.")
+            and not model._abstract
+            and not model._transient
+            and name not in SKIPPED_MODELS
+        ]
+
+    @classmethod
+    def _attacker(cls, login, role, agency, company=None):
+        company = company or cls.company_a
+        user = new_test_user(
+            cls.env,
+            login=login,
+            groups=GROUP % role,
+            company_id=company.id,
+            company_ids=[Command.set(company.ids)],
+            lang="de_DE",
+        )
+        cls.env["dv.agency.member"].create({"agency_id": agency.id, "user_id": user.id})
+        return user
+
+    @classmethod
+    def _world(cls, user, agency, company, label):
+        """A case with every kind of record, as its lead agency has it."""
+        env = cls.env
+        case = env["dv.case"].create(
+            {
+                "lead_agency_id": agency.id,
+                "company_id": company.id,
+                "user_id": user.id,
+                "person_ids": [
+                    Command.create(
+                        {
+                            "role": "victim",
+                            "name": f"{label} Victim",
+                            "phone": "+49 170 5550000",
+                            "street": f"{label} Street 1",
+                            "safe_to_call": True,
+                        }
+                    ),
+                    Command.create(
+                        {"role": "child", "name": f"{label} Child", "age_estimate": 5}
+                    ),
+                    Command.create(
+                        {"role": "perpetrator", "name": f"{label} Perpetrator"}
+                    ),
+                ],
+            }
+        )
+        env["dv.incident"].create({"case_id": case.id, "date": "2026-01-03 10:00:00"})
+        env["dv.session"].create(
+            {"case_id": case.id, "person_id": case.victim_id.id, "agency_id": agency.id}
+        )
+        env["dv.police.measure"].create(
+            {
+                "case_id": case.id,
+                "measure_type": "eviction",
+                "date_start": "2026-01-03",
+            }
+        )
+        env["dv.protection.order"].create(
+            {"case_id": case.id, "section": "s1", "act_date": "2026-01-03"}
+        )
+        env["dv.consent"].create(
+            {
+                "person_id": case.victim_id.id,
+                "agency_ids": [Command.set(agency.ids)],
+                "purpose_ids": [
+                    Command.set(
+                        env.ref("dv_case_management.consent_purpose_counselling").ids
+                    )
+                ],
+                "given_on": "2026-01-02",
+            }
+        )
+        referral = env["dv.referral"].create(
+            {
+                "from_agency_id": cls.agency_shared.id
+                if agency != cls.agency_shared
+                else False,
+                "to_agency_id": agency.id,
+                "company_id": company.id,
+                "legal_basis": "statute",
+                "legal_norm": "§ 34a PolG NRW",
+                "received_at": "2026-01-03 11:00:00",
+            }
+        )
+        referral._dv_system_write({"case_id": case.id})
+        env["dv.contact.attempt"].create(
+            {
+                "referral_id": referral.id,
+                "attempted_at": "2026-01-03 12:00:00",
+                "channel_id": env.ref("dv_case_management.contact_channel_phone").id,
+                "outcome": "no_answer",
+            }
+        )
+        case.message_post(body=f"{label} note only the lead agency reads")
+        env["ir.attachment"].create(
+            {
+                "name": f"{label} file.txt",
+                "raw": b"statement",
+                "res_model": "dv.case",
+                "res_id": case.id,
+            }
+        )
+        return case
+
+    # Measuring
+
+    def _cold(self):
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+
+    def _readable(self, user):
+        """The others' assets ``user`` can read now."""
+        readable = {}
+        for model, ids in self.assets.items():
+            Model = self.env[model].with_user(user).with_context(active_test=False)
+            if not Model.has_access("read"):
+                readable[model] = set()
+                continue
+            readable[model] = set(Model.search([("id", "in", ids)]).ids)
+        return readable
+
+    def _grown(self, user, baseline):
+        now = self._readable(user)
+        return {
+            model: sorted(ids - baseline[model])
+            for model, ids in now.items()
+            if ids - baseline[model]
+        }
+
+    def _leaked(self, user, records):
+        """The others' texts that reading ``records`` as ``user`` shows."""
+        if not isinstance(records, models.BaseModel) or not records:
+            return []
+        records = records.with_user(user).with_context(active_test=False)
+        try:
+            text = str(records.read())
+        except UserError:
+            # Field by field: what the user may read of them.
+            values = []
+            for fname in records._fields:
+                try:
+                    values.append(records.read([fname]))
+                except UserError:
+                    continue
+            text = str(values)
+        return [canary for canary in self.canaries if canary in text]
+
+    # The attempts, from the fields
+
+    def _targets(self, user, comodel):
+        """Records of ``comodel`` that belong to the others and that the user
+        cannot read: what an attacker points a field at."""
+        if comodel in self.foreign:
+            ids = sorted(self.foreign[comodel])
+        elif comodel == "res.company":
+            ids = self.company_b.ids
+        elif comodel == "res.users":
+            ids = (self.caseworker | self.caseworker_b | self.lead_coordinator).ids
+        elif comodel == "ir.attachment":
+            ids = self.assets["ir.attachment"]
+        else:
+            return []
+        records = self.env[comodel].browse(ids).with_user(user)
+        unreadable = records - records._filtered_access("read")
+        return unreadable.ids[:2] or ids[:1]
+
+    def _attempts(self, user, model_name):
+        """(label, function) pairs: writes and creations of the user's own
+        records carrying the others' records, and the model's public
+        methods on own and foreign records."""
+        Model = self.env[model_name].with_user(user)
+        own = (
+            Model.with_context(active_test=False).search(
+                [("id", "not in", sorted(self.foreign.get(model_name, ())))], limit=1
+            )
+            if Model.has_access("read")
+            else Model
+        )
+        own = own._filtered_access("write") if own else own
+        foreign_ids = sorted(self.foreign.get(model_name, ()))
+        attempts = []
+        for name, field in Model._fields.items():
+            if name in MAGIC or field.type in SKIPPED_TYPES:
+                continue
+            if not (field.store or field.inverse):
+                continue
+            for value in self._values(user, field):
+                if own:
+                    attempts.append(
+                        (
+                            f"write {name}={value!r}",
+                            lambda r=own, v={name: value}: r.write(v) and r,
+                        )
+                    )
+                if own and Model.has_access("create"):
+                    attempts.append(
+                        (
+                            f"create with {name}={value!r}",
+                            lambda r=own, n=name, v=value: self._create_like(r, n, v),
+                        )
+                    )
+        # The web client calls a button on one record.
+        targets = [("own", own[:1])] + [
+            (f"foreign {record_id}", Model.browse(record_id))
+            for record_id in foreign_ids[:1] + foreign_ids[-1:]
+        ]
+        for method in self._public_methods(Model):
+            for label, records in targets:
+                if records:
+                    attempts.append(
+                        (
+                            f"{method} on {label}",
+                            lambda r=records, m=method: (getattr(r, m)(), r)[1],
+                        )
+                    )
+        return attempts
+
+    def _values(self, user, field):
+        if field.type == "many2one":
+            return self._targets(user, field.comodel_name)
+        if field.type == "many2many":
+            return [
+                [Command.link(target)]
+                for target in self._targets(user, field.comodel_name)
+            ]
+        if field.type == "one2many":
+            return [
+                [Command.link(target)]
+                for target in self._targets(user, field.comodel_name)
+            ][:1]
+        if field.type == "selection":
+            selection = field.selection
+            if callable(selection) or isinstance(selection, str):
+                return []
+            return [key for key, _label in selection]
+        if field.type == "boolean":
+            return [True, False]
+        if field.type == "date":
+            return [date(2099, 12, 31)]
+        if field.type == "datetime":
+            return [fields.Datetime.to_datetime("2099-12-31 00:00:00")]
+        return []
+
+    def _create_like(self, record, name, value):
+        """A new record like ``record`` (its copyable values) with ``name`` set
+        to ``value``."""
+        values = record.sudo().copy_data()[0]
+        guarded = (
+            record._dv_guarded_field_names()
+            if hasattr(record, "_dv_guarded_field_names")
+            else set()
+        )
+        values = {k: v for k, v in values.items() if k not in guarded}
+        values[name] = value
+        return record.browse().create(values)
+
+    def _public_methods(self, Model):
+        methods = []
+        for name in dir(type(Model)):
+            if not name.startswith("action_") or name in SKIPPED_METHODS:
+                continue
+            function = getattr(type(Model), name)
+            if not callable(function):
+                continue
+            parameters = list(inspect.signature(function).parameters.values())[1:]
+            if any(
+                p.default is inspect.Parameter.empty
+                and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)
+                for p in parameters
+            ):
+                continue
+            methods.append(name)
+        return methods
+
+
+@tagged("post_install", "-at_install")
+class TestAdversarialOrm(AdversarialCommon):
+    def test_writes_creations_and_methods_never_widen_reads(self):
+        failures = []
+        count = 0
+        for who, user in self.attackers.items():
+            self._cold()
+            baseline = self._readable(user)
+            self.assertFalse(
+                baseline["dv.person.protected"],
+                f"{who} reads protected details before any attempt",
+            )
+            for model_name in self._attacked_models(self.env):
+                for label, attempt in self._attempts(user, model_name):
+                    count += 1
+                    problem = self._try(user, baseline, attempt)
+                    if problem:
+                        failures.append(f"{who}, {model_name}, {label}: {problem}")
+        _logger.info("%d attempts through the ORM", count)
+        self.assertGreater(count, 500)
+        self.assertFalse(failures, "\n".join(failures))
+
+    @mute_logger("odoo.sql_db", "odoo.models.unlink")
+    def _try(self, user, baseline, attempt):
+        """None, or what went wrong. A refused attempt is rolled back whole,
+        as Odoo rolls back a request that fails; one that went through must
+        not have widened what the user reads."""
+        problem = None
+        try:
+            with self.env.cr.savepoint():
+                self._cold()
+                try:
+                    touched = attempt()
+                    self.env.flush_all()
+                except UserError as error:
+                    if not str(error):
+                        problem = "refused without a message"
+                    raise _Rollback from error
+                self._cold()
+                grown = self._grown(user, baseline)
+                if grown:
+                    problem = f"now reads {grown}"
+                leaked = self._leaked(user, touched)
+                if leaked:
+                    problem = f"now reads {leaked} through the record"
+                raise _Rollback
+        except _Rollback:
+            pass
+        except psycopg2.IntegrityError:
+            # A database constraint (unique, not null); over JSON-RPC Odoo
+            # answers it with a readable message (TestAdversarialJsonRpc).
+            pass
+        except Exception as error:
+            problem = f"unclear error {type(error).__name__}: {error}"
+        self.env.invalidate_all(flush=False)
+        self.env.transaction.clear()
+        return problem
+
+
+@tagged("post_install", "-at_install")
+class TestAdversarialJsonRpc(HttpCase, AdversarialCommon):
+    """The same writes and method calls through /web/dataset/call_kw, as the
+    web client sends them."""
+
+    def _rpc(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
+            },
+        )
+
+    def test_json_rpc_attacks(self):
+        failures = []
+        count = 0
+        # The ORM test attacks with every role; over HTTP, one of each kind
+        # of agency is enough to prove the path the same.
+        for who in (
+            "shelter case worker",
+            "shelter network partner",
+            "other company's case worker",
+        ):
+            user = self.attackers[who]
+            self.authenticate(user.login, user.login)
+            self._cold()
+            baseline = self._readable(user)
+            for model_name in self._attacked_models(self.env):
+                for call in self._calls(user, model_name):
+                    count += 1
+                    problem = self._try_rpc(user, baseline, call)
+                    if problem:
+                        failures.append(f"{who}, {model_name}, {call[:3]}: {problem}")
+        _logger.info("%d attempts over JSON-RPC", count)
+        self.assertGreater(count, 150)
+        self.assertFalse(failures, "\n".join(failures))
+
+    def _calls(self, user, model_name):
+        """(model, method, args, record) for writes pointing at the others'
+        records and for the public methods on the others' records."""
+        Model = self.env[model_name].with_user(user)
+        own = (
+            Model.with_context(active_test=False).search(
+                [("id", "not in", sorted(self.foreign.get(model_name, ())))], limit=1
+            )
+            if Model.has_access("read")
+            else Model
+        )
+        foreign = Model.browse(sorted(self.foreign.get(model_name, ()))[:1])
+        calls = []
+        for name, field in Model._fields.items():
+            if name in MAGIC or field.type not in (
+                "many2one",
+                "many2many",
+                "selection",
+            ):
+                continue
+            if not (field.store or field.inverse):
+                continue
+            for value in self._values(user, field):
+                for record in (own, foreign):
+                    if record:
+                        calls.append(
+                            (model_name, "write", [record.ids, {name: value}], record)
+                        )
+        for method in self._public_methods(Model):
+            if getattr(getattr(type(Model), method), "_api", None) == "model":
+                # A model method takes no records.
+                calls.append((model_name, method, [], foreign or own))
+            elif foreign:
+                calls.append((model_name, method, [foreign.ids], foreign))
+        return calls
+
+    def _try_rpc(self, user, baseline, call):
+        model, method, args, record = call
+        before = record.sudo().with_context(active_test=False).read()
+        cr = self.env.cr
+        cr.execute("SAVEPOINT dv_adversarial")
+        problem = None
+        try:
+            self._cold()
+            try:
+                self._rpc(model, method, args)
+            except JsonRpcException as error:
+                name = error.args[0] if error.args else ""
+                if not (
+                    "odoo.exceptions" in str(name)
+                    or ("psycopg2.errors" in str(name) and "Violation" in str(name))
+                ):
+                    problem = f"unclear error {name}"
+                self.env.invalidate_all()
+                after = record.sudo().with_context(active_test=False).read()
+                if after != before:
+                    problem = "half-saved after a refusal"
+            self._cold()
+            grown = self._grown(user, baseline)
+            if grown:
+                problem = f"now reads {grown}"
+        finally:
+            cr.execute("ROLLBACK TO SAVEPOINT dv_adversarial")
+            self.env.invalidate_all()
+        return problem

@@ -632,27 +632,34 @@ PY
     rm -rf "$BUILD_DIR/data/filestore/$1"
 }
 
-odoo_bin() {
-    # Odoo's server entry point from the installed odoo package.
-    (cd / && "$PYTHON" -c 'import odoo, os; print(os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "odoo-bin"))')
+# The folder that holds the odoo package (an Odoo source tree's top).
+odoo_root() {
+    (cd / && "$PYTHON" -c 'import odoo, os; print(os.path.dirname(os.path.dirname(odoo.__file__)))')
 }
 
-# ODOO_CMD: the command that starts Odoo's server with PYTHON, odoo-bin
-# beside the odoo package where there is one (source trees), else the
-# package itself (python -m odoo; Odoo's nightly archive has no odoo-bin).
+# ODOO_CMD: the command that starts Odoo with PYTHON: odoo-bin at the top of
+# Odoo's source tree, or setup/odoo (Odoo's nightly archive has no odoo-bin),
+# or what both do (an Odoo installed without them). Not python -m odoo: that
+# leaves out setting the server's time zone to UTC, which Odoo relies on.
 odoo_command() {
-    local bin
-    bin="$(odoo_bin)"
-    if [ -f "$bin" ]; then
-        ODOO_CMD=("$PYTHON" "$bin")
-    else
-        ODOO_CMD=("$PYTHON" -m odoo)
-    fi
+    local root script
+    root="$(odoo_root)"
+    for script in odoo-bin setup/odoo; do
+        if [ -f "$root/$script" ]; then
+            ODOO_CMD=("$PYTHON" "$root/$script")
+            return 0
+        fi
+    done
+    ODOO_CMD=("$PYTHON" -c 'import os, sys; os.environ["TZ"] = "UTC"; sys.path.pop(0); import odoo; odoo.cli.main()')
 }
 
 # Odoo's own addons folder (mail, calendar, ...) beside the odoo package.
 odoo_addons_dir() {
-    (cd / && "$PYTHON" -c 'import odoo, os; d = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons"); print(d if os.path.isdir(d) else "")')
+    local dir
+    dir="$(odoo_root)/addons"
+    if [ -d "$dir" ]; then
+        echo "$dir"
+    fi
 }
 
 odoo_args() {
@@ -676,11 +683,5 @@ run_odoo() {
     local -a base_args
     mapfile -t base_args < <(odoo_args)
     odoo_command
-    if [ "${ODOO_CMD[1]}" = -m ]; then
-        # python -m puts the working folder first on sys.path: from / no
-        # folder of the checkout can shadow a package.
-        (cd / && "${ODOO_CMD[@]}" "${base_args[@]}" "$@")
-    else
-        "${ODOO_CMD[@]}" "${base_args[@]}" "$@"
-    fi
+    "${ODOO_CMD[@]}" "${base_args[@]}" "$@"
 }

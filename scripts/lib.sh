@@ -160,7 +160,6 @@ apt_install() {
 apt_require() {
     local why="$1"
     shift
-    step "Installing Debian packages $*: $why"
     if ! can_apt; then
         if [ "$(id -u)" != 0 ]; then
             fail "$EXIT_SYSTEM" "Debian packages are missing ($why): $*" \
@@ -169,6 +168,7 @@ apt_require() {
         fail "$EXIT_SYSTEM" "Packages are missing ($why): $*" \
             "This machine has no apt-get; install their equivalents by hand."
     fi
+    step "Installing Debian packages $*: $why"
     if ! apt_install "$@"; then
         fail "$EXIT_SYSTEM" "apt-get could not install $* (no network to Debian's mirror?)."
     fi

@@ -253,12 +253,21 @@ class Faults(threading.Thread):
             if alive(pid):
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
-        while any(alive(pid) for pid in server):
+        # PostgreSQL's lock file names the dead postmaster: a new one starts
+        # only once that process id is gone, and a dead process keeps it until
+        # it has been reaped. Then the start is tried again a few times.
+        while time.monotonic() < killed + 60 and any(
+            os.path.exists(f"/proc/{pid}") for pid in server
+        ):
             time.sleep(0.1)
-        result = subprocess.run(
-            [self.args.pg_start_cmd], capture_output=True, text=True, check=False
-        )
-        if result.returncode:
+        for attempt in range(5):
+            result = subprocess.run(
+                [self.args.pg_start_cmd], capture_output=True, text=True, check=False
+            )
+            if not result.returncode:
+                break
+            time.sleep(1 + attempt)
+        else:
             self.problems.append(
                 f"PostgreSQL did not start after the crash: {result.stderr[-200:]}"
             )

@@ -77,15 +77,20 @@ python_has_odoo() {
         >/dev/null 2>&1)
 }
 
+# Whether the machine's python3 is the one to use: it has Odoo 18.0 and
+# DV_ODOO_FRESH is not 1. Asked once, as importing Odoo takes a moment.
+PYTHON3_ODOO=0
+if [ "${DV_ODOO_FRESH:-0}" != 1 ] && python_has_odoo python3; then
+    PYTHON3_ODOO=1
+fi
+
 # PYTHON runs everything after the set-up: pip, odoo-bin, pytest and the
-# scripts' own helpers. It is the machine's python3 when that has Odoo 18.0
-# (and DV_ODOO_FRESH is not 1), otherwise the virtual environment, once
-# ensure_odoo (or ensure_python) has made it.
+# scripts' own helpers. It is the machine's python3 when that is the one to
+# use, otherwise the virtual environment, once ensure_odoo (or ensure_python)
+# has made it.
 PYTHON=python3
-if [ "${DV_ODOO_FRESH:-0}" = 1 ] || ! python_has_odoo python3; then
-    if [ -x "$VENV_DIR/bin/python" ]; then
-        PYTHON="$VENV_DIR/bin/python"
-    fi
+if [ "$PYTHON3_ODOO" = 0 ] && [ -x "$VENV_DIR/bin/python" ]; then
+    PYTHON="$VENV_DIR/bin/python"
 fi
 
 # The first port from $1 on that nobody listens on.
@@ -221,7 +226,7 @@ ensure_venv() {
 # otherwise the virtual environment (made without Odoo if missing: Debian's
 # own python3 refuses pip installations).
 ensure_python() {
-    if [ "${DV_ODOO_FRESH:-0}" != 1 ] && python_has_odoo python3; then
+    if [ "$PYTHON3_ODOO" = 1 ]; then
         PYTHON=python3
     else
         ensure_venv
@@ -446,7 +451,7 @@ install_odoo() {
 # it (unless DV_ODOO_FRESH=1), else the virtual environment, built and Odoo
 # installed into it on first use or when ODOO_SRC names another source.
 ensure_odoo() {
-    if [ "${DV_ODOO_FRESH:-0}" != 1 ] && python_has_odoo python3; then
+    if [ "$PYTHON3_ODOO" = 1 ]; then
         PYTHON=python3
         if [ -n "${ODOO_SRC:-}" ]; then
             say "ODOO_SRC is not used: python3 has Odoo 18.0 (DV_ODOO_FRESH=1 installs ODOO_SRC into a virtual environment)"

@@ -453,6 +453,7 @@ install_odoo() {
 ensure_odoo() {
     if [ "$PYTHON3_ODOO" = 1 ]; then
         PYTHON=python3
+        say "Using the Odoo 18.0 that python3 imports"
         if [ -n "${ODOO_SRC:-}" ]; then
             say "ODOO_SRC is not used: python3 has Odoo 18.0 (DV_ODOO_FRESH=1 installs ODOO_SRC into a virtual environment)"
         fi

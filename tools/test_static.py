@@ -165,3 +165,14 @@ def test_wheel_builds_with_its_dependencies(tmp_path):
     assert "Requires-Dist: odoo-addon-report_xlsx" in metadata
     assert "Requires-Dist: xlsxwriter" in metadata
     assert "odoo/addons/dv_case_management/__manifest__.py" in names
+
+
+def test_every_test_module_is_registered():
+    """Odoo's own test runner (--test-enable) runs only the test modules that
+    tests/__init__.py imports; pytest-odoo finds them by their file names."""
+    init = (ROOT / "tests" / "__init__.py").read_text()
+    registered = set(re.findall(r"^from \. import (test_\w+)$", init, re.M))
+    present = {path.stem for path in (ROOT / "tests").glob("test_*.py")}
+    assert not present - registered, (
+        f"not imported in tests/__init__.py: {sorted(present - registered)}"
+    )

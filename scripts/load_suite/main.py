@@ -5,6 +5,7 @@ nothing was lost or leaked and every bad input was refused or neutralised.
 """
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -57,6 +58,43 @@ def query(db, sql, params=None, retries=60):
     return None
 
 
+def connect_retrying(db, retries=120):
+    """A connection of its own, tried again while the database starts."""
+    for attempt in range(retries):
+        try:
+            return connect(db)
+        except psycopg2.OperationalError:
+            if attempt == retries - 1:
+                raise
+            time.sleep(0.5)
+    return None
+
+
+def children(pid):
+    """The ids of the processes whose parent is ``pid``."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="utf-8") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
+
+
+def alive(pid):
+    """Whether the process ``pid`` still runs (a zombie does not)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 def login(client):
     recorder, client.rpc.recorder = client.rpc.recorder, None
     try:
@@ -94,17 +132,21 @@ def make_clients(ctx, setup):
 class Faults(threading.Thread):
     """Kills and restarts at fixed moments of the run: the retention job is
     killed in the middle (SIGKILL) and run again, PostgreSQL is restarted,
-    an HTTP worker of Odoo's prefork server is killed (SIGKILL)."""
+    its postmaster is killed (SIGKILL) and started again, an HTTP worker of
+    Odoo's prefork server is killed (SIGKILL)."""
 
-    def __init__(self, args, setup, ctx):
+    def __init__(self, args, setup, ctx, clients):
         super().__init__(name="faults", daemon=True)
         self.args = args
         self.setup = setup
         self.ctx = ctx
+        self.clients = clients
         self.events = []
         self.rerun = None
         self.problems = []
         self.half_after_kill = 0
+        # Acknowledged writes before the crash, found after it, lost.
+        self.crash = {"acked": None, "found": None, "lost": None}
 
     def at(self, fraction):
         """Wait until ``fraction`` of the run has passed (False when stopped)."""
@@ -184,6 +226,72 @@ class Faults(threading.Thread):
         log(f"fault: PostgreSQL restarted (pg_ctl restart, {took:.1f} s)")
         self.events.append(f"postgresql restarted in {took:.1f} s")
 
+    def crash_postgresql(self):
+        """A crash of the database server under load: SIGKILL to the
+        postmaster, no shutdown, no checkpoint; PostgreSQL recovers from its
+        write-ahead log at the next start. Every write a client saw
+        acknowledged before the kill must be in the database after it."""
+        if not self.args.pg_data:
+            self.events.append("no crash: PostgreSQL is not the project's own")
+            return
+        with open(
+            os.path.join(self.args.pg_data, "postmaster.pid"), encoding="utf-8"
+        ) as pid_file:
+            postmaster = int(pid_file.readline())
+        server = [postmaster, *children(postmaster)]
+        # The ledgers at this moment: what was acknowledged before the kill.
+        before = [entry for client in self.clients for entry in list(client.acked)]
+        os.kill(postmaster, signal.SIGKILL)
+        killed = time.monotonic()
+        # The server processes notice that their postmaster is gone and end;
+        # a new postmaster refuses to start while one of them still holds the
+        # old shared memory. Whoever is still busy after 10 s is killed too,
+        # as a crash of the machine would.
+        while any(alive(pid) for pid in server) and time.monotonic() < killed + 10:
+            time.sleep(0.1)
+        for pid in server:
+            if alive(pid):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+        # PostgreSQL's lock file names the dead postmaster: a new one starts
+        # only once that process id is gone, and a dead process keeps it until
+        # it has been reaped. Then the start is tried again a few times.
+        while time.monotonic() < killed + 60 and any(
+            os.path.exists(f"/proc/{pid}") for pid in server
+        ):
+            time.sleep(0.1)
+        for attempt in range(5):
+            result = subprocess.run(
+                [self.args.pg_start_cmd], capture_output=True, text=True, check=False
+            )
+            if not result.returncode:
+                break
+            time.sleep(1 + attempt)
+        else:
+            self.problems.append(
+                f"PostgreSQL did not start after the crash: {result.stderr[-200:]}"
+            )
+            return
+        up = time.monotonic() - killed
+        with closing(connect_retrying(self.args.db)) as connection:
+            with connection.cursor() as cr:
+                missing = [entry for entry in before if not proof.written(cr, entry)]
+        found = len(before) - len(missing)
+        self.crash = {"acked": len(before), "found": found, "lost": len(missing)}
+        log(
+            f"fault: PostgreSQL crashed (SIGKILL to the postmaster {postmaster}) "
+            f"with {len(before)} writes acknowledged; up again after {up:.1f} s, "
+            f"found {found}, lost {len(missing)}"
+        )
+        self.events.append(
+            f"postgresql crashed (SIGKILL): acknowledged before {len(before)}, "
+            f"found after {found}, lost {len(missing)}; up again in {up:.1f} s"
+        )
+        for entry in missing[:20]:
+            self.problems.append(
+                f"lost in the crash: {entry['kind']} {entry['marker']}"
+            )
+
     def workers(self):
         """HTTP workers: children of the prefork server that are not its
         gevent (long polling) process."""
@@ -227,10 +335,13 @@ class Faults(threading.Thread):
             if not self.at(0.5):
                 return
             self.restart_postgresql()
-            if not self.at(0.65):
+            if not self.at(0.6):
+                return
+            self.crash_postgresql()
+            if not self.at(0.7):
                 return
             self.kill_worker()
-            if not self.at(0.72):
+            if not self.at(0.78):
                 return
             log("fault: retention job started again")
             self.rerun = self.retention()
@@ -327,6 +438,10 @@ def parse_args():
     parser.add_argument("--odoo-log")
     parser.add_argument("--retention-cmd", required=True)
     parser.add_argument("--pg-restart-cmd", required=True)
+    parser.add_argument(
+        "--pg-data", default="", help="the cluster's folder (empty: no crash)"
+    )
+    parser.add_argument("--pg-start-cmd", default="")
     parser.add_argument("--no-faults", action="store_true")
     return parser.parse_args()
 
@@ -348,7 +463,7 @@ def run_load(args, ctx, clients):
     the figures of the load itself."""
     recorder = ctx.recorder
     args.started = time.monotonic()
-    faults = Faults(args, ctx.setup, ctx)
+    faults = Faults(args, ctx.setup, ctx, clients)
     if not args.no_faults:
         faults.start()
     threading.Thread(
@@ -465,6 +580,9 @@ def main():
         "unclear": outcomes.get("unclear", 0)
         + tally["client_crashes"]
         + tally["anomalies"],
+        "crash_acked": faults.crash["acked"],
+        "crash_found": faults.crash["found"],
+        "crash_lost": faults.crash["lost"],
     }
     say(
         f"detail: retries={tally['retries']}"

@@ -114,6 +114,17 @@ def erasure_verdict(row):
     return "half"
 
 
+def written(cr, entry):
+    """How often the acknowledged write ``entry`` of a client's ledger is in
+    the database (once is right)."""
+    params = {"marker": entry["marker"], "case_id": entry.get("case_id")}
+    count = _count(cr, MARKER_COUNTS[entry["kind"]], params)
+    if entry["kind"] == "mail_referral":
+        messages = _count(cr, MAIL_MESSAGE_COUNT, params)
+        count = max(count, messages) if count and messages else 0
+    return count
+
+
 def half_erased(cr, setup):
     """How many of the cases due for erasure are neither erased nor kept."""
     half = 0
@@ -133,12 +144,7 @@ def prove(cr, clients, setup, run):
     lost = duplicates = 0
     for client in clients:
         for entry in client.acked:
-            sql = MARKER_COUNTS[entry["kind"]]
-            params = {"marker": entry["marker"], "case_id": entry.get("case_id")}
-            count = _count(cr, sql, params)
-            if entry["kind"] == "mail_referral":
-                messages = _count(cr, MAIL_MESSAGE_COUNT, params)
-                count = max(count, messages) if count and messages else 0
+            count = written(cr, entry)
             if count == 0:
                 lost += 1
                 findings.append(f"lost: {entry['kind']} {entry['marker']}")

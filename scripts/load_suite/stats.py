@@ -107,10 +107,14 @@ FIGURES = (
     "half_erased",
     "gave_up",
     "unclear",
+    "crash_acked",
+    "crash_found",
+    "crash_lost",
 )
 # Figures that fail the run when they are not zero.
 MUST_BE_ZERO = (
     "lost",
+    "crash_lost",
     "duplicates",
     "leaks",
     "bad_accepted",

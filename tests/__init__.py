@@ -8,6 +8,7 @@ from . import test_referral_intake
 from . import test_share
 from . import test_guard
 from . import test_adversarial
+from . import test_security_doc
 from . import test_risk
 from . import test_conference
 from . import test_privacy

@@ -599,11 +599,11 @@ class TestAdversarialOrm(AdversarialCommon):
                     problem = f"now reads {leaked} through the record"
                 raise _Rollback
         except _Rollback:
-            pass
-        except psycopg2.IntegrityError:
+            _logger.debug("attempt rolled back")
+        except psycopg2.IntegrityError as error:
             # A database constraint (unique, not null); over JSON-RPC Odoo
             # answers it with a readable message (TestAdversarialJsonRpc).
-            pass
+            _logger.debug("refused by the database: %s", error.pgcode)
         except Exception as error:
             problem = f"unclear error {type(error).__name__}: {error}"
         self.env.invalidate_all(flush=False)

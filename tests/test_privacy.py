@@ -174,6 +174,27 @@ class TestBreakGlass(PrivacyCommon):
     ):
         return self.env["dv.break.glass"].with_user(user)._open(self.case.name, reason)
 
+    def test_other_coordinators_do_not_read_emergency_accesses(self):
+        access = self._open(self.other_coordinator)
+        shelter_coordinator = self._new_member(
+            "dv_test_privacy_shelter_coord", "coordinator", self.shelter
+        )
+        # The case is shared with the shelter: its coordinator reads the
+        # case, not who else opened it in an emergency.
+        self._share(self._consent())
+        self.case.with_user(shelter_coordinator).read(["name"])
+        BreakGlass = self.env["dv.break.glass"].with_user(shelter_coordinator)
+        self.assertFalse(BreakGlass.search([("id", "=", access.id)]))
+        with self.assertRaises(AccessError):
+            access.with_user(shelter_coordinator).read(["reason"])
+        self.assertFalse(
+            self.case.with_user(shelter_coordinator).break_glass_ids.ids
+            and access.with_user(shelter_coordinator).reason
+        )
+        # The lead agency's coordinators and the one who opened it do.
+        self.assertTrue(access.with_user(self.lead_coordinator).reason)
+        self.assertTrue(access.with_user(self.other_coordinator).reason)
+
     def test_emergency_access_for_a_limited_time(self):
         with self.assertRaises(AccessError):
             self.case.with_user(self.other_coordinator).read(["name"])

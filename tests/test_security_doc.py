@@ -40,9 +40,7 @@ def field_table(env):
         guarded = model._dv_guarded_field_names()
         immutable = set(model._dv_immutable_fields)
         # The chatter's and activities' own fields are Odoo's.
-        mail = set(env["mail.thread"]._fields) | set(
-            env["mail.activity.mixin"]._fields
-        )
+        mail = set(env["mail.thread"]._fields) | set(env["mail.activity.mixin"]._fields)
         fields = [f for f in model._fields if f not in SKIPPED and f not in mail]
         columns = [
             sorted(f for f in fields if f in guarded),

@@ -110,13 +110,14 @@ class DvShare(models.Model):
         index=True,
         help="The case's lead agency when it was shared.",
     )
+    # No check_company: a transfer may pass the lead to an agency of another
+    # company (the county's youth welfare office, say).
     to_agency_id = fields.Many2one(
         "dv.agency",
         string="To",
         required=True,
         index=True,
         tracking=True,
-        check_company=True,
         help="The partner agency the case is passed to.",
     )
     kind = fields.Selection(

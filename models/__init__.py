@@ -25,9 +25,12 @@ from . import dv_retention
 from . import dv_conference
 from . import dv_conference_case
 from . import dv_conference_action
+from . import dv_thread
 from . import calendar_event
 from . import ir_rule
 from . import mail_activity
+from . import mail_followers
+from . import mail_message
 from . import res_company
 from . import res_users
 from . import resource_calendar

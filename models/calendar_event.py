@@ -1,4 +1,10 @@
+from itertools import repeat
+
 from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools import SQL
+
+from .dv_thread import is_dv_model
 
 PURPOSES = [
     ("counselling", "Counselling"),
@@ -18,7 +24,10 @@ class CalendarEvent(models.Model):
     dv_purpose = fields.Selection(PURPOSES, string="Purpose", default="other")
 
     # An appointment of a case is titled with the case's reference and its
-    # purpose, never with a name, and is private in shared calendars.
+    # purpose, never with a name, and is private in shared calendars. Only
+    # who may change the case adds, changes or deletes its appointments;
+    # who may not read the case sees neither the case nor its reference
+    # in the appointment (an attendee of another agency, say).
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -27,28 +36,110 @@ class CalendarEvent(models.Model):
             if default_case and "dv_case_id" not in vals:
                 vals["dv_case_id"] = default_case
             if vals.get("dv_case_id"):
+                self._dv_check_writable(self.env["dv.case"].browse(vals["dv_case_id"]))
                 vals.update(self._dv_case_event_values(vals))
-        return super().create(vals_list)
+        events = super().create(vals_list)
+        events._dv_check_documents()
+        return events
 
     def write(self, vals):
+        self._dv_check_documents()
+        if vals.get("dv_case_id"):
+            self._dv_check_writable(self.env["dv.case"].browse(vals["dv_case_id"]))
         if "dv_case_id" in vals or "dv_purpose" in vals or "name" in vals:
+            linked = self._dv_linked()
             for event in self:
-                case_id = vals.get("dv_case_id", event.dv_case_id.id)
+                case_id = vals.get("dv_case_id", linked[event.id][0])
                 if case_id:
                     merged = {
                         "dv_case_id": case_id,
-                        "dv_purpose": vals.get("dv_purpose", event.dv_purpose),
+                        "dv_purpose": vals.get("dv_purpose", event.sudo().dv_purpose),
                     }
                     super(CalendarEvent, event).write(
                         dict(vals, **self._dv_case_event_values(merged))
                     )
                 else:
                     super(CalendarEvent, event).write(vals)
-            return True
-        return super().write(vals)
+            result = True
+        else:
+            result = super().write(vals)
+        if {"res_model_id", "res_id"} & set(vals):
+            self._dv_check_documents()
+        return result
+
+    def unlink(self):
+        self._dv_check_documents()
+        return super().unlink()
 
     def _dv_case_event_values(self, vals):
         case = self.env["dv.case"].browse(vals["dv_case_id"])
         labels = dict(self._fields["dv_purpose"]._description_selection(self.env))
         purpose = labels.get(vals.get("dv_purpose") or "other")
         return {"name": f"{case.sudo().name} - {purpose}", "privacy": "private"}
+
+    # Access
+
+    def _dv_linked(self):
+        """{event id: (case id, document model, document id)} as stored,
+        whatever the cache holds for the current user (see _fetch_query)."""
+        if not self.ids:
+            return {}
+        self.flush_recordset(["dv_case_id", "res_model", "res_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT id, dv_case_id, res_model, res_id FROM calendar_event "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        return {row[0]: row[1:] for row in self.env.cr.fetchall()}
+
+    def _dv_check_documents(self):
+        """The case of these appointments, and the record of the addon they
+        were scheduled from, must be the user's to change."""
+        if self.env.su:
+            return
+        for case_id, res_model, res_id in self._dv_linked().values():
+            if case_id:
+                self._dv_check_writable(self.env["dv.case"].browse(case_id))
+            if is_dv_model(res_model) and res_id and res_model in self.env:
+                self._dv_check_writable(self.env[res_model].browse(res_id))
+
+    def _dv_check_writable(self, record):
+        if self.env.su:
+            return
+        if not record.exists() or not record.has_access("write"):
+            # The message names no case: the user may not even read it.
+            raise AccessError(
+                self.env._(
+                    "Only who may change a case can add, change or delete its "
+                    "appointments."
+                )
+            )
+
+    def _fetch_query(self, query, fields):
+        """Who may not read an appointment's case gets the appointment
+        without the case and with the purpose as its title."""
+        if self.env.su or not {"name", "dv_case_id"} & {f.name for f in fields}:
+            return super()._fetch_query(query, fields)
+        extra = [
+            self._fields[name]
+            for name in ("dv_case_id", "dv_purpose")
+            if self._fields[name] not in fields
+        ]
+        events = super()._fetch_query(query, list(fields) + extra)
+        linked = events.filtered(
+            lambda event: (
+                event.dv_case_id and not event._check_private_event_conditions()
+            )
+        )
+        if not linked:
+            return events
+        readable = linked.dv_case_id._filtered_access("read")
+        hidden = linked.filtered(lambda event: event.dv_case_id not in readable)
+        labels = dict(self._fields["dv_purpose"]._description_selection(self.env))
+        for event in hidden:
+            title = labels.get(event.dv_purpose or "other")
+            self.env.cache.update(event, self._fields["name"], repeat(title))
+        self.env.cache.update(hidden, self._fields["dv_case_id"], repeat(None))
+        return events

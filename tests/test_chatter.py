@@ -100,6 +100,16 @@ class TestFollowersLoseAccess(ChatterCommon):
         # The share itself still tells its sender what became of it.
         self.assertIn(self.caseworker.partner_id, share.sudo().message_partner_ids)
 
+    def test_leaving_the_agency_and_archived_agency(self):
+        self._follow(self.lead_coordinator)
+        self.lead_coordinator.dv_agency_member_ids.with_user(self.manager).unlink()
+        self._assert_cut_off(self.lead_coordinator)
+        self._follow(self.coordinator)
+        self.agency_a.with_user(self.manager).action_archive()
+        self.assertNotIn(
+            self.coordinator.partner_id, self.case.sudo().message_partner_ids
+        )
+
     def test_emergency_access_lapses(self):
         self.env["dv.break.glass"].with_user(self.other_coordinator)._open(
             self.case.name, "Acute danger: police at the door, address needed now."

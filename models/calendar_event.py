@@ -23,11 +23,13 @@ class CalendarEvent(models.Model):
     )
     dv_purpose = fields.Selection(PURPOSES, string="Purpose", default="other")
 
-    # An appointment of a case is titled with the case's reference and its
-    # purpose, never with a name, and is private in shared calendars. Only
-    # who may change the case adds, changes or deletes its appointments;
-    # who may not read the case sees neither the case nor its reference
-    # in the appointment (an attendee of another agency, say).
+    # An appointment of a case is private in shared calendars and titled
+    # with its purpose, never with a name. Who may read the case sees the
+    # case's reference before the purpose (display_name: in the calendar);
+    # who may not (an attendee of another agency, say) sees neither the case
+    # nor its reference, not in the title, the invitation, a search or a
+    # link. Only who may change the case adds, changes or deletes its
+    # appointments.
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -72,10 +74,45 @@ class CalendarEvent(models.Model):
         return super().unlink()
 
     def _dv_case_event_values(self, vals):
-        case = self.env["dv.case"].browse(vals["dv_case_id"])
         labels = dict(self._fields["dv_purpose"]._description_selection(self.env))
-        purpose = labels.get(vals.get("dv_purpose") or "other")
-        return {"name": f"{case.sudo().name} - {purpose}", "privacy": "private"}
+        return {
+            "name": labels.get(vals.get("dv_purpose") or "other"),
+            "privacy": "private",
+        }
+
+    @api.depends("dv_case_id", "dv_purpose")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        super()._compute_display_name()
+        linked = self.filtered(
+            lambda event: (
+                event.dv_case_id and not event._check_private_event_conditions()
+            )
+        )
+        # Whoever asks (also through a link shown as superuser) must read
+        # the case.
+        readable = linked.dv_case_id.sudo(False)._filtered_access("read")
+        for event in linked:
+            if event.dv_case_id in readable:
+                event.display_name = (
+                    f"{event.dv_case_id.sudo().name} - {event.display_name}"
+                )
+
+    @api.model
+    def _dv_retitle_case_events(self):
+        """Earlier versions put the case's reference into the stored title of
+        its appointments: retitle them with their purpose, in the language of
+        their organiser."""
+        events = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search([("dv_case_id", "!=", False)])
+        )
+        for event in events:
+            event.with_context(lang=event.user_id.lang or "en_US").write(
+                {"dv_purpose": event.dv_purpose or "other"}
+            )
+        return len(events)
 
     # Access
 
@@ -118,28 +155,13 @@ class CalendarEvent(models.Model):
             )
 
     def _fetch_query(self, query, fields):
-        """Who may not read an appointment's case gets the appointment
-        without the case and with the purpose as its title."""
-        if self.env.su or not {"name", "dv_case_id"} & {f.name for f in fields}:
+        """Who may not read an appointment's case gets it without the case
+        (a link to a record shows its name, here the case's reference)."""
+        if self.env.su or self._fields["dv_case_id"] not in fields:
             return super()._fetch_query(query, fields)
-        extra = [
-            self._fields[name]
-            for name in ("dv_case_id", "dv_purpose")
-            if self._fields[name] not in fields
-        ]
-        events = super()._fetch_query(query, list(fields) + extra)
-        linked = events.filtered(
-            lambda event: (
-                event.dv_case_id and not event._check_private_event_conditions()
-            )
-        )
-        if not linked:
-            return events
+        events = super()._fetch_query(query, fields)
+        linked = events.filtered("dv_case_id")
         readable = linked.dv_case_id._filtered_access("read")
         hidden = linked.filtered(lambda event: event.dv_case_id not in readable)
-        labels = dict(self._fields["dv_purpose"]._description_selection(self.env))
-        for event in hidden:
-            title = labels.get(event.dv_purpose or "other")
-            self.env.cache.update(event, self._fields["name"], repeat(title))
         self.env.cache.update(hidden, self._fields["dv_case_id"], repeat(None))
         return events

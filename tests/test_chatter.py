@@ -300,14 +300,30 @@ class TestChatterNeedsWriteAccess(ChatterCommon):
                 partner_ids=[Command.set((self.caseworker | outsider).partner_id.ids)],
             )
         )
-        self.assertEqual(event.name, f"{self.case.name} - Counselling")
+        self.assertEqual(event.name, "Counselling")
+        self.assertEqual(
+            event.with_user(self.caseworker).display_name,
+            f"{self.case.name} - Counselling",
+        )
         self.env.invalidate_all()
         # The attendee who may not read the case sees neither it nor its
-        # reference.
+        # reference: not in the appointment, a link to it or a search.
         seen = event.with_user(outsider).read(["name", "display_name", "dv_case_id"])[0]
         self.assertEqual(seen["name"], "Counselling")
-        self.assertNotIn(self.case.name, seen["display_name"])
+        self.assertEqual(seen["display_name"], "Counselling")
         self.assertFalse(seen["dv_case_id"])
+        attendee = event.attendee_ids.filtered(
+            lambda a: a.partner_id == outsider.partner_id
+        )
+        self.env.invalidate_all()
+        self.assertEqual(
+            attendee.with_user(outsider).read(["event_id"])[0]["event_id"][1],
+            "Counselling",
+        )
+        Event = Event.with_user(outsider)
+        self.assertFalse(Event.search([("name", "ilike", self.case.name)]))
+        with self.assertRaises(AccessError):
+            Event.search([("dv_case_id.name", "=", self.case.name)])
         self.env.invalidate_all()
         for user in (outsider, self.shelter_worker):
             with self.subTest(user=user.login):
@@ -323,7 +339,8 @@ class TestChatterNeedsWriteAccess(ChatterCommon):
             own.with_user(outsider).write({"dv_case_id": self.case.id})
         self.env.invalidate_all()
         self.assertEqual(
-            event.with_user(self.caseworker).name, f"{self.case.name} - Counselling"
+            event.with_user(self.caseworker).display_name,
+            f"{self.case.name} - Counselling",
         )
 
 

@@ -7,7 +7,8 @@ records of this addon, who may read a record decides:
 - only who may *read* a record follows it: followers who cannot (anymore)
   are never added, and are removed whenever access may have ended (a share
   ends, the lead passes on, a member leaves an agency, an agency is
-  archived, an emergency access, a share or a consent lapses);
+  archived or leaves a conference, an emergency access, a share or a
+  consent lapses);
 - messages reach only partners whose user may read the record, whatever
   the followers and the explicit recipients are; contacts without a user
   get nothing (except where a model says otherwise, see
@@ -290,11 +291,14 @@ class DvConference(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if {"participant_ids", "organizer_agency_id"} & set(vals):
-            # An agency that no longer takes part no longer reads it.
+        if "organizer_agency_id" in vals:
             self._dv_drop_followers_without_access()
-            self.sudo().action_ids._dv_drop_followers_without_access()
         return result
+
+    def _dv_drop_followers_without_access(self, partners=None):
+        """Its actions are read through it too."""
+        super()._dv_drop_followers_without_access(partners)
+        self.sudo().action_ids._dv_drop_followers_without_access(partners)
 
     def _dv_extra_recipients(self):
         """External participants (contacts without a user) are told of the
@@ -307,6 +311,25 @@ class DvConference(models.Model):
             )
             for conference in self.sudo()
         }
+
+
+class DvConferenceParticipant(models.Model):
+    _inherit = "dv.conference.participant"
+
+    # An agency that no longer takes part no longer reads the conference.
+
+    def write(self, vals):
+        conferences = self.sudo().conference_id
+        result = super().write(vals)
+        if {"agency_id", "conference_id"} & set(vals):
+            conferences._dv_drop_followers_without_access()
+        return result
+
+    def unlink(self):
+        conferences = self.sudo().conference_id
+        result = super().unlink()
+        conferences.exists()._dv_drop_followers_without_access()
+        return result
 
 
 class DvConferenceAction(models.Model):

@@ -110,6 +110,35 @@ class TestFollowersLoseAccess(ChatterCommon):
             self.coordinator.partner_id, self.case.sudo().message_partner_ids
         )
 
+    def test_agency_leaves_a_conference(self):
+        conference = (
+            self.env["dv.conference"]
+            .with_user(self.lead_coordinator)
+            .with_context(dv_no_agenda_proposal=True)
+            .create(
+                {
+                    "start": "2026-06-10 08:00:00",
+                    "organizer_agency_id": self.agency_a.id,
+                    "company_id": self.company_a.id,
+                    "participant_ids": [
+                        Command.create(
+                            {
+                                "agency_id": self.shelter.id,
+                                "user_id": self.shelter_worker.id,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self._follow(self.shelter_worker, conference)
+        conference.participant_ids.with_user(self.lead_coordinator).unlink()
+        self.assertNotIn(
+            self.shelter_worker.partner_id, conference.sudo().message_partner_ids
+        )
+        message = self._post(user=self.lead_coordinator, record=conference)
+        self.assertNotIn(self.shelter_worker.partner_id, self._reached(message))
+
     def test_emergency_access_lapses(self):
         self.env["dv.break.glass"].with_user(self.other_coordinator)._open(
             self.case.name, "Acute danger: police at the door, address needed now."

@@ -125,6 +125,19 @@ class DvThreadMixin(models.AbstractModel):
         ).unlink()
 
     @api.model
+    def _dv_drop_all_followers_without_access(self, batch=1000):
+        """Every record of this model loses the followers who cannot read it
+        (for an update from a version that did not keep them apart)."""
+        self.env.cr.execute(
+            "SELECT DISTINCT res_id FROM mail_followers WHERE res_model = %s",
+            [self._name],
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        for start in range(0, len(ids), batch):
+            records = self.sudo().browse(ids[start : start + batch]).exists()
+            records._dv_drop_followers_without_access()
+
+    @api.model
     def _dv_drop_follows_of(self, partners):
         """Every record of the addon that ``partners`` follow and can no
         longer read loses them as followers."""

@@ -196,6 +196,38 @@ class TestRecipients(ChatterCommon):
         message = self._post(partner_ids=self.lead_coordinator.partner_id.ids)
         self.assertIn(self.lead_coordinator.partner_id, self._reached(message))
 
+    def test_update_cleans_followers_and_titles(self):
+        """What earlier versions left: followers without access, appointments
+        titled with the case's reference."""
+        self.env["mail.followers"].sudo().create(
+            {
+                "res_model": "dv.case",
+                "res_id": self.case.id,
+                "partner_id": self.other_coordinator.partner_id.id,
+            }
+        )
+        event = self.env["calendar.event"].create(
+            {
+                "dv_case_id": self.case.id,
+                "dv_purpose": "court",
+                "user_id": self.caseworker.id,
+                "start": "2026-06-03 10:00:00",
+                "stop": "2026-06-03 11:00:00",
+            }
+        )
+        self.env.cr.execute(
+            "UPDATE calendar_event SET name = %s WHERE id = %s",
+            [f"{self.case.name} - Court Date", event.id],
+        )
+        self.env.invalidate_all()
+        self.env["dv.case"]._dv_drop_all_followers_without_access()
+        self.env["calendar.event"]._dv_retitle_case_events()
+        self.assertNotIn(
+            self.other_coordinator.partner_id, self.case.sudo().message_partner_ids
+        )
+        # In the organiser's language.
+        self.assertIn(event.name, ("Court Date", "Gerichtstermin"))
+
     def test_who_cannot_read_cannot_follow(self):
         with self.assertRaisesRegex(UserError, "kann diesen Datensatz nicht lesen"):
             self.case.with_user(self.caseworker).with_context(

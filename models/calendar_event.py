@@ -83,7 +83,7 @@ class CalendarEvent(models.Model):
     @api.depends("dv_case_id", "dv_purpose")
     @api.depends_context("uid")
     def _compute_display_name(self):
-        super()._compute_display_name()
+        result = super()._compute_display_name()
         linked = self.filtered(
             lambda event: (
                 event.dv_case_id and not event._check_private_event_conditions()
@@ -97,6 +97,7 @@ class CalendarEvent(models.Model):
                 event.display_name = (
                     f"{event.dv_case_id.sudo().name} - {event.display_name}"
                 )
+        return result
 
     @api.model
     def _dv_retitle_case_events(self):

@@ -24,13 +24,13 @@ class DvMembershipLog(models.Model):
         required=True, readonly=True, index=True, default=fields.Datetime.now
     )
     changed_by_id = fields.Many2one(
-        "res.users", string="Changed By", required=True, readonly=True, index=True
+        "res.users", required=True, readonly=True, index=True
     )
     change = fields.Selection(MEMBERSHIP_CHANGES, required=True, readonly=True)
     agency_id = fields.Many2one(
         "dv.agency", readonly=True, index=True, ondelete="set null"
     )
-    agency_name = fields.Char(string="Agency Name", readonly=True)
+    agency_name = fields.Char(readonly=True)
     user_id = fields.Many2one(
         "res.users", string="Member", readonly=True, index=True, ondelete="set null"
     )

@@ -208,9 +208,7 @@ class DvCase(models.Model):
     def _dv_drop_followers_without_access(self, partners=None):
         """The records with a chatter that are read as their case go with
         it."""
-        super()._dv_drop_followers_without_access(partners)
-        if not self:
-            return
+        result = super()._dv_drop_followers_without_access(partners)
         cases = self.sudo().with_context(active_test=False)
         actions = (
             self.env["dv.conference.action"]
@@ -225,6 +223,7 @@ class DvCase(models.Model):
             actions,
         ):
             records._dv_drop_followers_without_access(partners)
+        return result
 
     @api.model
     def _cron_drop_lapsed_followers(self):
@@ -310,8 +309,9 @@ class DvConference(models.Model):
 
     def _dv_drop_followers_without_access(self, partners=None):
         """Its actions are read through it too."""
-        super()._dv_drop_followers_without_access(partners)
+        result = super()._dv_drop_followers_without_access(partners)
         self.sudo().action_ids._dv_drop_followers_without_access(partners)
+        return result
 
     def _dv_extra_recipients(self):
         """External participants (contacts without a user) are told of the

@@ -30,6 +30,7 @@
         "views/dv_risk_views.xml",
         "views/dv_conference_views.xml",
         "views/dv_privacy_views.xml",
+        "views/dv_membership_log_views.xml",
         "views/dv_retention_views.xml",
         "views/res_company_views.xml",
         "views/calendar_event_views.xml",

@@ -7,6 +7,7 @@ from . import dv_agency_type
 from . import dv_service
 from . import dv_agency
 from . import dv_agency_member
+from . import dv_membership_log
 from . import dv_land_profile
 from . import dv_code_tables
 from . import dv_risk_instrument
@@ -25,10 +26,14 @@ from . import dv_retention
 from . import dv_conference
 from . import dv_conference_case
 from . import dv_conference_action
+from . import dv_thread
 from . import calendar_event
 from . import ir_rule
 from . import mail_activity
+from . import mail_followers
+from . import mail_message
 from . import res_company
+from . import res_partner
 from . import res_users
 from . import resource_calendar
 from . import dv_dashboard

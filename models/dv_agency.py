@@ -1,9 +1,12 @@
 from datetime import datetime, time, timedelta
 
 import pytz
+from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
+
+from .dv_guard import is_system_write
 
 # Federal states of Germany, keyed as the ``holidays`` package names their
 # subdivisions.
@@ -176,18 +179,36 @@ class DvAgency(models.Model):
                     )
                 )
 
-    # CRUD
+    # CRUD: managers create and delete agencies; managers, and coordinators
+    # who are members of an agency, change it. Its contact (address, e-mail:
+    # the police units' e-mail addresses decide which senders the intake
+    # trusts) changes only with it, see res.partner.
 
     @api.model_create_multi
     def create(self, vals_list):
+        self.check_access("create")
         for vals in vals_list:
-            if not vals.get("partner_id"):
-                vals.setdefault("is_company", True)
+            if vals.get("partner_id"):
+                self._dv_check_binding()
+                continue
+            # The contact is made with the agency: the right to create the
+            # agency is the right to create its contact.
+            partner_vals = self._dv_pop_partner_values(vals)
+            partner_vals.setdefault("is_company", True)
+            vals["partner_id"] = self.env["res.partner"].sudo().create(partner_vals).id
         agencies = super().create(vals_list)
         agencies._sync_partner_company()
         return agencies
 
     def write(self, vals):
+        self._dv_check_maintainer()
+        if "partner_id" in vals:
+            self._dv_check_binding()
+        partner_vals = self._dv_pop_partner_values(vals)
+        if partner_vals:
+            # Checked above and by the record rules: the contact follows.
+            self.check_access("write")
+            self.partner_id.sudo().write(partner_vals)
         res = super().write(vals)
         if "company_id" in vals or "partner_id" in vals:
             self._sync_partner_company()
@@ -196,7 +217,71 @@ class DvAgency(models.Model):
             # users' agencies and the cached record rules.
             self.env["res.users"].invalidate_model(["dv_agency_ids"])
             self.env.registry.clear_cache()
+            if not vals["active"]:
+                members = self.sudo().member_ids.user_id
+                self.env["dv.thread.mixin"]._dv_drop_follows_of(members.partner_id)
         return res
+
+    def unlink(self):
+        # Its members leave first, each in the membership log.
+        self.check_access("unlink")
+        self.sudo().member_ids.unlink()
+        return super().unlink()
+
+    def _dv_pop_partner_values(self, vals):
+        """Take the values of the contact's fields out of ``vals``."""
+        return {
+            name: vals.pop(name)
+            for name in list(vals)
+            if name in self._fields
+            and self._fields[name].inherited
+            and name != "partner_id"
+        }
+
+    def _dv_check_maintainer(self):
+        """Managers change every agency (of their companies); coordinators
+        only the agencies they are members of."""
+        if is_system_write(self.env):
+            return
+        # Who has no right to change agencies at all gets Odoo's own error.
+        self.browse().check_access("write")
+        user = self.env.user
+        if user.has_group("dv_case_management.group_dv_manager"):
+            return
+        if user.has_group("dv_case_management.group_dv_coordinator"):
+            own = (
+                self.env["dv.agency.member"]
+                .sudo()
+                .search([("user_id", "=", user.id)])
+                .agency_id
+            )
+            refused = self.sudo() - own
+        else:
+            refused = self.sudo()
+        if not refused:
+            return
+        agency = refused[:1].with_env(self.env)
+        if agency.has_access("read"):
+            raise AccessError(
+                self.env._(
+                    "Only managers and the coordinators of %(agency)s can change it.",
+                    agency=agency.display_name,
+                )
+            )
+        raise AccessError(
+            self.env._("Only managers and the coordinators of an agency can change it.")
+        )
+
+    def _dv_check_binding(self):
+        """Which contact an agency is bound to (and whose address and e-mail
+        it therefore shows and changes) only managers decide."""
+        if is_system_write(self.env) or self.env.user.has_group(
+            "dv_case_management.group_dv_manager"
+        ):
+            return
+        raise AccessError(
+            self.env._("Only managers can bind an agency to another contact.")
+        )
 
     def _sync_partner_company(self):
         """Keep the contact as private as the agency: a contact of an agency
@@ -243,6 +328,33 @@ class DvAgency(models.Model):
         }
 
     # Business methods
+
+    def _dv_membership_note(self, entries, author):
+        """The text telling of a change of members: ``entries`` are pairs
+        (added or removed, user)."""
+        lines = []
+        for change, user in entries:
+            if change == "added":
+                lines.append(
+                    self.env._(
+                        "%(user)s was added to the members of %(agency)s by "
+                        "%(author)s.",
+                        user=user.name,
+                        agency=self.name,
+                        author=author.name,
+                    )
+                )
+            else:
+                lines.append(
+                    self.env._(
+                        "%(user)s was removed from the members of %(agency)s by "
+                        "%(author)s.",
+                        user=user.name,
+                        agency=self.name,
+                        author=author.name,
+                    )
+                )
+        return Markup("<br/>").join(lines)
 
     def _members_in_role(self, role):
         """The members of these agencies who hold ``role`` (caseworker,

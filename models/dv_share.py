@@ -98,10 +98,7 @@ class DvShare(models.Model):
         index=True,
         ondelete="restrict",
         tracking=True,
-        domain="[('lead_agency_id', 'in', allowed_from_agency_ids)]",
-    )
-    allowed_from_agency_ids = fields.Many2many(
-        "dv.agency", compute="_compute_allowed_from_agency_ids"
+        domain=lambda self: [("lead_agency_id", "in", self.env.user.dv_agency_ids.ids)],
     )
     from_agency_id = fields.Many2one(
         "dv.agency",
@@ -110,13 +107,14 @@ class DvShare(models.Model):
         index=True,
         help="The case's lead agency when it was shared.",
     )
+    # No check_company: a transfer may pass the lead to an agency of another
+    # company (the county's youth welfare office, say).
     to_agency_id = fields.Many2one(
         "dv.agency",
         string="To",
         required=True,
         index=True,
         tracking=True,
-        check_company=True,
         help="The partner agency the case is passed to.",
     )
     kind = fields.Selection(
@@ -166,11 +164,6 @@ class DvShare(models.Model):
     case_visible = fields.Boolean(compute="_compute_is_receiver")
 
     # Computes
-
-    @api.depends_context("uid")
-    def _compute_allowed_from_agency_ids(self):
-        for share in self:
-            share.allowed_from_agency_ids = self.env.user.dv_agency_ids
 
     @api.depends("to_agency_id", "case_id")
     @api.depends_context("uid")

@@ -1,4 +1,9 @@
-from odoo import fields, models
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+from .dv_thread import is_dv_model, readable_by
 
 
 class MailActivity(models.Model):
@@ -10,3 +15,84 @@ class MailActivity(models.Model):
         help="Technical: which deadline of a case this reminder stands for, so "
         "that it moves when the deadline moves.",
     )
+
+    # Activities on the addon's records. Odoo already asks write access to
+    # the record to create one (``_mail_post_access``); moreover:
+    # - whoever it is assigned to must be able to read the record;
+    # - the one assigned or who created it may change it or mark it done
+    #   only while she can still read the record;
+    # - it moves to another record only for who may write that record.
+
+    def _check_access(self, operation):
+        result = super()._check_access(operation)
+        if self.env.su or not self or operation == "read":
+            return result
+        forbidden = result[0] if result else self.browse()
+        documents = self._dv_documents(self - forbidden)
+        if not documents:
+            return result
+        refused = self.browse()
+        message = None
+        for model, activity_ids in documents.items():
+            records = self.env[model].browse(activity_ids)
+            if operation == "create":
+                for activity in self.browse(
+                    [aid for ids in activity_ids.values() for aid in ids]
+                ).sudo():
+                    user = activity.user_id
+                    record = self.env[model].browse(activity.res_id)
+                    if user and not readable_by(record, user):
+                        refused |= activity
+                        message = message or self.env._(
+                            "%(user)s cannot read this record, so the activity "
+                            "cannot be assigned to them.",
+                            user=user.display_name,
+                        )
+                continue
+            readable = records._filtered_access("read")
+            for res_id, ids in activity_ids.items():
+                if res_id not in readable._ids:
+                    refused |= self.browse(ids)
+                    message = message or self.env._(
+                        "You can no longer read the record of this activity."
+                    )
+        if not refused:
+            return result
+        refused = refused.with_env(self.env)
+        if result:
+            return (result[0] + refused, result[1])
+        return (refused, lambda: AccessError(message))
+
+    @api.model
+    def _dv_documents(self, activities):
+        """{model: {record id: activity ids}} of the activities on records
+        of the addon."""
+        documents = defaultdict(lambda: defaultdict(list))
+        for activity in activities.sudo():
+            if is_dv_model(activity.res_model) and activity.res_id:
+                documents[activity.res_model][activity.res_id].append(activity.id)
+        return documents
+
+    def write(self, vals):
+        if vals.get("user_id") and not self.env.su:
+            user = self.env["res.users"].browse(vals["user_id"])
+            for model, activity_ids in self._dv_documents(self).items():
+                records = self.env[model].browse(activity_ids)
+                if records - readable_by(records, user):
+                    raise AccessError(
+                        self.env._(
+                            "%(user)s cannot read this record, so the activity "
+                            "cannot be assigned to them.",
+                            user=user.sudo().display_name,
+                        )
+                    )
+        result = super().write(vals)
+        if {"res_model_id", "res_model", "res_id"} & set(vals) and not self.env.su:
+            # Moved: as if it were created on the new record.
+            self.check_access("create")
+        return result
+
+    def _action_done(self, feedback=False, attachment_ids=None):
+        # Done posts on the record: only while the user may still read it.
+        self.check_access("write")
+        return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)

@@ -12,6 +12,8 @@ from . import test_security_doc
 from . import test_risk
 from . import test_conference
 from . import test_privacy
+from . import test_membership
+from . import test_chatter
 from . import test_retention
 from . import test_access_matrix
 from . import test_statistics

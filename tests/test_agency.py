@@ -20,11 +20,17 @@ class TestAgencyAccess(DvCommon):
         vals.update(values)
         return self.env["dv.agency"].with_user(user).create(vals)
 
-    def test_coordinator_creates_edits_archives(self):
-        agency = self._create_agency(self.coordinator)
+    def test_coordinator_keeps_her_agency_but_creates_none(self):
+        with self.assertRaises(AccessError):
+            self._create_agency(self.coordinator)
+        agency = self._create_agency(self.manager)
         self.assertTrue(agency.partner_id.is_company)
         self.assertEqual(agency.partner_id.street, "Hidden Street 1")
         self.assertEqual(agency.partner_id.company_id, self.company_a)
+        self.env["dv.agency.member"].create(
+            {"agency_id": agency.id, "user_id": self.coordinator.id}
+        )
+        agency = agency.with_user(self.coordinator)
         agency.write({"phone": "+49 30 654321", "available_24_7": True})
         self.assertEqual(agency.partner_id.phone, "+49 30 654321")
         agency.action_archive()
@@ -45,9 +51,8 @@ class TestAgencyAccess(DvCommon):
         self.assertTrue(partner.exists(), "the contact stays in the address book")
 
     def test_coordinator_cannot_delete(self):
-        agency = self._create_agency(self.coordinator)
         with self.assertRaises(AccessError):
-            agency.with_user(self.coordinator).unlink()
+            self.agency_a.with_user(self.coordinator).unlink()
 
     def test_roles_without_right_cannot_create_or_write(self):
         for user in (self.caseworker, self.network, self.statistics):
@@ -97,7 +102,7 @@ class TestAgencyAccess(DvCommon):
         )
 
     def test_form_sets_intake_office_from_type(self):
-        with Form(self.env["dv.agency"].with_user(self.coordinator)) as form:
+        with Form(self.env["dv.agency"].with_user(self.manager)) as form:
             form.name = "Intake Office Form"
             form.agency_type_id = self.type_intake
             self.assertTrue(form.is_intake_office)

@@ -117,6 +117,10 @@ class TestHolidayWizard(DvCommon):
                 "resource_calendar_id": cls.calendar.id,
             }
         )
+        # The office's coordinator keeps its calendar.
+        cls.env["dv.agency.member"].create(
+            {"agency_id": cls.office.id, "user_id": cls.coordinator.id}
+        )
 
     def _wizard(self, user):
         action = self.office.with_user(user).action_load_public_holidays()
@@ -173,6 +177,17 @@ class TestHolidayWizard(DvCommon):
         )
         with self.assertRaises(UserError):
             wizard.action_load()
+
+    def test_coordinator_of_another_agency_cannot_load(self):
+        stranger = self._new_member(
+            "dv_test_wizard_stranger", "coordinator", self.agency_a
+        )
+        form = self._wizard(stranger)
+        form.holiday_state = "BY"
+        form.year_from = 2027
+        form.year_to = 2027
+        with self.assertRaises(AccessError):
+            form.save().action_load()
 
     def test_caseworker_cannot_load(self):
         with self.assertRaises(AccessError):

@@ -25,6 +25,7 @@ UNGUARDED = {
     "dv.disclosure",
     "dv.erasure.log",
     "dv.land.profile",
+    "dv.membership.log",
     "dv.offence.group",
     "dv.retention.rule",
     "dv.risk.band",

@@ -253,7 +253,12 @@ class TestAppointments(ReferralCommon):
         )
         self.assertEqual(event.dv_case_id, case)
         self.assertNotIn("Vera", event.name)
-        self.assertTrue(event.name.startswith(case.name))
+        # The stored title is the purpose; the case's readers see the
+        # reference before it.
+        self.assertEqual(event.name, "Counselling")
+        self.assertEqual(
+            event.with_user(self.caseworker).display_name, f"{case.name} - Counselling"
+        )
         self.assertEqual(event.privacy, "private")
         event.write({"name": "Vera again"})
         self.assertNotIn("Vera", event.name)

@@ -157,7 +157,7 @@ class DvGuardMixin(models.AbstractModel):
         }
         if len(context) == len(self.env.context):
             return self
-        return self.with_context(context)
+        return self.with_env(self.env(context=context))
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -152,9 +152,7 @@ class DvShare(models.Model):
     )
     rejection_note = fields.Text(readonly=True, copy=False)
     answered_at = fields.Datetime(readonly=True, copy=False)
-    answered_by_id = fields.Many2one(
-        "res.users", string="Answered By", readonly=True, copy=False
-    )
+    answered_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     is_receiver = fields.Boolean(
         compute="_compute_is_receiver",
         search="_search_is_receiver",
@@ -499,20 +497,6 @@ class DvShare(models.Model):
             )
         )
         self.env.registry.clear_cache()
-
-
-class DvShareRejectWizard(models.TransientModel):
-    _name = "dv.share.reject.wizard"
-    _description = "Reject a Share"
-
-    share_id = fields.Many2one("dv.share", required=True)
-    rejection_reason = fields.Selection(REJECTION_REASONS, required=True)
-    rejection_note = fields.Text(string="Note")
-
-    def action_confirm(self):
-        self.ensure_one()
-        self.share_id.action_reject(self.rejection_reason, self.rejection_note)
-        return {"type": "ir.actions.act_window_close"}
 
 
 # Migration from the single referral model of 18.0.1.0.0, whose outbound rows

@@ -116,7 +116,6 @@ class DvShare(models.Model):
         required=True,
         index=True,
         tracking=True,
-        check_company=True,
         help="The partner agency the case is passed to.",
     )
     kind = fields.Selection(

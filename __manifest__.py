@@ -39,6 +39,7 @@
         "wizards/dv_case_close_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
         "wizards/dv_statistics_wizard_views.xml",
+        "wizards/dv_statistics_settings_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",

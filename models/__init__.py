@@ -7,6 +7,7 @@ from . import dv_agency_type
 from . import dv_service
 from . import dv_agency
 from . import dv_agency_member
+from . import dv_intake_sender
 from . import dv_land_profile
 from . import dv_code_tables
 from . import dv_risk_instrument
@@ -19,6 +20,7 @@ from . import dv_session
 from . import dv_protection_order
 from . import dv_consent
 from . import dv_referral
+from . import dv_referral_original
 from . import dv_share
 from . import dv_break_glass
 from . import dv_retention
@@ -28,7 +30,9 @@ from . import dv_conference_action
 from . import calendar_event
 from . import ir_rule
 from . import mail_activity
+from . import mail_alias
 from . import res_company
+from . import res_partner
 from . import res_users
 from . import resource_calendar
 from . import dv_dashboard

@@ -496,12 +496,8 @@ class DvReferral(models.Model):
         """Who decides on a proposed case: the receiving office's case workers,
         who may change the referral and the proposed case."""
         self.ensure_one()
-        if not self._is_pending():
-            raise UserError(
-                self.env._(
-                    "Referral %(ref)s awaits no decision on a case.", ref=self.name
-                )
-            )
+        # Access first: nobody else learns whether a referral awaits anything.
+        self.check_access("write")
         if not self._office_caseworker_referrals():
             raise AccessError(
                 self.env._(
@@ -510,7 +506,12 @@ class DvReferral(models.Model):
                     ref=self.name,
                 )
             )
-        self.check_access("write")
+        if not self._is_pending():
+            raise UserError(
+                self.env._(
+                    "Referral %(ref)s awaits no decision on a case.", ref=self.name
+                )
+            )
 
     def action_join_case(self):
         """The case worker confirms the proposed case: the referral joins it

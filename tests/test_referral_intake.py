@@ -774,6 +774,9 @@ class TestRepeats(IntakeCommon):
                     second.with_user(user).action_new_case()
                 with self.assertRaises(AccessError):
                     second.with_user(user).read(["proposed_case_id"])
+                # Whether a referral awaits a decision is nobody else's business.
+                with self.assertRaises(AccessError):
+                    first.with_user(user).action_join_case()
         mine = second.with_user(self.office_worker)
         for values in (
             {"case_id": first.case_id.id},

@@ -3,7 +3,7 @@
     "name": "Domestic Violence Case Management",
     "summary": "Multi-agency case management for domestic violence and stalking: "
     "agency network, police referrals, risk assessment and case conferences",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",
@@ -41,6 +41,7 @@
         "wizards/dv_person_mail_wizard_views.xml",
         "wizards/dv_statistics_wizard_views.xml",
         "wizards/dv_share_reject_wizard_views.xml",
+        "wizards/dv_statistics_settings_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",

@@ -8,6 +8,7 @@ from . import dv_service
 from . import dv_agency
 from . import dv_agency_member
 from . import dv_membership_log
+from . import dv_intake_sender
 from . import dv_land_profile
 from . import dv_code_tables
 from . import dv_risk_instrument
@@ -20,6 +21,7 @@ from . import dv_session
 from . import dv_protection_order
 from . import dv_consent
 from . import dv_referral
+from . import dv_referral_original
 from . import dv_share
 from . import dv_break_glass
 from . import dv_retention
@@ -32,6 +34,7 @@ from . import ir_rule
 from . import mail_activity
 from . import mail_followers
 from . import mail_message
+from . import mail_alias
 from . import res_company
 from . import res_partner
 from . import res_users

@@ -1,3 +1,4 @@
+import logging
 from datetime import datetime, time, timedelta
 
 import pytz
@@ -5,8 +6,13 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.tools import email_normalize
+
+from odoo.addons.mail.tools.alias_error import AliasError
 
 from .dv_guard import is_system_write
+
+_logger = logging.getLogger(__name__)
 
 # Federal states of Germany, keyed as the ``holidays`` package names their
 # subdivisions.
@@ -130,6 +136,15 @@ class DvAgency(models.Model):
         help="Federal state whose public holidays are loaded into the working "
         "calendar.",
     )
+    intake_sender_ids = fields.One2many(
+        "dv.intake.sender",
+        "office_id",
+        string="Registered Senders",
+        groups="dv_case_management.group_dv_coordinator",
+        help="Addresses besides those of the police agencies from which the "
+        "intake alias accepts referrals; kept by the office's coordinators and "
+        "the managers.",
+    )
 
     _sql_constraints = [
         (
@@ -201,6 +216,12 @@ class DvAgency(models.Model):
         return agencies
 
     def write(self, vals):
+        police = self.browse()
+        if "email" in vals:
+            police = self.filtered(
+                lambda agency: agency.is_police and agency.email != vals["email"]
+            )
+        email = vals.get("email")
         self._dv_check_maintainer()
         if "partner_id" in vals:
             self._dv_check_binding()
@@ -210,6 +231,7 @@ class DvAgency(models.Model):
             self.check_access("write")
             self.partner_id.sudo().write(partner_vals)
         res = super().write(vals)
+        police._dv_note_email_change(email)
         if "company_id" in vals or "partner_id" in vals:
             self._sync_partner_company()
         if "active" in vals:
@@ -283,6 +305,18 @@ class DvAgency(models.Model):
             self.env._("Only managers can bind an agency to another contact.")
         )
 
+    def _dv_note_email_change(self, email):
+        """A police agency's address decides whose e-mail becomes a referral:
+        its history records every change."""
+        for agency in self:
+            agency.message_post(
+                body=self.env._(
+                    "E-mail address from which referrals are accepted changed to "
+                    "%(email)s.",
+                    email=email or "-",
+                )
+            )
+
     def _sync_partner_company(self):
         """Keep the contact as private as the agency: a contact of an agency
         of one company belongs to that company too."""
@@ -292,8 +326,7 @@ class DvAgency(models.Model):
 
     def _alias_get_creation_values(self):
         """The intake alias turns e-mails into inbound referrals to this
-        agency. Only known senders (contacts in the address book, such as
-        the police units) may use it."""
+        agency. Only registered senders may use it (see _alias_get_error)."""
         values = super()._alias_get_creation_values()
         values["alias_model_id"] = self.env["ir.model"]._get_id("dv.referral")
         values["alias_contact"] = "partners"
@@ -302,6 +335,60 @@ class DvAgency(models.Model):
             values["alias_parent_model_id"] = self.env["ir.model"]._get_id("dv.agency")
             values["alias_parent_thread_id"] = self.id
         return values
+
+    # Intake by e-mail
+
+    def _alias_get_error(self, message, message_dict, alias):
+        """Odoo's mail gateway asks the alias's owner whether to accept a
+        message: the intake alias accepts registered senders only."""
+        if len(self) == 1 and self.alias_id and alias == self.alias_id:
+            return self._dv_intake_alias_error(message_dict)
+        return super()._alias_get_error(message, message_dict, alias)
+
+    def _dv_intake_alias_error(self, message_dict):
+        """Refuse a message whose sender is not registered for this intake
+        office. The log line names the office, nothing of the message."""
+        self.ensure_one()
+        registered, _source = self._intake_sender(message_dict.get("email_from"))
+        if registered:
+            return False
+        _logger.info(
+            "Intake office %s: an e-mail from a sender not registered for it "
+            "was refused",
+            self.id,
+        )
+        return AliasError(
+            "dv_sender_not_registered",
+            self.env._("sender not registered for the intake office"),
+        )
+
+    def _intake_sender(self, email_from):
+        """Whether ``email_from`` may send referrals to this intake office,
+        and the police agency it speaks for: ``(registered, agency)``.
+
+        Registered are the addresses the office listed (with the police unit
+        each one writes for) and the e-mail addresses of the police agencies
+        of the office's company or shared by all companies. An address of
+        several police agencies is registered, but names no source."""
+        self.ensure_one()
+        Agency = self.env["dv.agency"]
+        email = email_normalize(email_from or "")
+        if not email:
+            return False, Agency
+        office = self.sudo()
+        listed = office.intake_sender_ids.filtered(lambda s: s.email == email)[:1]
+        if listed:
+            return True, listed.police_agency_id.with_env(self.env)
+        police = Agency.sudo().search(
+            [
+                ("is_police", "=", True),
+                ("email_normalized", "=", email),
+                ("company_id", "in", [False, *office.company_id.ids]),
+            ]
+        )
+        if not police:
+            return False, Agency
+        return True, (police if len(police) == 1 else Agency).with_env(self.env)
 
     # Actions
 

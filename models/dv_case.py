@@ -561,6 +561,7 @@ class DvCase(models.Model):
             )
             referrals.filtered("justification").write({"justification": erased})
             referrals.contact_attempt_ids.write({"note": False})
+            originals = referrals.original_ids
             shares = case.share_ids
             shares.write({"reason": False, "rejection_note": False})
             shares.filtered("justification").write({"justification": erased})
@@ -589,12 +590,14 @@ class DvCase(models.Model):
                 case.protection_order_ids,
                 referrals,
                 referrals.contact_attempt_ids,
+                originals,
                 shares,
                 case.assessment_ids,
                 case.consent_ids,
                 lines.action_ids,
             ]
             case._erase_traces(records)
+            originals.unlink()
             case.event_ids.unlink()
             case.write(
                 {

@@ -91,14 +91,18 @@ class DvGuardMixin(models.AbstractModel):
     @api.model
     @tools.ormcache()
     def _dv_inverse_field_names(self):
-        """The fields the ORM fills itself when a line is created through a
-        one2many of another record (``case_id`` of a consent added in the
-        case form, say)."""
+        """The read-only related fields the ORM fills itself when a line is
+        created through a one2many of another record (``case_id`` of a
+        consent added in the case form, say). Their value follows from the
+        record's other fields; what the caller gives must agree with it
+        (see create)."""
         return frozenset(
             field.inverse_name
             for model in self.env.registry.values()
             for field in model._fields.values()
-            if field.type == "one2many" and field.comodel_name == self._name
+            if field.type == "one2many"
+            and field.comodel_name == self._name
+            and self._fields[field.inverse_name].related
         )
 
     def _dv_check_fields(self, vals, creating):
@@ -189,7 +193,29 @@ class DvGuardMixin(models.AbstractModel):
         model = self._dv_prepare_create(vals_list)
         records = super(DvGuardMixin, model).create(vals_list)
         records._dv_check_same_case()
+        if not is_system_write(self.env):
+            records._dv_check_given_inverses(vals_list)
         return records
+
+    def _dv_check_given_inverses(self, vals_list):
+        """A related field given at creation (by the ORM, for a line added
+        through its parent's one2many) names what the record's own fields
+        lead to."""
+        inverses = self._dv_inverse_field_names()
+        for record, vals in zip(self, vals_list, strict=True):
+            for name in inverses & set(vals):
+                field = self._fields[name]
+                given = vals[name]
+                actual = record.sudo()[name]
+                if field.type == "many2one":
+                    actual = actual.id
+                if (given or False) != (actual or False):
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s must belong to the same case.",
+                            field=field._description_string(self.env),
+                        )
+                    )
 
     def write(self, vals):
         self._dv_check_fields(vals, creating=False)

@@ -1,18 +1,22 @@
 import logging
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, email_normalize, html2plaintext
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL, html2plaintext
 
 from .dv_case import CASE_KINDS, CASE_STATES
+from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
 from .referral_parser import normalize_phone, parse_referral_text
 
 _logger = logging.getLogger(__name__)
 
 # A new referral for a victim whose case saw activity within this many days
-# is a repeat and joins that case.
+# is a repeat: that case is proposed, and the referral joins it once a case
+# worker confirms.
 REPEAT_WINDOW_DAYS = 365
 
 SOURCE_TYPES = [
@@ -37,6 +41,8 @@ STATES = [
     ("withdrawn", "Withdrawn"),
 ]
 INBOUND_OPEN = ("received", "contacting")
+# States in which the victim did not take the offer up.
+NOT_TAKEN_UP = ("unreachable", "declined", "withdrawn")
 VICTIM_FIELDS = {"victim_name", "victim_birth_date", "victim_phone"}
 # The states a referral may go to from each state; the others are final.
 TRANSITIONS = {
@@ -73,6 +79,10 @@ class DvReferral(models.Model):
     _check_company_auto = True
     _reference_code = "dv.referral"
     _reference_prefix = "VM"
+    # The office that received the referral never changes (see dv.guard.mixin);
+    # only the addon links a referral to a case.
+    _dv_immutable_fields = ("to_agency_id",)
+    _dv_guarded_fields = ("case_id",)
 
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
@@ -110,6 +120,7 @@ class DvReferral(models.Model):
         required=True,
         index=True,
         tracking=True,
+        domain=lambda self: [("id", "in", self.env.user.dv_agency_ids.ids)],
         help="The intake office or agency that receives the referral.",
     )
     source_type = fields.Selection(SOURCE_TYPES, default="police")
@@ -180,6 +191,35 @@ class DvReferral(models.Model):
         copy=False,
         help="The victim already had a case with activity within the last "
         "twelve months; the referral joined that case.",
+    )
+    proposed_case_id = fields.Many2one(
+        "dv.case",
+        string="Possible Repeat Of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        groups="dv_case_management.group_dv_caseworker",
+        help="A case of the receiving office whose victim may be this "
+        "referral's victim. Nothing of the referral goes into it until a case "
+        "worker joins it.",
+    )
+    pending_values = fields.Json(
+        readonly=True,
+        copy=False,
+        groups="base.group_system",
+        help="The victim and the details of the referral while a case worker "
+        "decides on the proposed case.",
+    )
+    received_by_email = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Arrived at the intake alias from a registered sender, who is its source.",
+    )
+    original_ids = fields.One2many(
+        "dv.referral.original",
+        "referral_id",
+        string="Original Messages",
+        groups="dv_case_management.group_dv_caseworker",
     )
     needs_completion = fields.Boolean(
         string="To Be Completed",
@@ -274,21 +314,35 @@ class DvReferral(models.Model):
                 # As the user: only who may change the case changes its kind.
                 referral.case_id.kind = referral.case_kind
 
-    @api.depends("case_id.victim_id")
+    @api.depends("case_id.victim_id", "pending_values")
     @api.depends_context("uid")
     def _compute_victim(self):
+        """The victim of the case, as far as the user may read the case;
+        while a proposed case awaits a decision, the victim the referral
+        brought, for the receiving office's case workers only."""
         readable = self.case_id._filtered_access("read")
+        office = self._office_caseworker_referrals()
         for referral in self:
-            victim = (
-                referral.case_id.victim_id if referral.case_id in readable else None
-            )
-            referral.victim_name = victim.name if victim else False
-            referral.victim_birth_date = victim.birth_date if victim else False
-            referral.victim_phone = victim.phone if victim else False
+            values = {}
+            if referral.case_id in readable:
+                victim = referral.case_id.victim_id
+                values = {
+                    "name": victim.name,
+                    "birth_date": victim.birth_date,
+                    "phone": victim.phone,
+                }
+            elif referral in office and not referral.case_id:
+                values = referral._pending_victim()
+            referral.victim_name = values.get("name") or False
+            referral.victim_birth_date = values.get("birth_date") or False
+            referral.victim_phone = values.get("phone") or False
 
     def _inverse_victim(self):
         """An inbound referral brings its case: without one, the case is opened
-        for the receiving agency with the victim as its first person."""
+        for the receiving agency with the victim as its first person. When
+        the victim may be the victim of a case the office already has, that
+        case is proposed instead and nothing goes into it (see
+        action_join_case)."""
         for referral in self:
             values = {
                 "name": referral.victim_name,
@@ -299,23 +353,16 @@ class DvReferral(models.Model):
                 continue
             if not values["name"]:
                 raise ValidationError(self.env._("Give the name of the victim."))
+            if referral._is_pending():
+                referral._set_pending(victim=values)
+                continue
             if not referral.case_id:
                 repeat = referral._find_repeat_case(**values)
                 if repeat:
-                    referral._dv_system_write({"case_id": repeat.id, "is_repeat": True})
-                    repeat.sudo().message_post(
-                        body=self.env._(
-                            "Repeat: referral %(ref)s joined this case.",
-                            ref=referral.name,
-                        )
-                    )
-                    # Keep what is known; fill what was missing.
-                    victim = repeat.victim_id
-                    victim.write(
-                        {k: v for k, v in values.items() if v and not victim[k]}
-                    )
+                    referral._propose_case(repeat, values)
                     continue
-                referral._dv_system_write({"case_id": referral._open_case().id})
+                with system_write():
+                    referral.case_id = referral._open_case()
             victim = referral.case_id.victim_id
             if victim:
                 victim.write({k: v for k, v in values.items() if v})
@@ -327,8 +374,15 @@ class DvReferral(models.Model):
     def _find_repeat_case(self, name, birth_date=None, phone=None):
         """The most recent case of the receiving agency whose victim is this
         victim (same name or alias, and same birth date or phone number) and
-        which saw activity within twelve months of this referral."""
+        which saw activity within twelve months of this referral.
+
+        Only for the receiving agency's own people: whoever is no member of
+        it learns nothing about its victims, not even by the way a referral
+        behaves. Checked before the search, which runs as the superuser."""
         self.ensure_one()
+        agency = self.sudo().to_agency_id
+        if not (self.env.su or agency in self.env.user.dv_agency_ids):
+            return self.env["dv.case"]
         key = normalize_name(name)
         if not key:
             return self.env["dv.case"]
@@ -337,6 +391,7 @@ class DvReferral(models.Model):
             [
                 ("role", "=", "victim"),
                 ("case_id.lead_agency_id", "=", self.to_agency_id.id),
+                ("case_id.erased_on", "=", False),
                 "|",
                 ("normalized_name", "=", key),
                 ("normalized_aliases", "ilike", key),
@@ -378,7 +433,8 @@ class DvReferral(models.Model):
         old_case = self.case_id
         new_case = self._open_case()
         self.env["dv.person"].create(dict(values, case_id=new_case.id, role="victim"))
-        self._dv_system_write({"case_id": new_case.id, "is_repeat": False})
+        with system_write():
+            self.write({"case_id": new_case.id, "is_repeat": False})
         old_case.message_post(
             body=self.env._(
                 "Referral %(ref)s moved to case %(case)s.",
@@ -387,6 +443,159 @@ class DvReferral(models.Model):
             )
         )
         return new_case.get_formview_action()
+
+    # Repeats: proposed, then joined or not
+
+    def _office_caseworker_referrals(self):
+        """The referrals whose receiving office the current user works for
+        as a case worker (all of them for the superuser)."""
+        if self.env.su:
+            return self
+        user = self.env.user
+        if not user.has_group("dv_case_management.group_dv_caseworker"):
+            return self.browse()
+        return self.filtered(
+            lambda referral: referral.to_agency_id in user.dv_agency_ids
+        )
+
+    def _is_pending(self):
+        self.ensure_one()
+        return bool(self.sudo().proposed_case_id)
+
+    def _pending_victim(self):
+        """The victim the referral brought while it awaits a decision."""
+        self.ensure_one()
+        victim = dict((self.sudo().pending_values or {}).get("victim") or {})
+        if victim.get("birth_date"):
+            victim["birth_date"] = fields.Date.to_date(victim["birth_date"])
+        return victim
+
+    def _set_pending(self, victim=None, details=None):
+        """Keep the victim and the details (measures, alleged perpetrator,
+        incident date) of a referral that awaits a decision on its proposed
+        case: in a field nobody reads but the addon."""
+        self.ensure_one()
+        pending = dict(self.sudo().pending_values or {})
+        if victim is not None:
+            pending["victim"] = {
+                "name": victim.get("name") or False,
+                "birth_date": fields.Date.to_string(victim.get("birth_date")) or False,
+                "phone": victim.get("phone") or False,
+            }
+        if details is not None:
+            pending["details"] = {
+                "measures": list(details.get("measures") or []),
+                "perpetrator_name": details.get("perpetrator_name") or False,
+                "incident_date": fields.Date.to_string(details.get("incident_date"))
+                or False,
+            }
+        self.sudo().pending_values = pending
+
+    def _propose_case(self, case, victim):
+        """Propose ``case`` as the case this referral's victim already has.
+        The referral stays without a case; nothing is written into ``case``."""
+        self.ensure_one()
+        self.sudo().proposed_case_id = case
+        self._set_pending(victim=victim)
+
+    def _check_decision(self):
+        """Who decides on a proposed case: the receiving office's case workers,
+        who may change the referral and the proposed case."""
+        self.ensure_one()
+        # Access first: nobody else learns whether a referral awaits anything.
+        self.check_access("write")
+        if not self._office_caseworker_referrals():
+            raise AccessError(
+                self.env._(
+                    "Only the case workers of the receiving office decide on the "
+                    "case of referral %(ref)s.",
+                    ref=self.name,
+                )
+            )
+        if not self._is_pending():
+            raise UserError(
+                self.env._(
+                    "Referral %(ref)s awaits no decision on a case.", ref=self.name
+                )
+            )
+
+    def action_join_case(self):
+        """The case worker confirms the proposed case: the referral joins it
+        as a repeat, and its victim's missing data and its details go into
+        it."""
+        self.ensure_one()
+        self._check_decision()
+        case = self.sudo().proposed_case_id.with_env(self.env)
+        if case.erased_on or not case._filtered_access("write"):
+            raise UserError(
+                self.env._(
+                    "Case %(case)s can no longer take referral %(ref)s in: open a "
+                    "new case.",
+                    case=case.sudo().name,
+                    ref=self.name,
+                )
+            )
+        pending = self.sudo().pending_values or {}
+        victim_values = self._pending_victim()
+        with system_write():
+            self.sudo().write(
+                {
+                    "case_id": case.id,
+                    "is_repeat": True,
+                    "proposed_case_id": False,
+                    "pending_values": False,
+                }
+            )
+        # Keep what is known; fill what was missing.
+        victim = case.victim_id
+        if victim:
+            victim.write(
+                {
+                    key: value
+                    for key, value in victim_values.items()
+                    if value and not victim[key]
+                }
+            )
+        self._apply_details(case, pending.get("details") or {})
+        case.message_post(
+            body=self.env._("Repeat: referral %(ref)s joined this case.", ref=self.name)
+        )
+        return True
+
+    def action_new_case(self):
+        """The case worker rejects the proposed case: the referral opens a
+        case of its own."""
+        self.ensure_one()
+        self._check_decision()
+        self._open_pending_case()
+        return True
+
+    def _open_pending_case(self):
+        """Open the case of a referral that awaited a decision, with the
+        victim and details it brought."""
+        self.ensure_one()
+        pending = self.sudo().pending_values or {}
+        victim_values = self._pending_victim()
+        case = self._open_case()
+        if victim_values.get("name"):
+            self.env["dv.person"].create(
+                {
+                    "case_id": case.id,
+                    "role": "victim",
+                    **{key: value for key, value in victim_values.items() if value},
+                }
+            )
+        with system_write():
+            self.sudo().write(
+                {
+                    "case_id": case.id,
+                    "is_repeat": False,
+                    "proposed_case_id": False,
+                    "pending_values": False,
+                }
+            )
+        self._apply_details(case, pending.get("details") or {})
+        return case
 
     def action_open_case(self):
         self.ensure_one()
@@ -520,6 +729,7 @@ class DvReferral(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_receiving_agency(vals_list)
         for vals in vals_list:
             self._check_police_reference_length(vals)
             if vals.get("police_reference"):
@@ -532,7 +742,42 @@ class DvReferral(models.Model):
 
     def write(self, vals):
         self._check_police_reference_length(vals)
+        if "from_agency_id" in vals and not is_system_write(self.env):
+            for referral in self:
+                if (
+                    referral.received_by_email
+                    and referral.from_agency_id
+                    and referral.from_agency_id.id != vals["from_agency_id"]
+                ):
+                    raise ValidationError(
+                        self.env._(
+                            "The source of referral %(ref)s is the registered sender "
+                            "of its e-mail and cannot be changed.",
+                            ref=referral.name,
+                        )
+                    )
         return super().write(vals)
+
+    @api.model
+    def _check_receiving_agency(self, vals_list):
+        """A referral is entered by the agency that received it. Nobody enters
+        one for an agency she does not work for: it would also ask that
+        agency's cases about the victim (see _find_repeat_case). Checked
+        before anything else happens."""
+        if is_system_write(self.env):
+            return
+        own = self.env.user.dv_agency_ids.ids
+        for vals in vals_list:
+            agency = vals.get("to_agency_id") or self.env.context.get(
+                "default_to_agency_id"
+            )
+            if agency and agency not in own:
+                raise AccessError(
+                    self.env._(
+                        "You can only enter referrals received by an agency you "
+                        "are a member of."
+                    )
+                )
 
     @api.model
     def _check_police_reference_length(self, vals):
@@ -577,9 +822,22 @@ class DvReferral(models.Model):
         days = self.to_agency_id.unreached_retention_days
         return fields.Date.context_today(self) + timedelta(days=days)
 
+    def _write_state(self, state):
+        """Move to ``state`` (checked by the workflow); a referral that is
+        not taken up and still awaits a decision on its proposed case gets a
+        case of its own: its data never go into the proposed case unseen."""
+        for referral in self:
+            values = {"state": state}
+            if state in NOT_TAKEN_UP:
+                values["erase_after"] = referral._erase_after_date()
+            with system_write():
+                referral.write(values)
+            if state in NOT_TAKEN_UP and referral._is_pending():
+                referral._open_pending_case()
+
     def action_start_contacting(self):
         self._check_state(("received",), self.env._("Starting contact"))
-        self._dv_system_write({"state": "contacting"})
+        self._write_state("contacting")
 
     def action_mark_unreachable(self):
         self._check_state(INBOUND_OPEN, self.env._("Marking as unreachable"))
@@ -592,44 +850,36 @@ class DvReferral(models.Model):
                         ref=referral.name,
                     )
                 )
-            referral._dv_system_write(
-                {"state": "unreachable", "erase_after": referral._erase_after_date()}
-            )
+        self._write_state("unreachable")
 
     def action_mark_declined(self):
         self._check_state(INBOUND_OPEN, self.env._("Marking as declined"))
-        for referral in self:
-            referral._dv_system_write(
-                {"state": "declined", "erase_after": referral._erase_after_date()}
-            )
+        self._write_state("declined")
 
     def action_withdraw(self):
         self._check_state(INBOUND_OPEN, self.env._("Withdrawing"))
-        for referral in self:
-            referral._dv_system_write(
-                {"state": "withdrawn", "erase_after": referral._erase_after_date()}
-            )
+        self._write_state("withdrawn")
 
     def _on_attempt_logged(self):
         """Contact attempts move an open inbound referral along."""
         for referral in self.filtered(lambda r: r.state in INBOUND_OPEN):
             outcomes = referral.contact_attempt_ids.mapped("outcome")
             if "declined" in outcomes:
-                referral._dv_system_write(
-                    {"state": "declined", "erase_after": referral._erase_after_date()}
-                )
+                referral._write_state("declined")
             elif "reached" in outcomes:
-                referral._dv_system_write({"state": "contacted"})
+                referral._write_state("contacted")
             elif referral.state == "received":
-                referral._dv_system_write({"state": "contacting"})
+                referral._write_state("contacting")
 
     # Intake by e-mail
 
     @api.model
     def message_new(self, msg_dict, custom_values=None):
         """A police referral e-mail to the intake office's alias becomes an
-        inbound referral. Whatever cannot be read leaves the referral marked
-        for completion by hand: no message is dropped. Nothing of the
+        inbound referral. The alias accepts registered senders only (see
+        dv.agency._intake_sender), and the sender alone is the source:
+        whatever the message says about its origin is not. Whatever cannot be
+        read leaves the referral marked for completion by hand. Nothing of the
         message's content is logged."""
         # Only what the alias may set (aliases of earlier versions carried
         # more keys).
@@ -641,17 +891,20 @@ class DvReferral(models.Model):
         agency = self.env["dv.agency"].browse(defaults.get("to_agency_id")).exists()
         if not agency:
             raise ValueError("A referral e-mail must arrive at an agency's alias.")
+        registered, source = agency._intake_sender(msg_dict.get("email_from"))
+        if not registered:
+            # The alias refuses such a message before it gets here; a message
+            # routed here otherwise is refused too, and kept nowhere.
+            raise ValueError(
+                "The sender of the e-mail is not registered for the intake office."
+            )
         text = html2plaintext(msg_dict.get("body") or "")
         parsed, problems = parse_referral_text(
             text, today=fields.Date.context_today(self)
         )
-        source = self._intake_source(
-            msg_dict.get("email_from"), parsed.get("police_unit")
-        )
         received = fields.Datetime.now()
         values = dict(
             defaults,
-            name=self.env._("New"),
             source_type="police",
             to_agency_id=agency.id,
             company_id=(agency.company_id or self.env.company).id,
@@ -659,6 +912,7 @@ class DvReferral(models.Model):
             received_at=received,
             incident_date=parsed.get("incident_date"),
             police_reference=parsed.get("police_reference"),
+            received_by_email=True,
         )
         if not source:
             problems.append("source")
@@ -699,7 +953,7 @@ class DvReferral(models.Model):
         except (ValidationError, UserError):
             values.update(needs_completion=True, police_reference=False)
             referral = self.create(values)
-        referral._attach_original(msg_dict, text)
+        self.env["dv.referral.original"]._keep(referral, msg_dict)
         _logger.info(
             "Referral %s created from e-mail (%d items to complete)",
             referral.name,
@@ -707,38 +961,24 @@ class DvReferral(models.Model):
         )
         return referral
 
-    def _intake_source(self, email_from, unit_name):
-        """The police agency that sent the referral: by its e-mail address,
-        else by the unit named in the message."""
-        Agency = self.env["dv.agency"]
-        email = email_normalize(email_from or "")
-        if email:
-            agency = Agency.search(
-                [("is_police", "=", True), ("email", "=ilike", email)], limit=1
-            )
-            if agency:
-                return agency
-        if unit_name:
-            return Agency.search(
-                [
-                    ("is_police", "=", True),
-                    "|",
-                    ("name", "=ilike", unit_name),
-                    ("short_name", "=ilike", unit_name),
-                ],
-                limit=1,
-            )
-        return Agency
-
     def _add_intake_details(self, parsed):
-        """Police measures and the alleged perpetrator named in the message
-        go into the case."""
+        """Police measures, the alleged perpetrator and the incident named in
+        the message go into the case; while a proposed case awaits a
+        decision, they wait with the referral."""
         self.ensure_one()
-        case = self.case_id
-        if not case:
-            return
-        start = parsed.get("incident_date") or self.received_at.date()
-        for code in parsed.get("measures", []):
+        if self.case_id:
+            self._apply_details(self.case_id, parsed)
+        elif self._is_pending():
+            self._set_pending(details=parsed)
+
+    def _apply_details(self, case, details):
+        """Write the referral's details (``measures``, ``perpetrator_name``,
+        ``incident_date``) into ``case``, leaving out what it already has: the
+        alleged perpetrator of the same name, an incident of the same day."""
+        self.ensure_one()
+        incident_date = fields.Date.to_date(details.get("incident_date") or False)
+        start = incident_date or self.received_at.date()
+        for code in details.get("measures") or ():
             self.env["dv.police.measure"].create(
                 {
                     "case_id": case.id,
@@ -748,44 +988,80 @@ class DvReferral(models.Model):
                     "police_reference": self.police_reference,
                 }
             )
-        if parsed.get("perpetrator_name"):
+        perpetrator = details.get("perpetrator_name")
+        known = {
+            normalize_name(person.name)
+            for person in case.person_ids
+            if person.role == "perpetrator"
+        }
+        if perpetrator and normalize_name(perpetrator) not in known:
             self.env["dv.person"].create(
-                {
-                    "case_id": case.id,
-                    "role": "perpetrator",
-                    "name": parsed["perpetrator_name"],
-                }
+                {"case_id": case.id, "role": "perpetrator", "name": perpetrator}
             )
-        if parsed.get("incident_date") and not case.incident_ids:
+        if incident_date and not any(
+            incident.date.date() == incident_date for incident in case.incident_ids
+        ):
             self.env["dv.incident"].create(
                 {
                     "case_id": case.id,
-                    "date": fields.Datetime.to_datetime(parsed["incident_date"]),
+                    "date": fields.Datetime.to_datetime(incident_date),
                     "police_reference": self.police_reference,
                 }
             )
 
-    def _attach_original(self, msg_dict, text):
-        """Keep the message as it arrived, as a text file on the referral."""
+    def message_post(self, **kwargs):
+        """What the mail gateway posts on a referral (it alone runs as the
+        superuser with ``from_alias``) goes to the original messages, which
+        only the receiving office's case workers read; the chatter, read by
+        everybody who reads the referral, notes the arrival only."""
+        if self.env.context.get("from_alias") and self.env.su and len(self) == 1:
+            kwargs = self._keep_incoming(kwargs)
+            if kwargs is None:
+                return self.env["mail.message"]
+        return super().message_post(**kwargs)
+
+    def _keep_incoming(self, values):
+        """Keep an incoming message apart; return what the chatter gets
+        instead (None: the message is dropped)."""
         self.ensure_one()
-        header = "\n".join(
-            f"{label}: {msg_dict.get(key) or ''}"
-            for label, key in (
-                ("From", "email_from"),
-                ("To", "to"),
-                ("Date", "date"),
-                ("Subject", "subject"),
+        email_from = values.get("email_from")
+        if not self._incoming_sender_allowed(email_from, values.get("author_id")):
+            _logger.info(
+                "Referral %s: an e-mail from a sender not registered for its "
+                "office was dropped",
+                self.name,
             )
-        )
-        self.env["ir.attachment"].sudo().create(
-            {
-                "name": "original-message.txt",
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "text/plain",
-                "raw": f"{header}\n\n{text}".encode(),
-            }
-        )
+            return None
+        self.env["dv.referral.original"]._keep(self, values)
+        return {
+            "body": Markup("<p>%s</p>")
+            % self.env._(
+                "E-mail received. The message and its attachments are kept for "
+                "the case workers of the receiving office (tab Original Messages)."
+            ),
+            "author_id": values.get("author_id"),
+            "email_from": email_from,
+            "message_id": values.get("message_id"),
+            "message_type": "notification",
+            "subtype_xmlid": "mail.mt_note",
+        }
+
+    def _incoming_sender_allowed(self, email_from, author_id=None):
+        """A message on a referral comes from a registered sender of its
+        office, or from a member of the office answering a notification."""
+        self.ensure_one()
+        office = self.to_agency_id
+        if office._intake_sender(email_from)[0]:
+            return True
+        author = self.env["res.partner"].browse(author_id or ()).exists()
+        return bool(author.user_ids & office.sudo().member_ids.user_id)
+
+    def _alias_get_error(self, message, message_dict, alias):
+        """A reply to the intake alias about a referral: registered senders
+        only, as for a new one."""
+        if len(self) == 1 and alias == self.to_agency_id.alias_id:
+            return self.to_agency_id._dv_intake_alias_error(message_dict)
+        return super()._alias_get_error(message, message_dict, alias)
 
     # Scheduled jobs
 

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .statistics_suppression import DEFAULT_MINIMUM
 
 
 class ResCompany(models.Model):
@@ -9,3 +12,25 @@ class ResCompany(models.Model):
         string="Federal State Profile",
         help="Police-law durations used for the cases of this company.",
     )
+    dv_suppression_minimum = fields.Integer(
+        string="Minimum Suppression Threshold",
+        default=DEFAULT_MINIMUM,
+        groups="dv_case_management.group_dv_manager",
+        help="Counts below this number are never shown in the statistics of "
+        "this company: whoever makes the statistics workbook may raise the "
+        "threshold, never lower it. Agree it with the data protection officer.",
+    )
+
+    @api.constrains("dv_suppression_minimum")
+    def _check_dv_suppression_minimum(self):
+        for company in self.sudo():
+            if company.dv_suppression_minimum < 1:
+                raise ValidationError(
+                    self.env._("The minimum suppression threshold is at least 1.")
+                )
+
+    def _dv_suppression_minimum(self):
+        """The strictest minimum of these companies (the default for none):
+        a workbook over several companies honours each of them."""
+        minimums = self.sudo().mapped("dv_suppression_minimum")
+        return max(minimums or [DEFAULT_MINIMUM])

@@ -10,6 +10,9 @@ Plain Python (no Odoo), so that it can be tested on its own.
 """
 
 DEFAULT_THRESHOLD = 5
+# The lowest threshold a company allows unless its manager sets another:
+# below it single persons become recognisable.
+DEFAULT_MINIMUM = 3
 
 
 def hidden_label(threshold):

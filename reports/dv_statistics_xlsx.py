@@ -1,6 +1,7 @@
 from datetime import datetime, time
 
 from odoo import fields, models
+from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
 from ..models.statistics_suppression import hidden_label, suppress_list, suppress_table
@@ -320,11 +321,21 @@ class DvStatisticsXlsx(models.AbstractModel):
 
     def generate_xlsx_report(self, workbook, data, wizards):
         wizard = wizards[:1]
+        if wizard._name != "dv.statistics.wizard" or not wizard:
+            raise UserError(self.env._("Make the workbook from its form."))
         wizard.check_access("read")
         # The wizard's companies are the user's own (checked when it was
         # made), whichever of them are switched on in the browser.
         wizard = wizard.sudo()
-        self._write_workbook(workbook, wizard, self._collect(wizard))
+        self._write_workbook(
+            workbook, wizard, self._collect(wizard), self._threshold(wizard)
+        )
+
+    def _threshold(self, wizard):
+        """The wizard's threshold, never below the minimum of its companies:
+        whatever reached the wizard record (or the report's data), the
+        workbook suppresses at least that much."""
+        return max(wizard.threshold, wizard.company_ids._dv_suppression_minimum())
 
     def _collect(self, wizard):
         """The blocks of every sheet: ``[(sheet name, blocks)]``."""
@@ -421,14 +432,14 @@ class DvStatisticsXlsx(models.AbstractModel):
             (self.env._("High Risk"), self._blocks_high_risk(data)),
         ]
 
-    def _write_workbook(self, workbook, wizard, sheets):
+    def _write_workbook(self, workbook, wizard, sheets, threshold):
         fmt = self._formats(workbook)
-        self._sheet_front(workbook, wizard, fmt)
+        self._sheet_front(workbook, wizard, fmt, threshold)
         for name, blocks in sheets:
             sheet = workbook.add_worksheet(name)
-            self._write_blocks(sheet, blocks, fmt, wizard.threshold)
+            self._write_blocks(sheet, blocks, fmt, threshold)
 
-    def _sheet_front(self, workbook, wizard, fmt):
+    def _sheet_front(self, workbook, wizard, fmt, threshold):
         sheet = workbook.add_worksheet(self.env._("Overview"))
         sheet.set_column(0, 0, 34)
         sheet.set_column(1, 1, 60)
@@ -444,7 +455,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             ),
             (
                 self.env._("Counts below this are shown as"),
-                hidden_label(wizard.threshold),
+                hidden_label(threshold),
             ),
             (
                 self.env._("Generated"),

@@ -231,7 +231,9 @@ def run(env, rounds, years):
         sheets = floor_sheets()
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"in_memory": True})
-        xlsx._write_workbook(book, report_wizard, sheets)
+        xlsx._write_workbook(
+            book, report_wizard, sheets, xlsx._threshold(report_wizard)
+        )
         book.close()
         return output.getvalue()
 

@@ -10,8 +10,10 @@ from odoo.tests import TransactionCase, tagged
 from .common import DvCommon
 
 # Models that hold case data or decide who reads it. Configuration (agency
-# types, instruments, retention rules) belongs to the manager; the logs are
-# append-only; agencies and their members have their own rules.
+# types, instruments, retention rules, an office's registered senders)
+# belongs to managers and coordinators; the logs and the original e-mails of
+# referrals are written by the addon only (users read them); agencies and
+# their members have their own rules.
 UNGUARDED = {
     "dv.access.log",
     "dv.agency",
@@ -24,9 +26,11 @@ UNGUARDED = {
     "dv.dashboard",
     "dv.disclosure",
     "dv.erasure.log",
+    "dv.intake.sender",
     "dv.land.profile",
     "dv.membership.log",
     "dv.offence.group",
+    "dv.referral.original",
     "dv.retention.rule",
     "dv.risk.band",
     "dv.risk.instrument",

@@ -3,8 +3,8 @@ import io
 import openpyxl
 
 from odoo import Command
-from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import freeze_time
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import Form, freeze_time, new_test_user
 
 from .test_referral import ReferralCommon
 
@@ -123,6 +123,7 @@ class TestStatisticsWorkbook(ReferralCommon):
         # A user of both companies gets the figures of both, even when only
         # one of them is switched on in the browser.
         self.statistics.company_ids |= self.company_b
+        (self.company_a | self.company_b).dv_suppression_minimum = 1
         self.env["dv.referral"].create(
             {
                 "source_type": "other",
@@ -153,10 +154,126 @@ class TestStatisticsWorkbook(ReferralCommon):
         )
         book = self._workbook(self.statistics, agency_ids=[Command.set(other.ids)])
         self.assertEqual(self._rows(book["Pro-active Approach"])["Total"], 0)
+        self.company_a.dv_suppression_minimum = 1
         book = self._workbook(self.statistics, threshold=1)
         proactive = self._rows(book["Pro-active Approach"])
         self.assertEqual(proactive["Self-referral"], 1)
         self.assertEqual(proactive["Declined"], 1)
+
+    def test_threshold_below_the_company_minimum_is_refused(self):
+        Wizard = self.env["dv.statistics.wizard"].with_user(self.statistics)
+        base = {
+            "date_from": "2026-01-01",
+            "date_to": "2026-12-31",
+            "company_ids": [Command.set(self.company_a.ids)],
+        }
+        # Default minimum 3: the configured default (5) stands, 3 may be
+        # chosen, 2 and 1 may not.
+        self.assertEqual(Wizard.create(base).threshold, 5)
+        self.assertEqual(Wizard.create(dict(base, threshold=3)).threshold, 3)
+        for threshold in (2, 1):
+            with self.subTest(threshold=threshold), self.assertRaises(ValidationError):
+                Wizard.create(dict(base, threshold=threshold))
+        wizard = Wizard.create(base)
+        with self.assertRaises(ValidationError):
+            wizard.write({"threshold": 1})
+        # A stricter minimum raises the default and refuses what was allowed.
+        self.company_a.dv_suppression_minimum = 7
+        self.assertEqual(Wizard.create(base).threshold, 7)
+        self.assertEqual(Wizard.create(base).minimum_threshold, 7)
+        with self.assertRaises(ValidationError):
+            Wizard.create(dict(base, threshold=5))
+        # Over several companies the strictest minimum counts.
+        self.statistics.company_ids |= self.company_b
+        both = dict(
+            base, company_ids=[Command.set((self.company_a | self.company_b).ids)]
+        )
+        self.company_a.dv_suppression_minimum = 3
+        self.company_b.dv_suppression_minimum = 6
+        self.assertEqual(Wizard.create(both).threshold, 6)
+
+    def test_workbook_enforces_the_minimum_whatever_the_wizard_says(self):
+        wizard = (
+            self.env["dv.statistics.wizard"]
+            .with_user(self.statistics)
+            .create(
+                {
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "company_ids": [Command.set(self.company_a.ids)],
+                    "threshold": 3,
+                }
+            )
+        )
+        # A record changed behind the constraint's back, and report data
+        # asking for less.
+        self.env.cr.execute(
+            "UPDATE dv_statistics_wizard SET threshold = 1 WHERE id = %s", [wizard.id]
+        )
+        wizard.invalidate_recordset()
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.statistics)
+            ._render_xlsx(
+                "dv_case_management.statistics_xlsx", wizard.ids, {"threshold": 1}
+            )
+        )
+        book = openpyxl.load_workbook(io.BytesIO(content))
+        self.assertEqual(
+            self._rows(book["Overview"])["Counts below this are shown as"], "<3"
+        )
+        proactive = self._rows(book["Pro-active Approach"])
+        self.assertEqual(proactive["Self-referral"], "<3")
+        self.assertEqual(proactive["Declined"], "<3")
+        self.assertEqual(proactive["Police"], 7)
+        # Without a wizard there is no workbook.
+        with self.assertRaises(UserError):
+            self.env["ir.actions.report"].with_user(self.statistics)._render_xlsx(
+                "dv_case_management.statistics_xlsx", [], {"threshold": 1}
+            )
+
+    def test_only_managers_set_the_minimum(self):
+        manager_b = new_test_user(
+            self.env,
+            login="dv_test_manager_b",
+            groups="dv_case_management.group_dv_manager",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        for user in (self.statistics, self.caseworker, self.coordinator):
+            with self.subTest(user=user.login):
+                company = self.company_a.with_user(user)
+                with self.assertRaises(AccessError):
+                    company.read(["dv_suppression_minimum"])
+                with self.assertRaises(AccessError):
+                    company.write({"dv_suppression_minimum": 1})
+                with self.assertRaises(AccessError):
+                    self.env["dv.statistics.settings"].with_user(user).create(
+                        {"company_id": self.company_a.id, "suppression_minimum": 1}
+                    )
+        # The manager of another company neither reads nor sets it.
+        with self.assertRaises(AccessError):
+            self.company_a.with_user(manager_b).read(["dv_suppression_minimum"])
+        with self.assertRaises(ValidationError):
+            self.env["dv.statistics.settings"].with_user(manager_b).create(
+                {"company_id": self.company_a.id, "suppression_minimum": 1}
+            )
+        # The company's manager sets it without the right to edit companies.
+        self.assertFalse(self.manager.has_group("base.group_erp_manager"))
+        with Form(self.env["dv.statistics.settings"].with_user(self.manager)) as form:
+            self.assertEqual(form.company_id, self.company_a)
+            self.assertEqual(form.suppression_minimum, 3)
+            form.suppression_minimum = 8
+        form.record.action_apply()
+        self.assertEqual(self.company_a.dv_suppression_minimum, 8)
+        with self.assertRaises(ValidationError):
+            self.env["dv.statistics.settings"].with_user(self.manager).create(
+                {"company_id": self.company_a.id, "suppression_minimum": 0}
+            )
+        book = self._workbook(self.statistics)
+        self.assertEqual(
+            self._rows(book["Overview"])["Counts below this are shown as"], "<8"
+        )
 
 
 def sections(sheet):
@@ -197,6 +314,8 @@ class TestFunderAndLagebild(ReferralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The exact cells need counts of one: the manager allows them here.
+        cls.company_a.dv_suppression_minimum = 1
         cls.bodily_harm = cls.env.ref("dv_case_management.offence_group_bodily_harm")
         cls.threat = cls.env.ref(
             "dv_case_management.offence_group_threat_stalking_coercion"

@@ -116,6 +116,14 @@ class TestTours(HttpCase, DvCommon):
             self.env["dv.case"].search_count([("lead_agency_id", "=", self.office.id)]),
             1,
         )
+        # The second referral for her was proposed the case, and joined it
+        # when the case worker confirmed.
+        repeat = self.env["dv.referral"].search(
+            [("police_reference", "=", "TOUR-4712")]
+        )
+        self.assertEqual(repeat.case_id, case)
+        self.assertTrue(repeat.is_repeat)
+        self.assertFalse(repeat.proposed_case_id)
 
     def test_high_risk_assessment_conference_and_action(self):
         case = self._create_case(

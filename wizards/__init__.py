@@ -6,3 +6,4 @@ from . import dv_erasure_wizards
 from . import dv_person_mail_wizard
 from . import dv_statistics_wizard
 from . import dv_share_reject_wizard
+from . import dv_statistics_settings

@@ -31,8 +31,14 @@ class DvStatisticsWizard(models.TransientModel):
     )
     threshold = fields.Integer(
         string="Suppress Counts Below",
-        default=lambda self: self._default_threshold(),
-        required=True,
+        compute="_compute_threshold",
+        store=True,
+        readonly=False,
+        help="May be raised above the companies' minimum, never lowered below it.",
+    )
+    minimum_threshold = fields.Integer(
+        compute="_compute_minimum_threshold",
+        help="The strictest minimum the managers of the chosen companies set.",
     )
 
     @api.model
@@ -47,16 +53,37 @@ class DvStatisticsWizard(models.TransientModel):
         except ValueError:
             return DEFAULT_THRESHOLD
 
-    @api.constrains("date_from", "date_to", "threshold")
+    @api.depends("company_ids")
+    def _compute_minimum_threshold(self):
+        for wizard in self:
+            wizard.minimum_threshold = (
+                wizard.sudo().company_ids._dv_suppression_minimum()
+            )
+
+    @api.depends("company_ids")
+    def _compute_threshold(self):
+        """The configured default, raised to the companies' minimum."""
+        for wizard in self:
+            wizard.threshold = max(
+                wizard.threshold or wizard._default_threshold(),
+                wizard.sudo().company_ids._dv_suppression_minimum(),
+            )
+
+    @api.constrains("date_from", "date_to", "threshold", "company_ids")
     def _check_values(self):
         for wizard in self:
             if wizard.date_from > wizard.date_to:
                 raise ValidationError(
                     self.env._("The period cannot end before it starts.")
                 )
-            if wizard.threshold < 1:
+            minimum = wizard.sudo().company_ids._dv_suppression_minimum()
+            if wizard.threshold < minimum:
                 raise ValidationError(
-                    self.env._("The suppression threshold is at least 1.")
+                    self.env._(
+                        "The suppression threshold cannot be lower than %(minimum)s, "
+                        "the minimum the managers set for these companies.",
+                        minimum=minimum,
+                    )
                 )
 
     @api.constrains("company_ids")

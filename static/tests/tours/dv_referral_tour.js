@@ -2,7 +2,8 @@
 /**
  * A police referral arrives at the intake office: the case worker enters it,
  * starts contacting, logs an unanswered call and a successful contact, and
- * opens the case the referral brought.
+ * opens the case the referral brought. A second referral for the same victim
+ * proposes that case; the case worker joins it.
  */
 import { registry } from "@web/core/registry";
 import { openApp, openMenu, pickRecord, saveForm, stateIs } from "./dv_tour_utils";
@@ -26,10 +27,9 @@ function logAttempt(channelCode, outcome) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_referral_tour", {
-    url: "/odoo",
-    steps: () => [
-        ...openApp(),
+/** Enters a police referral for Tara Tour with ``reference`` and saves it. */
+function enterReferral(reference) {
+    return [
         openMenu("dv_referral_inbound_menu", "dv_referral_menu"),
         {
             content: "enter a new referral",
@@ -41,7 +41,7 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
         {
             content: "the police reference",
             trigger: ".o_field_widget[name=police_reference] input",
-            run: "edit TOUR-4711",
+            run: `edit ${reference}`,
         },
         {
             content: "the name of the victim",
@@ -64,6 +64,14 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
             run: "edit § 34a PolG NRW",
         },
         ...saveForm(),
+    ];
+}
+
+registry.category("web_tour.tours").add("dv_referral_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openApp(),
+        ...enterReferral("TOUR-4711"),
         stateIs("received"),
         {
             content: "the referral opened a case",
@@ -103,5 +111,28 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
             run: "click",
         },
         stateIs("in_progress"),
+        ...enterReferral("TOUR-4712"),
+        {
+            content: "the second referral proposes the case instead of joining it",
+            trigger: ".o_form_view .alert .o_field_widget[name=proposed_case_id]:contains(HG-)",
+        },
+        {
+            content: "the case worker joins the proposed case",
+            trigger: ".o_form_statusbar button[name=action_join_case]",
+            run: "click",
+        },
+        {
+            content: "confirm",
+            trigger: ".modal-footer .btn-primary",
+            run: "click",
+        },
+        {
+            content: "the referral joined the case as a repeat",
+            trigger: ".o_form_statusbar button[name=action_separate_case]",
+        },
+        {
+            content: "the referral shows its case",
+            trigger: ".o_field_widget[name=case_id]:contains(HG-)",
+        },
     ],
 });

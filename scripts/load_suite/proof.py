@@ -37,12 +37,15 @@ DUPLICATE_REFERENCES = """
     SELECT 'dv_referral', company_id, name, count(*) FROM dv_referral GROUP BY 2, 3
         HAVING count(*) > 1
     UNION ALL
+    SELECT 'dv_share', company_id, name, count(*) FROM dv_share GROUP BY 2, 3
+        HAVING count(*) > 1
+    UNION ALL
     SELECT 'dv_conference', company_id, name, count(*) FROM dv_conference GROUP BY 2, 3
         HAVING count(*) > 1
 """
 DUPLICATE_POLICE_REFERENCES = """
     SELECT COALESCE(from_agency_id, 0), police_reference, count(*) FROM dv_referral
-    WHERE direction = 'inbound' AND police_reference IS NOT NULL
+    WHERE police_reference IS NOT NULL
     GROUP BY 1, 2 HAVING count(*) > 1
 """
 DUPLICATE_ATTEMPTS = """

@@ -105,8 +105,24 @@ def test_bad_input_table_shape():
         "mail_",
         "unknown_field",
         "as_word",
+        # Shares, and the fields the application sets or fixes at creation.
+        "share_state_written",
+        "share_case_changed",
+        "share_recipient_changed",
+        "share_consent_changed",
+        "share_accepted_by_sender",
+        "action_status_written",
+        "case_victim_changed",
+        "person_protected_changed",
     ):
         assert any(needle in key for key in keys), needle
+    # No row still speaks of the referral's old direction.
+    assert not any("outbound" in key or "inbound" in key for key in keys)
+    # A guarded field written directly is refused, and the record it aimed
+    # at is watched.
+    for row in rows:
+        if row.key.endswith(("_changed", "_written")):
+            assert row.expect == "refused" and row.watch, row.key
 
 
 def test_bad_input_evaluation():

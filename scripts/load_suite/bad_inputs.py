@@ -216,7 +216,12 @@ def formula_in_list_export(u, f):
         },
         timeout=client.timeout,
     )
-    return {"status": response.status_code, "cells": _cells(response.content)}
+    return {
+        "status": response.status_code,
+        "cells": _cells(response.content),
+        "referral": referral,
+        "uid": client.uid,
+    }
 
 
 def _cells(body):
@@ -246,6 +251,20 @@ def check_formula(_f, result, _sql):
     ):
         return "the text is missing from the workbook"
     return None
+
+
+def check_exported(f, result, sql):
+    """The list export is neutralised, and it is in the access log: one entry
+    for the exported referral, by the user who exported it."""
+    problem = check_formula(f, result, sql)
+    if problem:
+        return problem
+    [(entries,)] = sql(
+        "SELECT count(*) FROM dv_access_log WHERE res_model = 'dv.referral' "
+        "AND res_id = %s AND user_id = %s",
+        [result["referral"], result["uid"]],
+    )
+    return None if entries == 1 else f"{entries} access log entries for the export"
 
 
 def check_safety_plan(f, _result, sql):
@@ -1204,8 +1223,15 @@ ROWS = (
         "caseworker",
         formula_in_list_export,
         expect="neutralised",
-        check=check_formula,
-        grows=("dv_referral", "dv_case", "dv_person", "mail_message", "mail_activity"),
+        check=check_exported,
+        grows=(
+            "dv_referral",
+            "dv_case",
+            "dv_person",
+            "dv_access_log",
+            "mail_message",
+            "mail_activity",
+        ),
     ),
     # HTML and script
     Row(

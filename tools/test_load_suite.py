@@ -1,8 +1,10 @@
 """The pure-Python parts of the load suite (scripts/load): percentiles, the
-figures line, the role plan and the shape of the bad-input table."""
+figures line, the role plan, the shape of the bad-input table, the attackers'
+tries on shares and the proof's checks."""
 
 import os
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -105,8 +107,24 @@ def test_bad_input_table_shape():
         "mail_",
         "unknown_field",
         "as_word",
+        # Shares, and the fields the application sets or fixes at creation.
+        "share_state_written",
+        "share_case_changed",
+        "share_recipient_changed",
+        "share_consent_changed",
+        "share_accepted_by_sender",
+        "action_status_written",
+        "case_victim_changed",
+        "person_protected_changed",
     ):
         assert any(needle in key for key in keys), needle
+    # No row still speaks of the referral's old direction.
+    assert not any("outbound" in key or "inbound" in key for key in keys)
+    # A guarded field written directly is refused, and the record it aimed
+    # at is watched.
+    for row in rows:
+        if row.key.endswith(("_changed", "_written")):
+            assert row.expect == "refused" and row.watch, row.key
 
 
 def test_bad_input_evaluation():
@@ -154,3 +172,75 @@ def test_erasure_verdict():
     assert proof.erasure_verdict((1, True, 1, 1, 0, 0, 0, 0, False, True)) == "half"
     assert proof.erasure_verdict((1, False, 0, 0, 0, 0, 0, 0, False, True)) == "half"
     assert proof.erasure_verdict((1, True, 0, 0, 0, 0, 0, 0, False, True)) == "half"
+
+
+def test_attackers_try_the_shares():
+    pytest.importorskip("requests")
+    import attackers  # noqa: PLC0415 - needs requests (the RPC client)
+
+    calls = []
+    client = attackers.AttackerClient.__new__(attackers.AttackerClient)
+    client.role = "attacker_agency"
+    client.setup = {"pending_share": 7, "agencies": {"neighbour": 3}}
+    client.rpc = types.SimpleNamespace(
+        call=lambda *args, **kwargs: calls.append((args, kwargs))
+    )
+    probes = client.share_probes(11, "LTx-00X00001")
+    assert {name for name, _call, _leaked in probes} == {
+        "redirect share",
+        "accept share of another agency",
+        "reject share of another agency",
+        "transfer case not led",
+    }
+    for _name, call, leaked in probes:
+        call()
+        assert leaked(True), "any answer but a refusal is a leak"
+    assert (("dv.share", "write", [7], {"to_agency_id": 3}), {}) in calls
+    assert (("dv.share", "action_accept", [7]), {}) in calls
+    [create] = [args[2] for args, _kwargs in calls if args[1] == "create"]
+    assert create["case_id"] == 11 and create["to_agency_id"] == 3
+    assert create["kind"] == "transfer" and create["reason"] == "LTx-00X00001"
+
+
+def test_changed_shares():
+    import proof  # noqa: PLC0415
+
+    setup = {
+        "shares": {
+            "5": {
+                "case_id": 1,
+                "to_agency_id": 2,
+                "from_agency_id": 3,
+                "kind": "share",
+                "state": "accepted",
+            },
+            "6": {
+                "case_id": 4,
+                "to_agency_id": 5,
+                "from_agency_id": 3,
+                "kind": "transfer",
+                "state": "sent",
+            },
+        }
+    }
+
+    class Cursor:
+        def __init__(self, rows):
+            self.rows = rows
+
+        def execute(self, _sql, params):
+            assert sorted(params["ids"]) == [5, 6]
+
+        def fetchall(self):
+            return self.rows
+
+    same = [(5, 1, 2, 3, "share", "accepted"), (6, 4, 5, 3, "transfer", "sent")]
+    assert proof.changed_shares(Cursor(same), setup) == []
+    moved = [(5, 1, 9, 3, "share", "accepted"), (6, 4, 5, 3, "transfer", "accepted")]
+    assert proof.changed_shares(Cursor(moved), setup) == [
+        "share 5 changed: to_agency_id",
+        "share 6 changed: state",
+    ]
+    assert proof.changed_shares(Cursor(same[:1]), setup) == [
+        "share 6 changed: case_id, from_agency_id, kind, state, to_agency_id"
+    ]

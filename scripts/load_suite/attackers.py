@@ -1,7 +1,10 @@
 """Security under load: users of another agency (same city) and of another
 company keep trying to read, search, export and change the intake office's
-cases and the protected details of its people; a network partner with a
-share tries to get at the protected details of the shared case.
+cases and the protected details of its people, and to take its shares: to
+redirect a share, answer a transfer addressed to another agency, and
+transfer a case they do not lead to themselves. A network partner with a
+share tries to get at the protected details of the shared case, to change
+or revoke the share and to transfer the case.
 
 Each try is one attempt; the expected outcome is a refusal (AccessError or
 another error of the application) or an empty answer. Anything else is a
@@ -10,6 +13,7 @@ leak and fails the run.
 
 import time
 
+import plan
 from clients import LoadClient, odoo_dt, utcnow
 from rpc import RpcError
 
@@ -31,6 +35,55 @@ def _non_empty_rows(rows):
 
 class AttackerClient(LoadClient):
     """A case worker of another agency or company."""
+
+    @property
+    def own_agency(self):
+        """The agency the attacker works for."""
+        return self.setup["agencies"][plan.ROLES[self.role][1]]
+
+    def share_probes(self, case, marker):
+        """Tries on the shares: the transfer to the shelter nobody answers is
+        addressed to another agency; the case is not the attacker's to pass
+        on. Every answer but a refusal is a leak."""
+        pending = self.setup["pending_share"]
+        call = self.rpc.call
+        return [
+            (
+                "redirect share",
+                lambda: call(
+                    "dv.share", "write", [pending], {"to_agency_id": self.own_agency}
+                ),
+                lambda r: True,
+            ),
+            (
+                "accept share of another agency",
+                lambda: call("dv.share", "action_accept", [pending]),
+                lambda r: True,
+            ),
+            (
+                "reject share of another agency",
+                lambda: call(
+                    "dv.share", "action_reject", [pending], reason="other", note=marker
+                ),
+                lambda r: True,
+            ),
+            (
+                "transfer case not led",
+                lambda: call(
+                    "dv.share",
+                    "create",
+                    {
+                        "case_id": case,
+                        "to_agency_id": self.own_agency,
+                        "kind": "transfer",
+                        "legal_basis": "statute",
+                        "legal_norm": "§ 8a SGB VIII",
+                        "reason": marker,
+                    },
+                ),
+                lambda r: True,
+            ),
+        ]
 
     def probes(self):
         """(name, call, judge): ``call()`` makes the request, ``judge(result)``
@@ -256,6 +309,17 @@ class AttackerClient(LoadClient):
                 lambda r: True,
             ),
             (
+                "read shares",
+                lambda: call(
+                    "dv.share",
+                    "search_read",
+                    [("case_id", "in", cases)],
+                    fields=["name", "reason", "to_agency_id"],
+                ),
+                returned,
+            ),
+            *self.share_probes(case, marker),
+            (
                 "forged company",
                 lambda: call(
                     "dv.case",
@@ -301,8 +365,10 @@ class NetworkClient(AttackerClient):
 
     def probes(self):
         shared = self.setup["shared_case"]
+        share = self.setup["share"]
         people = self.setup["shared_persons"]
         call = self.rpc.call
+        marker = self.marker("X")
 
         def protected_values(rows):
             return any(row.get(field) for row in rows or [] for field in PROTECTED)
@@ -364,6 +430,49 @@ class NetworkClient(AttackerClient):
                     fields=["victim_name", "victim_phone"],
                 ),
                 lambda rows: any(row.get("victim_phone") for row in rows or []),
+            ),
+            (
+                "move the share to another case",
+                lambda: call(
+                    "dv.share",
+                    "write",
+                    [share],
+                    {"case_id": self.rng.choice(self.ctx.targets("cases"))},
+                ),
+                lambda r: True,
+            ),
+            (
+                "extend the share",
+                lambda: call(
+                    "dv.share", "write", [share], {"valid_until": "2099-12-31"}
+                ),
+                lambda r: True,
+            ),
+            (
+                "revoke the share",
+                lambda: call("dv.share", "action_revoke", [share]),
+                lambda r: True,
+            ),
+            *[
+                probe
+                for probe in self.share_probes(shared, marker)
+                if probe[0] != "transfer case not led"
+            ],
+            (
+                "transfer the shared case",
+                lambda: call(
+                    "dv.share",
+                    "create",
+                    {
+                        "case_id": shared,
+                        "to_agency_id": self.own_agency,
+                        "kind": "transfer",
+                        "legal_basis": "statute",
+                        "legal_norm": "§ 8a SGB VIII",
+                        "reason": marker,
+                    },
+                ),
+                lambda r: True,
             ),
         ]
         # The shared case itself is readable: that is no leak and no attempt.

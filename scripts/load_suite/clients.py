@@ -309,7 +309,6 @@ class IntakeClient(LoadClient):
         marker = self.marker("R")
         received = utcnow() - timedelta(minutes=10)
         values = {
-            "direction": "inbound",
             "source_type": "police",
             "from_agency_id": self.setup["agencies"]["police"],
             "to_agency_id": self.office,

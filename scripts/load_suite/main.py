@@ -496,7 +496,8 @@ def run_load(args, ctx, clients):
         say(f"lock waits (samples every 0.5 s): {what}: {count}")
     for label, count, p50, p95 in recorder.slowest():
         say(f"time spent: {label}: {count} requests, p50 {p50} ms, p95 {p95} ms")
-    faults.join(timeout=60)
+    if faults.ident is not None:  # started (not with --no-faults)
+        faults.join(timeout=60)
     if faults.rerun is not None:
         log("waiting for the rerun of the retention job")
         try:

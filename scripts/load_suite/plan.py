@@ -46,11 +46,13 @@ ROLES = {
 ATTACKER_ROLES = ("attacker_agency", "attacker_company", "network")
 
 # Helpers that are no load client: they answer bad inputs that need a role
-# no client has, and receive the e-mail of the intake alias.
+# no client has, receive the e-mail of the intake alias, and accept the
+# counselling centre's shares in the setup (as its partners do).
 HELPERS = {
     "helper_manager": ("manager", "office", "a"),
     "helper_caseworker": ("caseworker", "office", "a"),
     "helper_mailgate": ("caseworker", "office", "a"),
+    "helper_partner": ("network", "counselling", "a"),
 }
 # Odoo's mail gateway marks the alias as working: its user needs the
 # Settings right besides membership in the intake office.

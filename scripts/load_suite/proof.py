@@ -1,7 +1,8 @@
 """The proof, straight from the database (SQL, no Odoo in between): every
 write a client saw acknowledged is there exactly once, no reference number
 is used twice, no contact attempt is logged twice, no attacker's marker got
-anywhere, and no case is half erased."""
+anywhere, the shares the attackers went for are as the setup left them, and
+no case is half erased."""
 
 REFERRAL_COUNT = "SELECT count(*) FROM dv_referral WHERE police_reference = %(marker)s"
 # For each kind of acknowledged write: how to count its marker.
@@ -37,12 +38,15 @@ DUPLICATE_REFERENCES = """
     SELECT 'dv_referral', company_id, name, count(*) FROM dv_referral GROUP BY 2, 3
         HAVING count(*) > 1
     UNION ALL
+    SELECT 'dv_share', company_id, name, count(*) FROM dv_share GROUP BY 2, 3
+        HAVING count(*) > 1
+    UNION ALL
     SELECT 'dv_conference', company_id, name, count(*) FROM dv_conference GROUP BY 2, 3
         HAVING count(*) > 1
 """
 DUPLICATE_POLICE_REFERENCES = """
     SELECT COALESCE(from_agency_id, 0), police_reference, count(*) FROM dv_referral
-    WHERE direction = 'inbound' AND police_reference IS NOT NULL
+    WHERE police_reference IS NOT NULL
     GROUP BY 1, 2 HAVING count(*) > 1
 """
 DUPLICATE_ATTEMPTS = """
@@ -60,8 +64,16 @@ ATTACKER_TRACES = """
     + (SELECT count(*) FROM dv_person WHERE name LIKE %(pattern)s)
     + (SELECT count(*) FROM dv_person_protected WHERE phone LIKE %(pattern)s)
     + (SELECT count(*) FROM dv_contact_attempt WHERE note LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_share WHERE reason LIKE %(pattern)s
+         OR rejection_note LIKE %(pattern)s)
     + (SELECT count(*) FROM mail_message WHERE model = 'dv.case'
          AND body LIKE %(pattern)s)
+"""
+# The routing and state of the shares the attackers go for.
+SHARE_FIELDS = ("case_id", "to_agency_id", "from_agency_id", "kind", "state")
+SHARES = """
+    SELECT id, case_id, to_agency_id, from_agency_id, kind, state
+    FROM dv_share WHERE id = ANY(%(ids)s)
 """
 # One row per case of the erasure test: what tells an erased case.
 ERASURE_STATE = """
@@ -125,6 +137,23 @@ def written(cr, entry):
     return count
 
 
+def changed_shares(cr, setup):
+    """The shares of the setup whose routing or state is no longer what the
+    setup left (no client changes them; an attacker would)."""
+    expected = setup.get("shares", {})
+    cr.execute(SHARES, {"ids": [int(share_id) for share_id in expected]})
+    found = {
+        row[0]: dict(zip(SHARE_FIELDS, row[1:], strict=True)) for row in cr.fetchall()
+    }
+    changed = []
+    for share_id, values in sorted(expected.items()):
+        now = found.get(int(share_id))
+        if now != values:
+            fields = sorted(k for k in values if not now or now[k] != values[k])
+            changed.append(f"share {share_id} changed: {', '.join(fields)}")
+    return changed
+
+
 def half_erased(cr, setup):
     """How many of the cases due for erasure are neither erased nor kept."""
     half = 0
@@ -180,6 +209,9 @@ def prove(cr, clients, setup, run):
     traces = _count(cr, ATTACKER_TRACES, {"pattern": f"%LT{run}-__X%"})
     if traces:
         findings.append(f"attackers' markers found in {traces} places")
+    shares = changed_shares(cr, setup)
+    traces += len(shares)
+    findings += shares
 
     half = erased = 0
     for case_id in setup["due_cases"]:

@@ -3,9 +3,9 @@
 
 Makes two companies, the agencies of a small network, one user per load
 client (German, Berlin time) and helpers, the cases the clients and the
-attackers work on, closed cases due for erasure and the fixtures of the
-bad-input table; writes their ids as JSON to $DV_LOAD_OUT. Synthetic names
-only.
+attackers work on, the shares the attackers go for, closed cases due for
+erasure and the fixtures of the bad-input table; writes their ids as JSON to
+$DV_LOAD_OUT. Synthetic names only.
 """
 # ruff: noqa: F821  (env comes from odoo-bin shell)
 
@@ -89,6 +89,15 @@ agencies = {
         {
             "name": "Beratungsstelle Nachbarort",
             "agency_type_id": ref("dv_case_management.agency_type_counselling").id,
+            "company_id": company_a.id,
+        }
+    ),
+    # Receives a transfer that stays unanswered: no client works for it, so
+    # whoever answers it is an attacker.
+    "shelter": Agency.create(
+        {
+            "name": "Frauenhaus Lastdorf",
+            "agency_type_id": ref("dv_case_management.agency_type_shelter").id,
             "company_id": company_a.id,
         }
     ),
@@ -205,7 +214,6 @@ def new_case(user=worker, state="new", **values):
 def new_referral(case=None, user=worker, **values):
     number = next(serial)
     vals = {
-        "direction": "inbound",
         "source_type": "police",
         "from_agency_id": police.id,
         "to_agency_id": office.id,
@@ -299,27 +307,38 @@ for _i in range(TARGET_CASES):
     targets["assessments"].append(assessment.id)
     targets["attachments"].append(attachment.id)
 
-# A case shared with the counselling centre: its network partners read the
-# case but never the protected details.
+
+def new_share(case, to_agency, user=worker, **values):
+    """A share (or transfer) of ``case``, sent by a case worker of its lead
+    agency; the addon sets its sender, company and state."""
+    vals = {
+        "kind": "share",
+        "case_id": case.id,
+        "to_agency_id": to_agency.id,
+        "legal_basis": "statute",
+        "legal_norm": "§ 8a SGB VIII",
+        "reason": "Beratung",
+    }
+    vals.update(values)
+    return env["dv.share"].with_user(user).create(vals).sudo()
+
+
+# A case shared with the counselling centre, accepted by one of its partners:
+# they read the case but never the protected details.
 shared_case = new_case(state="in_progress")
-share = (
-    env["dv.referral"]
-    .with_user(worker)
-    .create(
-        {
-            "direction": "outbound",
-            "kind": "share",
-            "case_id": shared_case.id,
-            "from_agency_id": office.id,
-            "to_agency_id": agencies["counselling"].id,
-            "company_id": company_a.id,
-            "legal_basis": "statute",
-            "legal_norm": "§ 8a SGB VIII",
-            "reason": "Beratung",
-        }
-    )
+share = new_share(shared_case, agencies["counselling"])
+share.with_user(helpers["helper_partner"]).action_accept()
+# A transfer to the shelter nobody answers: the attackers try to accept,
+# reject and redirect it.
+pending_share = new_share(
+    env["dv.case"].browse(targets["cases"][0]),
+    agencies["shelter"],
+    kind="transfer",
+    legal_basis="acute_danger",
+    legal_norm=False,
+    justification="Akute Gefahr",
+    reason="Schutzplatz",
 )
-share.sudo().action_accept()
 
 # Closed cases whose retention period is over.
 completed = ref("dv_case_management.closure_reason_completed")
@@ -348,19 +367,31 @@ fixture_case_progress = new_case(state="in_progress")
 fixture_referral_open = new_referral()
 fixture_referral_declined = new_referral()
 fixture_referral_declined.with_user(worker).action_mark_declined()
-fixture_outbound = (
-    env["dv.referral"]
+fixture_referral_contacting = new_referral()
+fixture_attempt = (
+    env["dv.contact.attempt"]
     .with_user(worker)
     .create(
         {
-            "direction": "outbound",
-            "kind": "share",
-            "case_id": fixture_case_progress.id,
-            "from_agency_id": office.id,
-            "to_agency_id": agencies["counselling"].id,
-            "company_id": company_a.id,
-            "legal_basis": "statute",
-            "legal_norm": "§ 8a SGB VIII",
+            "referral_id": fixture_referral_contacting.id,
+            "channel_id": phone.id,
+            "outcome": "no_answer",
+            "attempted_at": now - timedelta(hours=1),
+        }
+    )
+)
+fixture_share = new_share(fixture_case_progress, agencies["counselling"])
+fixture_consent = (
+    env["dv.consent"]
+    .with_user(worker)
+    .create(
+        {
+            "person_id": fixture_case_progress.victim_id.id,
+            "agency_ids": [Command.set(agencies["counselling"].ids)],
+            "purpose_ids": [
+                Command.set(ref("dv_case_management.consent_purpose_referral").ids)
+            ],
+            "given_on": now.date(),
         }
     )
 )
@@ -391,6 +422,26 @@ fixture_conference = (
         }
     )
     .sudo()
+)
+fixture_line = (
+    env["dv.conference.case"]
+    .with_user(helpers["helper_manager"])
+    .create(
+        {"conference_id": fixture_conference.id, "case_id": fixture_case_progress.id}
+    )
+)
+fixture_action = (
+    env["dv.conference.action"]
+    .with_user(helpers["helper_manager"])
+    .create(
+        {
+            "line_id": fixture_line.id,
+            "name": "Schutzplatz klären",
+            "owner_agency_id": office.id,
+            "user_id": worker.id,
+            "due_date": now.date() + timedelta(days=14),
+        }
+    )
 )
 
 env.cr.commit()
@@ -427,6 +478,20 @@ result = {
     "targets": targets,
     "shared_case": shared_case.id,
     "shared_persons": shared_case.person_ids.ids,
+    "share": share.id,
+    "pending_share": pending_share.id,
+    # What the attackers must not change: the routing and state of every
+    # share they go for (proof.py compares).
+    "shares": {
+        str(record.id): {
+            "case_id": record.case_id.id,
+            "to_agency_id": record.to_agency_id.id,
+            "from_agency_id": record.from_agency_id.id,
+            "kind": record.kind,
+            "state": record.state,
+        }
+        for record in share | pending_share
+    },
     "due_cases": due_cases,
     "due_markers": {str(k): v for k, v in due_markers.items()},
     "retention_cron": ref("dv_case_management.ir_cron_retention").id,
@@ -434,9 +499,17 @@ result = {
         "case_new": fixture_case_new.id,
         "case_progress": fixture_case_progress.id,
         "victim": fixture_case_progress.victim_id.id,
+        "perpetrator": fixture_case_progress.person_ids.filtered(
+            lambda p: p.role == "perpetrator"
+        ).id,
+        "protected_other": fixture_case_new.victim_id.protected_id.id,
         "referral_open": fixture_referral_open.id,
         "referral_declined": fixture_referral_declined.id,
-        "outbound": fixture_outbound.id,
+        "referral_contacting": fixture_referral_contacting.id,
+        "attempt": fixture_attempt.id,
+        "share": fixture_share.id,
+        "consent": fixture_consent.id,
+        "action": fixture_action.id,
         "assessment_red_flag": fixture_assessment.id,
         "assessment_blank": fixture_assessment_blank.id,
         "conference": fixture_conference.id,

@@ -387,6 +387,10 @@ class DvConference(models.Model):
             ._fields["reason"]
             ._description_selection(self.env)
         )
+        # The minutes name the cases discussed by name (and their victim):
+        # whoever prints them read those cases.
+        named = self.line_ids.filtered(lambda x: x.release_basis != "none")
+        self.env["dv.access.log"]._log(named.sudo().case_ref_id)
         return [
             {
                 "label": line._public_label(),

@@ -161,6 +161,16 @@ class TestContactChannels(PrivacyCommon):
             .create({"subject": "Your appointment", "body": "<p>Tuesday 10:00</p>"})
         )
         wizard.action_send()
+        # Sending read the protected address: it is in the access log.
+        self.assertTrue(
+            self.env["dv.access.log"].search(
+                [
+                    ("user_id", "=", self.caseworker.id),
+                    ("res_model", "=", "dv.person"),
+                    ("res_id", "=", victim.id),
+                ]
+            )
+        )
         mail = (
             self.env["mail.mail"]
             .sudo()

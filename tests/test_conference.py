@@ -477,6 +477,24 @@ class TestMinutesAndReview(ConferenceCommon):
         self.assertEqual(file_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
 
+    def test_minutes_naming_a_case_are_in_its_access_log(self):
+        conference = self._conference()
+        line = self._line(conference, self.case)
+        self._line(conference, self.adult_case)
+        line.with_user(self.coordinator_a).write(
+            {"release_basis": "release", "release_date": "2026-06-01"}
+        )
+        conference.action_held()
+        Log = self.env["dv.access.log"]
+        report = self.env.ref("dv_case_management.action_report_conference_minutes")
+        html, _type = report.with_user(self.shelter_worker)._render_qweb_html(
+            report.report_name, conference.ids
+        )
+        self.assertIn(self.case.name, html.decode())
+        logged = Log.search([("user_id", "=", self.shelter_worker.id)])
+        # The case discussed by name, not the anonymous one.
+        self.assertEqual(logged.case_id, self.case)
+
     def test_review_due_after_twelve_months(self):
         self.case.last_conference_date = "2025-05-01"
         self.adult_case.last_conference_date = "2025-12-01"

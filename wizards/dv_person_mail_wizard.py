@@ -18,6 +18,8 @@ class DvPersonMailWizard(models.TransientModel):
         person.check_access("write")
         person._check_contact_channel("email")
         email = person.sudo().protected_id.email
+        # The protected address was read to send it.
+        self.env["dv.access.log"]._log(person)
         if not email:
             raise UserError(self.env._("This person has no e-mail address."))
         agency = person.case_id.lead_agency_id

@@ -2,8 +2,9 @@
 {
     "name": "Domestic Violence Case Management",
     "summary": "Multi-agency case management for domestic violence and stalking: "
-    "agency network, police referrals, risk assessment and case conferences",
-    "version": "18.0.1.2.0",
+    "agency network, police referrals, risk assessment, protection planning "
+    "and case conferences",
+    "version": "18.0.1.3.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",
@@ -20,6 +21,7 @@
         "data/dv_case_data.xml",
         "data/dv_land_profile_data.xml",
         "data/dv_risk_data.xml",
+        "data/dv_protection_data.xml",
         "views/dv_agency_type_views.xml",
         "views/dv_service_views.xml",
         "views/dv_agency_views.xml",
@@ -29,6 +31,7 @@
         "views/dv_share_views.xml",
         "views/dv_risk_views.xml",
         "views/dv_conference_views.xml",
+        "views/dv_protection_views.xml",
         "views/dv_privacy_views.xml",
         "views/dv_membership_log_views.xml",
         "views/dv_retention_views.xml",
@@ -42,10 +45,12 @@
         "wizards/dv_statistics_wizard_views.xml",
         "wizards/dv_share_reject_wizard_views.xml",
         "wizards/dv_statistics_settings_views.xml",
+        "wizards/dv_protection_settings_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",
         "reports/dv_case_exports_xlsx.xml",
+        "reports/dv_safety_plan_report.xml",
     ],
     "demo": [
         "demo/dv_agency_demo.xml",
@@ -58,6 +63,7 @@
             "dv_case_management/static/tests/tours/dv_high_risk_tour.js",
             "dv_case_management/static/tests/tours/dv_statistics_tour.js",
             "dv_case_management/static/tests/tours/dv_case_form_tour.js",
+            "dv_case_management/static/tests/tours/dv_protection_tour.js",
         ],
     },
 }

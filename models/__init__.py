@@ -19,6 +19,9 @@ from . import dv_incident
 from . import dv_police_measure
 from . import dv_session
 from . import dv_protection_order
+from . import dv_safety_plan
+from . import dv_perpetrator_measure
+from . import dv_youth_office_notice
 from . import dv_consent
 from . import dv_referral
 from . import dv_referral_original

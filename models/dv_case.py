@@ -4,7 +4,11 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_guard import system_write
+from .dv_perpetrator_measure import WEAPONS_CHECK
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS
+from .dv_safety_plan import PLAN_STATES
+from .dv_youth_office_notice import NOTICE_STATES
 
 CASE_KINDS = [
     ("partner", "Partner Violence"),
@@ -102,8 +106,29 @@ class DvCase(models.Model):
     )
     outcome = fields.Text(readonly=True, copy=False)
     safety_plan = fields.Html(
-        help="Agreed steps for the victim's safety: emergency numbers, safe "
-        "places, what to take along, code words."
+        string="Safety Plan Notes",
+        help="Free notes on the victim's safety beside the safety plan's steps.",
+    )
+    safety_plan_ids = fields.One2many("dv.safety.plan", "case_id", string="Safety Plan")
+    safety_plan_state = fields.Selection(
+        [("none", "No Plan"), *PLAN_STATES],
+        string="Safety Plan Status",
+        compute="_compute_safety_plan_state",
+        store=True,
+        index=True,
+    )
+    perpetrator_measure_ids = fields.One2many(
+        "dv.perpetrator.measure", "case_id", string="Perpetrator-side Measures"
+    )
+    youth_office_notice_ids = fields.One2many(
+        "dv.youth.office.notice", "case_id", string="Youth Welfare Office"
+    )
+    youth_office_state = fields.Selection(
+        [("none", "No Children"), *NOTICE_STATES],
+        string="Youth Welfare Office Step",
+        compute="_compute_youth_office_state",
+        store=True,
+        index=True,
     )
     person_ids = fields.One2many("dv.person", "case_id", string="People")
     victim_id = fields.Many2one("dv.person", compute="_compute_people", store=True)
@@ -231,6 +256,20 @@ class DvCase(models.Model):
             children = case.person_ids.filtered(lambda p: p.role == "child")
             case.child_count = len(children)
             case.has_children = bool(children)
+
+    @api.depends("safety_plan_ids.state")
+    def _compute_safety_plan_state(self):
+        for case in self:
+            case.safety_plan_state = case.safety_plan_ids[:1].state or "none"
+
+    @api.depends("youth_office_notice_ids.state", "has_children")
+    def _compute_youth_office_state(self):
+        for case in self:
+            notice = case.youth_office_notice_ids.sorted("id", reverse=True)[:1]
+            if notice:
+                case.youth_office_state = notice.state
+            else:
+                case.youth_office_state = "pending" if case.has_children else "none"
 
     @api.depends("incident_ids.date")
     def _compute_incidents(self):
@@ -493,6 +532,22 @@ class DvCase(models.Model):
                 user_id=user.id,
             )
 
+    def action_open_safety_plan(self):
+        """The case's safety plan; a new one in preparation when it has
+        none yet."""
+        self.ensure_one()
+        plan = self.safety_plan_ids[:1]
+        if not plan:
+            self.check_access("write")
+            plan = self.env["dv.safety.plan"].create({"case_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Safety Plan"),
+            "res_model": "dv.safety.plan",
+            "view_mode": "form",
+            "res_id": plan.id,
+        }
+
     def action_open_events(self):
         self.ensure_one()
         return {
@@ -573,6 +628,17 @@ class DvCase(models.Model):
                 {"override_reason": False}
             )
             case.consent_ids.write({"withdrawal_note": False})
+            plans = case.safety_plan_ids
+            plans.write({"note": False})
+            plans.step_ids.write({"note": False})
+            for step in plans.step_ids:
+                step.name = step.step_type_id.name or erased
+            measures = case.perpetrator_measure_ids
+            measures.write({"outcome_note": False})
+            notices = case.youth_office_notice_ids
+            notices.filtered("reply").write({"reply": erased})
+            notices.filtered("waived_reason").write({"waived_reason": erased})
+            notices.write({"legal_norm": False})
             lines = (
                 self.env["dv.conference.case"]
                 .sudo()
@@ -595,6 +661,10 @@ class DvCase(models.Model):
                 case.assessment_ids,
                 case.consent_ids,
                 lines.action_ids,
+                plans,
+                plans.step_ids,
+                measures,
+                notices,
             ]
             case._erase_traces(records)
             originals.unlink()
@@ -661,6 +731,147 @@ class DvCase(models.Model):
                     ),
                     user_id=user.id,
                 )
+
+    # Prompts: one activity per case and purpose, for the responsible person
+
+    def _dv_prompt(self, key, summary, activity_xmlid, deadline=None):
+        """Keep one activity ``key`` on each case (created once, reassigned
+        with the responsible person). ``summary(env)`` gives its summary in
+        the language of ``env``; it names no one."""
+        activity_type = self.env.ref(activity_xmlid)
+        Activity = self.env["mail.activity"].sudo()
+        today = fields.Date.context_today(self)
+        for case in self.sudo():
+            if case.state == "closed" or Activity.search_count(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", case.id),
+                    ("dv_deadline_key", "=", key),
+                ],
+                limit=1,
+            ):
+                continue
+            user = case._reminder_user()
+            case = case.with_context(lang=user.lang or self.env.lang)
+            Activity.create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id(self._name),
+                    "res_id": case.id,
+                    "activity_type_id": activity_type.id,
+                    "dv_deadline_key": key,
+                    "date_deadline": deadline or today,
+                    "summary": summary(case.env),
+                    "user_id": user.id,
+                    "automated": True,
+                }
+            )
+
+    def _dv_prompt_done(self, key, feedback):
+        """The cases' activity ``key`` is done (when there is one)."""
+        if not self:
+            return
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("dv_deadline_key", "=", key),
+            ]
+        ).action_feedback(feedback=feedback)
+
+    @api.model
+    def _cron_safety_plan_due(self):
+        """High-risk cases without a safety plan some days (the company's
+        setting) after they became high risk get an activity for their
+        responsible person."""
+        today = fields.Date.context_today(self)
+        cases = self.sudo().search(
+            [
+                ("state", "!=", "closed"),
+                ("risk_level", "=", "high"),
+                ("safety_plan_state", "=", "none"),
+                ("risk_assessed_on", "!=", False),
+            ]
+        )
+        due = cases.filtered(
+            lambda case: (
+                case.risk_assessed_on
+                + timedelta(days=case.company_id.dv_safety_plan_days)
+                <= today
+            )
+        )
+        due._dv_prompt(
+            "safety_plan_due",
+            lambda env: env._("Make a safety plan with the victim"),
+            "dv_case_management.mail_activity_type_safety_plan",
+        )
+        return len(due)
+
+    def _prompt_youth_office(self):
+        """A case with children gets the youth welfare office step, to decide
+        and record, and an activity for its responsible person."""
+        for case in self.sudo().filtered(lambda c: c.has_children):
+            if not case.youth_office_notice_ids:
+                self.env["dv.youth.office.notice"].sudo().create(
+                    {
+                        "case_id": case.id,
+                        "child_ids": [
+                            fields.Command.set(
+                                case.person_ids.filtered(
+                                    lambda p: p.role == "child"
+                                ).ids
+                            )
+                        ],
+                    }
+                )
+            if case.youth_office_state == "pending":
+                case._dv_prompt(
+                    "youth_office",
+                    lambda env: env._("Decide on informing the youth welfare office"),
+                    "dv_case_management.mail_activity_type_youth_office",
+                )
+
+    def _propose_weapons_check(self, assessment):
+        """A yes on the weapons item of ``assessment``: a weapons check of the
+        alleged perpetrator is proposed (unless one is under way) and the
+        responsible person asked to decide on it."""
+        self.ensure_one()
+        measure_type = (
+            self.env["dv.perpetrator.measure.type"]
+            .sudo()
+            .search([("code", "=", WEAPONS_CHECK)], limit=1)
+        )
+        if not measure_type:
+            return self.env["dv.perpetrator.measure"]
+        Measure = self.env["dv.perpetrator.measure"]
+        pending = Measure.sudo().search(
+            [
+                ("case_id", "=", self.id),
+                ("type_id", "=", measure_type.id),
+                ("status", "in", ("proposed", "open")),
+            ],
+            limit=1,
+        )
+        if pending:
+            return pending
+        perpetrator = self.person_ids.filtered(lambda p: p.role == "perpetrator")[:1]
+        with system_write():
+            measure = Measure.create(
+                {
+                    "case_id": self.id,
+                    "type_id": measure_type.id,
+                    "person_id": perpetrator.id,
+                    "user_id": self._reminder_user().id,
+                    "due_date": fields.Date.context_today(self) + timedelta(days=3),
+                    "status": "proposed",
+                    "assessment_id": assessment.id,
+                }
+            )
+        self._dv_prompt(
+            "weapons_check",
+            lambda env: env._("Decide on the proposed weapons check"),
+            "dv_case_management.mail_activity_type_weapons_check",
+        )
+        return measure
 
     def _last_activity(self):
         """When anything last happened in the case (naive UTC)."""

@@ -35,6 +35,14 @@ class DvConferenceAction(models.Model):
     company_id = fields.Many2one(related="line_id.company_id", store=True)
     case_label = fields.Char(string="Case", compute="_compute_case_label")
     name = fields.Char(string="Action", required=True, tracking=True)
+    perpetrator_measure_type_id = fields.Many2one(
+        "dv.perpetrator.measure.type",
+        string="Perpetrator-side Measure",
+        tracking=True,
+        index=True,
+        help="When the action is a measure on the perpetrator's side: which "
+        "kind (warning talk, weapons check, perpetrator programme, ...).",
+    )
     owner_agency_id = fields.Many2one(
         "dv.agency", required=True, index=True, tracking=True
     )

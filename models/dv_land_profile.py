@@ -1,7 +1,78 @@
+"""Federal state profiles: what each Land's police law says about evictions,
+contact bans and passing a victim's data to the intake office, each value
+with its norm and where it was checked."""
+
+from datetime import timedelta
+
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .dv_agency import GERMAN_STATES
+
+DURATION_UNITS = [
+    ("days", "Days"),
+    ("working_days", "Working Days (Monday to Saturday)"),
+    ("weeks", "Weeks"),
+    ("months", "Months"),
+]
+
+# What an application under the Gewaltschutzgesetz, made while the police
+# measure runs, does to its end.
+EXTENSION_KINDS = [
+    ("none", "Nothing: the measure ends as ordered"),
+    ("ends_on_decision", "It ends with the court's decision, at the latest as ordered"),
+    (
+        "until_decision",
+        "It lasts until the court decides, at most the extension longer",
+    ),
+    ("on_request", "The authority may extend it by at most the extension"),
+]
+
+# On what footing the police pass a victim's contact data to the intake
+# office.
+TRANSFER_BASES = [
+    ("obliges", "The statute obliges the police to pass the data"),
+    ("allows", "The statute allows the police to pass the data without consent"),
+    ("offer", "The statute obliges the police to offer it; the transfer needs consent"),
+    (
+        "none",
+        "No statute of its own: the basis (mostly consent) is recorded per referral",
+    ),
+]
+
+
+def working_day_holidays(state_code, years):
+    """The public holidays of a Land in the given years (``holidays``)."""
+    import holidays  # noqa: PLC0415 (a heavy import, needed rarely)
+
+    return holidays.country_holidays("DE", subdiv=state_code, years=sorted(years))
+
+
+def add_duration(start, amount, unit, state_code=None):
+    """``start`` plus ``amount`` units. Days, weeks and months are counted
+    on the calendar (the day of the order does not count, § 187 BGB, so the
+    measure ends at the end of the last day); working days are Monday to
+    Saturday without the Land's public holidays (Werktage)."""
+    if not start or not amount:
+        return start
+    if unit == "weeks":
+        return start + timedelta(weeks=amount)
+    if unit == "months":
+        return start + relativedelta(months=amount)
+    if unit != "working_days":
+        return start + timedelta(days=amount)
+    holidays = working_day_holidays(
+        state_code, {start.year, start.year + 1, start.year + 2}
+    )
+    day = start
+    counted = 0
+    while counted < amount:
+        day += timedelta(days=1)
+        if day.weekday() != 6 and day not in holidays:
+            counted += 1
+    return day
 
 
 class DvLandProfile(models.Model):
@@ -12,32 +83,70 @@ class DvLandProfile(models.Model):
     name = fields.Char(required=True, translate=True)
     state_code = fields.Selection(GERMAN_STATES, string="Federal State", required=True)
     active = fields.Boolean(default=True)
-    eviction_max_days = fields.Integer(
-        string="Eviction: Maximum Days",
+    checked_on = fields.Date(
+        help="When the values were last checked against the law in force."
+    )
+    # Eviction / barring order
+    eviction_no_max = fields.Boolean(
+        string="Eviction: No Statutory Maximum",
+        help="The Land's police law sets no longest duration; the company's "
+        "practice is proposed instead.",
+    )
+    eviction_max = fields.Integer(
+        string="Eviction: Maximum",
+        help="Longest duration of a police eviction / barring order.",
+    )
+    eviction_unit = fields.Selection(
+        DURATION_UNITS, string="Eviction: Unit", default="days", required=True
+    )
+    eviction_norm = fields.Char(
+        string="Eviction: Norm", help="e.g. § 34a Abs. 5 PolG NRW"
+    )
+    eviction_source = fields.Text(
+        string="Eviction: Source Note",
+        help="Where the value was checked, and anything to know about it.",
+    )
+    # Contact ban
+    contact_ban_no_max = fields.Boolean(
+        string="Contact Ban: No Statutory Maximum",
+        help="The Land's police law sets no longest duration, or knows no "
+        "contact ban of its own; the company's practice is proposed instead.",
+    )
+    contact_ban_max = fields.Integer(string="Contact Ban: Maximum")
+    contact_ban_unit = fields.Selection(
+        DURATION_UNITS, string="Contact Ban: Unit", default="days", required=True
+    )
+    contact_ban_norm = fields.Char(string="Contact Ban: Norm")
+    contact_ban_source = fields.Text(string="Contact Ban: Source Note")
+    # Application under the Gewaltschutzgesetz
+    extension_kind = fields.Selection(
+        EXTENSION_KINDS,
+        string="Protection Order Applied For",
+        default="none",
         required=True,
-        help="Longest duration of a police eviction / barring order under the "
-        "state's police law.",
+        help="What an application for a protection order under the "
+        "Gewaltschutzgesetz, made while the police measure runs, does to it.",
     )
-    contact_ban_max_days = fields.Integer(
-        string="Contact Ban: Maximum Days",
+    extension_max = fields.Integer(string="Extension: Maximum")
+    extension_unit = fields.Selection(
+        DURATION_UNITS, string="Extension: Unit", default="days", required=True
+    )
+    extension_norm = fields.Char(string="Extension: Norm")
+    extension_source = fields.Text(string="Extension: Source Note")
+    # Data to the intake office
+    transfer_basis = fields.Selection(
+        TRANSFER_BASES,
+        string="Referral of the Victim's Data",
+        default="none",
         required=True,
-        help="Longest duration of a police contact ban under the state's police law.",
-    )
-    extension_max_days = fields.Integer(
-        string="Extension until Court Decision: Maximum Days",
-        help="When a protection order under the Gewaltschutzgesetz is applied for "
-        "while the police measure runs, the measure lasts until the court "
-        "decides, at most this many days longer.",
-    )
-    legal_basis = fields.Char(
-        string="Police Law",
-        help="Norm of the state's police law for evictions, e.g. § 34a PolG NRW.",
     )
     proactive_statute = fields.Char(
         string="Statute for Referrals",
-        help="Norm that allows or requires the police to pass a victim's data to "
-        "the intervention office without consent, if any.",
+        help="Norm under which the police pass (or offer to pass) a victim's "
+        "data to the intake office; empty where only consent allows it.",
     )
+    transfer_source = fields.Text(string="Referrals: Source Note")
+    summary = fields.Char(compute="_compute_summary")
 
     _sql_constraints = [
         (
@@ -47,21 +156,93 @@ class DvLandProfile(models.Model):
         ),
     ]
 
-    @api.constrains("eviction_max_days", "contact_ban_max_days", "extension_max_days")
-    def _check_days(self):
+    @api.depends(
+        "eviction_no_max",
+        "eviction_max",
+        "eviction_unit",
+        "contact_ban_no_max",
+        "contact_ban_max",
+        "contact_ban_unit",
+    )
+    def _compute_summary(self):
         for profile in self:
-            if (
-                min(
-                    profile.eviction_max_days,
-                    profile.contact_ban_max_days,
-                    profile.extension_max_days,
+            profile.summary = ", ".join(
+                (
+                    profile._duration_label("eviction"),
+                    profile._duration_label("contact_ban"),
                 )
-                < 0
-                or profile.eviction_max_days == 0
+            )
+
+    def _duration_label(self, measure):
+        """``14 Days``, or ``no maximum``, in the user's language."""
+        if self[f"{measure}_no_max"]:
+            return self.env._("no maximum")
+        units = dict(self._fields[f"{measure}_unit"]._description_selection(self.env))
+        return f"{self[f'{measure}_max']} {units[self[f'{measure}_unit']]}"
+
+    @api.constrains(
+        "eviction_no_max",
+        "eviction_max",
+        "contact_ban_no_max",
+        "contact_ban_max",
+        "extension_kind",
+        "extension_max",
+    )
+    def _check_durations(self):
+        for profile in self:
+            for measure in ("eviction", "contact_ban"):
+                if not profile[f"{measure}_no_max"] and profile[f"{measure}_max"] <= 0:
+                    raise ValidationError(
+                        self.env._(
+                            "Give the maximum durations of %(profile)s, or mark "
+                            "that the Land sets none.",
+                            profile=profile.display_name,
+                        )
+                    )
+            if profile.extension_max < 0 or (
+                profile.extension_kind in ("until_decision", "on_request")
+                and not profile.extension_max
             ):
                 raise ValidationError(
                     self.env._(
-                        "The durations of %(profile)s must be positive.",
+                        "An extension of %(profile)s needs its longest duration.",
                         profile=profile.display_name,
                     )
                 )
+
+    def _referral_statute(self):
+        """The norm a referral without consent rests on: only a statute that
+        obliges or allows the police to pass the data."""
+        self.ensure_one()
+        if self.transfer_basis in ("obliges", "allows"):
+            return self.proactive_statute or False
+        return False
+
+    # Deadlines
+
+    def _measure_end(self, measure, start, company=None):
+        """The end the Land's maximum (or, without one, the company's
+        practice) gives a measure started on ``start``; False without
+        either."""
+        self.ensure_one()
+        if self[f"{measure}_no_max"]:
+            days = company and company[f"dv_{measure}_practice_days"]
+            return add_duration(start, days, "days") if days else False
+        return add_duration(
+            start, self[f"{measure}_max"], self[f"{measure}_unit"], self.state_code
+        )
+
+    def _extended_end(self, end, applied, decided):
+        """The end of a measure ending on ``end`` when a protection order was
+        applied for (on ``applied``, within the measure) and decided on
+        ``decided`` (or not yet)."""
+        self.ensure_one()
+        kind = self.extension_kind
+        if not applied or kind in ("none", "on_request"):
+            return end
+        if kind == "ends_on_decision":
+            return min(end, decided) if decided else end
+        limit = add_duration(
+            end, self.extension_max, self.extension_unit, self.state_code
+        )
+        return min(decided, limit) if decided else limit

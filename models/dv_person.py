@@ -127,12 +127,6 @@ class DvPerson(models.Model):
     shared_household = fields.Boolean(
         help="The alleged perpetrator and the victim live in one household."
     )
-    # Children
-    youth_office_notified = fields.Boolean(string="Youth Welfare Office Notified")
-    youth_office_notified_on = fields.Date(string="Notified On")
-    youth_office_legal_basis = fields.Char(
-        string="Legal Basis of Notification", help="e.g. § 8a SGB VIII, § 4 KKG"
-    )
     consent_ids = fields.One2many("dv.consent", "person_id", string="Consents")
     # Protected details, stored apart
     protected_id = fields.Many2one(
@@ -321,20 +315,19 @@ class DvPerson(models.Model):
                         )
                     )
 
-    @api.constrains("youth_office_notified", "youth_office_notified_on")
-    def _check_youth_office(self):
-        today = fields.Date.context_today(self)
-        for person in self:
-            if (
-                person.youth_office_notified_on
-                and person.youth_office_notified_on > today
-            ):
-                raise ValidationError(
-                    self.env._(
-                        "The youth welfare office cannot have been notified on a "
-                        "future date."
-                    )
-                )
+    # CRUD: a child in the case brings the youth welfare office's step.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        people = super().create(vals_list)
+        people.filtered(lambda p: p.role == "child").case_id._prompt_youth_office()
+        return people
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("role") == "child":
+            self.case_id._prompt_youth_office()
+        return result
 
 
 class DvPersonProtected(models.Model):

@@ -11,8 +11,9 @@ MEASURE_TYPES = [
     ("perpetrator_talk", "Talk with the Perpetrator"),
 ]
 
-# Measures whose maximum duration the state's police law fixes.
-TIMED_TYPES = {"eviction": "eviction_max_days", "contact_ban": "contact_ban_max_days"}
+# Measures whose duration the state's police law limits (or, where it does
+# not, the company's practice).
+TIMED_TYPES = ("eviction", "contact_ban")
 
 
 class DvPoliceMeasure(models.Model):
@@ -35,7 +36,9 @@ class DvPoliceMeasure(models.Model):
         compute="_compute_duration_days",
         store=True,
         readonly=False,
-        help="Proposed from the federal state profile's maximum; may be shorter.",
+        help="Proposed from the federal state profile's maximum (working days "
+        "and months counted on the calendar of the Land), or from the "
+        "company's practice where the Land sets none; may be shorter.",
     )
     date_end = fields.Date(
         string="End",
@@ -61,14 +64,19 @@ class DvPoliceMeasure(models.Model):
     def _land_profile(self):
         return self.case_id.company_id.dv_land_profile_id
 
-    @api.depends("measure_type", "case_id")
+    @api.depends("measure_type", "case_id", "date_start")
     def _compute_duration_days(self):
         for measure in self:
             profile = measure._land_profile()
-            fname = TIMED_TYPES.get(measure.measure_type)
-            if fname and profile:
-                measure.duration_days = profile[fname]
-            elif not fname:
+            timed = measure.measure_type in TIMED_TYPES
+            if timed and profile and measure.date_start:
+                end = profile.sudo()._measure_end(
+                    measure.measure_type,
+                    measure.date_start,
+                    measure.case_id.company_id.sudo(),
+                )
+                measure.duration_days = (end - measure.date_start).days if end else 0
+            elif not timed:
                 measure.duration_days = 0
 
     @api.depends("date_start", "duration_days")
@@ -88,20 +96,24 @@ class DvPoliceMeasure(models.Model):
     )
     def _compute_extended_until(self):
         for measure in self:
-            extended = False
             end = measure.date_end
-            profile = measure._land_profile()
+            effective = end
+            profile = measure._land_profile().sudo()
             if end and measure.measure_type in TIMED_TYPES and profile:
-                limit = end + timedelta(days=profile.extension_max_days)
-                for order in measure.case_id.protection_order_ids:
-                    applied = order.application_date
-                    if applied and measure.date_start <= applied <= end:
-                        decided = order.decision_date
-                        candidate = min(decided, limit) if decided else limit
-                        if candidate > end:
-                            extended = max(extended or candidate, candidate)
-            measure.extended_until = extended
-            measure.effective_end = extended or end
+                ends = [
+                    profile._extended_end(
+                        end, order.application_date, order.decision_date
+                    )
+                    for order in measure.case_id.protection_order_ids
+                    if order.application_date
+                    and measure.date_start <= order.application_date <= end
+                ]
+                if ends:
+                    effective = max(ends)
+            measure.extended_until = (
+                effective if effective and effective > end else False
+            )
+            measure.effective_end = effective
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -929,9 +929,8 @@ class DvReferral(models.Model):
             problems.append("duplicate")
             values["police_reference"] = False
         consent = parsed.get("consent")
-        statute = (
-            agency.company_id or self.env.company
-        ).dv_land_profile_id.proactive_statute
+        profile = (agency.company_id or self.env.company).dv_land_profile_id
+        statute = profile and profile.sudo()._referral_statute()
         if consent:
             values.update(legal_basis="consent", consent_date=received.date())
         elif statute:

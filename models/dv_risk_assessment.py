@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .dv_perpetrator_measure import WEAPONS_ITEM
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS, max_level
 
 ANSWERS = [("yes", "Yes"), ("no", "No"), ("unknown", "Unknown")]
@@ -272,6 +273,12 @@ class DvRiskAssessment(models.Model):
         for assessment in self:
             assessment._schedule_reassessment()
             assessment.case_id._check_escalation(assessment.date)
+            if assessment.answer_ids.filtered(
+                lambda answer: (
+                    answer.answer == "yes" and answer.item_id.code == WEAPONS_ITEM
+                )
+            ):
+                assessment.case_id._propose_weapons_check(assessment)
 
     def action_open_reopen_wizard(self):
         self.ensure_one()

@@ -12,6 +12,22 @@ class ResCompany(models.Model):
         string="Federal State Profile",
         help="Police-law durations used for the cases of this company.",
     )
+    dv_eviction_practice_days = fields.Integer(
+        string="Eviction: Practice (Days)",
+        help="Where the federal state sets no longest duration for a police "
+        "eviction, the duration proposed for this company's cases.",
+    )
+    dv_contact_ban_practice_days = fields.Integer(
+        string="Contact Ban: Practice (Days)",
+        help="Where the federal state sets no longest duration for a police "
+        "contact ban, the duration proposed for this company's cases.",
+    )
+    dv_safety_plan_days = fields.Integer(
+        string="Safety Plan Due After (Days)",
+        default=7,
+        help="A high-risk case without a safety plan this many days after it "
+        "became high risk gets an activity for its responsible person.",
+    )
     dv_suppression_minimum = fields.Integer(
         string="Minimum Suppression Threshold",
         default=DEFAULT_MINIMUM,
@@ -27,6 +43,28 @@ class ResCompany(models.Model):
             if company.dv_suppression_minimum < 1:
                 raise ValidationError(
                     self.env._("The minimum suppression threshold is at least 1.")
+                )
+
+    @api.constrains(
+        "dv_eviction_practice_days",
+        "dv_contact_ban_practice_days",
+        "dv_safety_plan_days",
+    )
+    def _check_dv_protection_days(self):
+        for company in self.sudo():
+            if (
+                min(
+                    company.dv_eviction_practice_days,
+                    company.dv_contact_ban_practice_days,
+                )
+                < 0
+                or company.dv_safety_plan_days < 1
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "Practice durations cannot be negative, and a safety plan "
+                        "is due after one day at the earliest."
+                    )
                 )
 
     def _dv_suppression_minimum(self):

@@ -17,6 +17,7 @@ from . import test_chatter
 from . import test_retention
 from . import test_access_matrix
 from . import test_statistics
+from . import test_protection
 from . import test_bad_input
 from . import test_dashboard
 from . import test_exports

@@ -50,6 +50,8 @@ SKIPPED_MODELS = {
     "dv.risk.instrument",
     "dv.risk.item",
     "dv.risk.band",
+    "dv.safety.step.type",
+    "dv.perpetrator.measure.type",
     "dv.retention.rule",
     "dv.dashboard",
     "dv.access.log",
@@ -368,6 +370,31 @@ class AdversarialCommon(DvCommon):
                 "attempted_at": "2026-01-03 12:00:00",
                 "channel_id": env.ref("dv_case_management.contact_channel_phone").id,
                 "outcome": "no_answer",
+            }
+        )
+        plan = env["dv.safety.plan"].create(
+            {"case_id": case.id, "note": f"{label} note of the safety plan"}
+        )
+        env["dv.safety.plan.step"].create(
+            {
+                "plan_id": plan.id,
+                "step_type_id": env.ref("dv_case_management.safety_step_code_word").id,
+                "owner": "person",
+                "owner_person_id": case.victim_id.id,
+                "note": f"{label} note of a step",
+            }
+        )
+        env["dv.perpetrator.measure"].create(
+            {
+                "case_id": case.id,
+                "type_id": env.ref(
+                    "dv_case_management.perpetrator_measure_weapons_check"
+                ).id,
+                "person_id": case.person_ids.filtered(
+                    lambda p: p.role == "perpetrator"
+                ).id,
+                "agency_id": cls.agency_shared.id,
+                "outcome_note": f"{label} note of a measure",
             }
         )
         case.message_post(body=f"{label} note only the lead agency reads")

@@ -30,11 +30,13 @@ UNGUARDED = {
     "dv.land.profile",
     "dv.membership.log",
     "dv.offence.group",
+    "dv.perpetrator.measure.type",
     "dv.referral.original",
     "dv.retention.rule",
     "dv.risk.band",
     "dv.risk.instrument",
     "dv.risk.item",
+    "dv.safety.step.type",
     "dv.service",
 }
 TRUE = {"1", "True", "true"}

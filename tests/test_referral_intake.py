@@ -168,10 +168,16 @@ class TestReferralIntake(IntakeCommon):
             "Name: Eva Beispiel\nTelefon: 0171 7654321\n", "partial"
         )
         self.assertTrue(referral.needs_completion)
-        # No consent stated: the state's statute for referrals applies (NRW).
-        self.assertEqual(referral.legal_basis, "statute")
-        self.assertEqual(referral.legal_norm, self.profile_nw.proactive_statute)
+        # No consent stated: NRW obliges the police only to offer the
+        # transfer, which needs consent, so the legal basis is to complete.
+        self.assertFalse(referral.legal_basis)
         self.assertEqual(referral.case_id.victim_id.name, "Eva Beispiel")
+        # Where a statute allows the transfer without consent, it applies.
+        mv = self.env.ref("dv_case_management.land_profile_mv")
+        self.company_a.dv_land_profile_id = mv
+        referral = self._deliver("Name: Ella Beispiel\n", "partial-mv")
+        self.assertEqual(referral.legal_basis, "statute")
+        self.assertEqual(referral.legal_norm, "§ 52 Abs. 3 SOG M-V")
 
     def test_garbage_message_still_becomes_a_referral(self):
         referral = self._deliver("Bitte rufen Sie zurück!!! <<<>>>", "garbage")

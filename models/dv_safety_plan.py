@@ -323,10 +323,11 @@ class DvSafetyPlanStep(models.Model):
 
     @api.depends("step_type_id")
     def _compute_from_type(self):
+        """The catalogue's wording and usual owner, until the user says
+        otherwise."""
         for step in self:
-            if step.step_type_id and not step.name:
+            if step.step_type_id:
                 step.name = step.step_type_id.name
-            if step.step_type_id and not step.owner:
                 step.owner = step.step_type_id.default_owner
             elif not step.owner:
                 step.owner = "victim"

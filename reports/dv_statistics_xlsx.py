@@ -4,6 +4,7 @@ from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_datetime
 
+from ..models.dv_perpetrator_measure import WEAPONS_CHECK
 from ..models.statistics_suppression import hidden_label, suppress_list, suppress_table
 
 # Age bands of the Bavarian funding form (victims) and of its children's
@@ -353,7 +354,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             "cases": self._grouped(
                 "dv.case",
                 self._case_domain(wizard),
-                ["kind", "is_repeat", "has_children"],
+                ["kind", "is_repeat", "has_children", "youth_office_state"],
             ),
             "people": self._grouped(
                 "dv.person",
@@ -419,7 +420,42 @@ class DvStatisticsXlsx(models.AbstractModel):
                     ("due_date", "<=", wizard.date_to),
                     ("company_id", "in", wizard.company_ids.ids),
                 ],
-                ["done_in_time"],
+                ["done_in_time", "perpetrator_measure_type_id"],
+            ),
+            **self._fetch_protection(wizard, assessments),
+        }
+
+    def _fetch_protection(self, wizard, assessments):
+        """Safety plans, their steps, measures on the perpetrator's side and
+        the youth welfare office's step."""
+        due = self._child_domain(wizard, "due_date")
+        high = [*assessments, ("final_level", "=", "high")]
+        return {
+            "high_with_plan": self._model("dv.risk.assessment")._read_group(
+                [*high, ("case_id.safety_plan_state", "in", ("agreed", "closed"))],
+                [],
+                ["case_id:count_distinct"],
+            )[0][0],
+            "steps": self._grouped(
+                "dv.safety.plan.step", due, ["status", "done_in_time"]
+            ),
+            "perpetrator": self._grouped(
+                "dv.perpetrator.measure",
+                due,
+                ["type_id", "status", "outcome", "done_in_time"],
+            ),
+            "weapons_proposed": self._count(
+                "dv.perpetrator.measure",
+                [
+                    *due,
+                    ("type_id.code", "=", WEAPONS_CHECK),
+                    ("assessment_id", "!=", False),
+                ],
+            ),
+            "youth": self._grouped(
+                "dv.youth.office.notice",
+                self._child_domain(wizard, "notified_on"),
+                ["state", "legal_basis"],
             ),
         }
 
@@ -430,6 +466,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             (self.env._("Lagebild"), self._blocks_lagebild(data)),
             (self.env._("Pro-active Approach"), self._blocks_proactive(data)),
             (self.env._("High Risk"), self._blocks_high_risk(data)),
+            (self.env._("Protection"), self._blocks_protection(data)),
         ]
 
     def _write_workbook(self, workbook, wizard, sheets, threshold):
@@ -731,6 +768,145 @@ class DvStatisticsXlsx(models.AbstractModel):
                 "figure",
                 self.env._("Cases with children"),
                 self._total(cases, lambda key: key[2]),
+                "number",
+                None,
+            ),
+        ]
+
+    def _blocks_protection(self, data):
+        """Safety plans, measures on the perpetrator's side and the youth
+        welfare office, from the rows of ``_fetch_protection``."""
+        high = data["high_cases"]
+        steps = data["steps"]
+        due_steps = self._total(steps, lambda key: True)
+        measures = data["perpetrator"]
+        kinds = self._names(
+            "dv.perpetrator.measure.type",
+            dict.fromkeys(self._active_ids("dv.perpetrator.measure.type")),
+        )
+        outcomes = self._selection("dv.perpetrator.measure", "outcome")
+        statuses = self._selection("dv.perpetrator.measure", "status")
+        done = [row for row in measures if row[0][1] == "done"]
+        by_outcome = {
+            kind: self._tally(
+                [row for row in done if row[0][0] == kind], 2, [*outcomes, NOT_RECORDED]
+            )
+            for kind in kinds
+        }
+        outcome_labels = dict(outcomes, **{NOT_RECORDED: self.env._("Not recorded")})
+        weapons_type = self._model("dv.perpetrator.measure.type").search(
+            [("code", "=", WEAPONS_CHECK)], limit=1
+        )
+        weapons = [row for row in measures if row[0][0] == weapons_type.id]
+        actions = self._tally(
+            [row for row in data["actions"] if row[0][1] != NOT_RECORDED], 1, kinds
+        )
+        youth = data["youth"]
+        bases = self._selection("dv.youth.office.notice", "legal_basis")
+        return [
+            ("figure", self.env._("High-risk cases"), high, "number", None),
+            (
+                "figure",
+                self.env._("High-risk cases with an agreed safety plan"),
+                data["high_with_plan"] / high if high else "—",
+                "percent",
+                high,
+            ),
+            (
+                "figure",
+                self.env._("Safety plan steps due"),
+                due_steps,
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Safety plan steps done on time"),
+                self._total(steps, lambda key: key[1]) / due_steps
+                if due_steps
+                else "—",
+                "percent",
+                due_steps,
+            ),
+            ("gap",),
+            (
+                "breakdown",
+                self.env._("Perpetrator-side measures by kind"),
+                self._tally(measures, 0, kinds),
+                kinds,
+            ),
+            (
+                "breakdown",
+                self.env._("Perpetrator-side measures by status"),
+                self._tally(measures, 1, statuses),
+                statuses,
+            ),
+            (
+                "table",
+                self.env._("Perpetrator-side measures done, by kind and outcome"),
+                by_outcome,
+                kinds,
+                outcome_labels,
+            ),
+            (
+                "figure",
+                self.env._("Weapons checks"),
+                self._total(weapons, lambda key: True),
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Weapons checks proposed by a risk assessment"),
+                data["weapons_proposed"],
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Weapons checks done"),
+                self._total(weapons, lambda key: key[1] == "done"),
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Weapons withdrawn"),
+                self._total(
+                    weapons,
+                    lambda key: key[1] == "done" and key[2] == "weapons_withdrawn",
+                ),
+                "number",
+                None,
+            ),
+            ("gap",),
+            (
+                "breakdown",
+                self.env._("Conference actions on the perpetrator's side"),
+                actions,
+                kinds,
+            ),
+            (
+                "breakdown",
+                self.env._("Youth welfare office notified, by legal basis"),
+                self._tally(
+                    [row for row in youth if row[0][0] in ("notified", "answered")],
+                    1,
+                    bases,
+                ),
+                bases,
+            ),
+            (
+                "figure",
+                self.env._("Youth welfare office answered"),
+                self._total(youth, lambda key: key[0] == "answered"),
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Cases with children, youth welfare office still to decide"),
+                self._total(data["cases"], lambda key: key[3] == "pending"),
                 "number",
                 None,
             ),

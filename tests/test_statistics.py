@@ -6,6 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user
 
+from .common import DvCommon
 from .test_referral import ReferralCommon
 
 
@@ -81,6 +82,7 @@ class TestStatisticsWorkbook(ReferralCommon):
                 "Lagebild",
                 "Pro-active Approach",
                 "High Risk",
+                "Protection",
             ],
         )
         front = self._rows(book["Overview"])
@@ -665,3 +667,222 @@ class TestFunderAndLagebild(ReferralCommon):
                     "date": "2027-01-05",
                 }
             )
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestProtectionStatistics(DvCommon):
+    """Safety plans, measures on the perpetrator's side and the youth
+    welfare office in the workbook: the exact cells of the sheet
+    "Protection", and their suppression."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.dv_suppression_minimum = 1
+        screening = cls.env.ref("dv_case_management.risk_instrument_screening")
+        kind = {
+            code: cls.env.ref(f"dv_case_management.perpetrator_measure_{code}")
+            for code in ("warning_talk", "weapons_check", "programme", "custody")
+        }
+
+        def case(opened, *people):
+            return cls._create_case(
+                opened_on=opened,
+                person_ids=[
+                    Command.create({"role": "victim", "name": "V", "gender": "female"}),
+                    Command.create({"role": "perpetrator", "name": "P"}),
+                    *(Command.create(values) for values in people),
+                ],
+            )
+
+        def assess(case, yes, day):
+            assessment = cls.env["dv.risk.assessment"].create(
+                {"case_id": case.id, "instrument_id": screening.id, "date": day}
+            )
+            for answer in assessment.answer_ids:
+                answer.answer = "yes" if answer.item_id.code in yes else "no"
+            assessment.action_done()
+
+        # 1: high risk, a child; an agreed plan, one step done in time, one
+        # still open after its date; a warning talk carried out; the youth
+        # welfare office notified under § 8a SGB VIII and answered.
+        cls.case1 = case(
+            "2026-02-20", {"role": "child", "name": "C", "age_estimate": 4}
+        )
+        assess(cls.case1, {"strangulation"}, "2026-03-01")
+        plan = cls.env["dv.safety.plan"].create(
+            {"case_id": cls.case1.id, "review_date": "2026-06-01"}
+        )
+        Step = cls.env["dv.safety.plan.step"]
+        numbers = cls.env.ref("dv_case_management.safety_step_emergency_numbers")
+        done_step = Step.create(
+            {"plan_id": plan.id, "step_type_id": numbers.id, "due_date": "2026-03-10"}
+        )
+        Step.create(
+            {"plan_id": plan.id, "step_type_id": numbers.id, "due_date": "2026-03-20"}
+        )
+        plan.action_agree()
+        with freeze_time("2026-03-05 10:00:00"):
+            done_step.action_mark_done()
+        Measure = cls.env["dv.perpetrator.measure"]
+        talk = Measure.create(
+            {
+                "case_id": cls.case1.id,
+                "type_id": kind["warning_talk"].id,
+                "due_date": "2026-03-05",
+                "outcome": "carried_out",
+            }
+        )
+        with freeze_time("2026-03-04 10:00:00"):
+            talk.action_mark_done()
+        cls.case1.youth_office_notice_ids.write(
+            {
+                "notified_on": "2026-03-02",
+                "legal_basis": "sgb8_8a",
+                "reply_on": "2026-03-10",
+                "reply": "Hausbesuch",
+            }
+        )
+        # 2: high risk with a weapon: the proposed weapons check is agreed and
+        # the weapons are withdrawn in time. No plan.
+        cls.case2 = case("2026-03-20")
+        assess(cls.case2, {"weapon"}, "2026-04-01")
+        check = cls.case2.perpetrator_measure_ids
+        check.write({"due_date": "2026-04-04", "outcome": "weapons_withdrawn"})
+        check.action_agree()
+        with freeze_time("2026-04-03 10:00:00"):
+            check.action_mark_done()
+        # 3: medium risk, a child, the youth welfare office still to decide;
+        # a perpetrator programme that did not happen.
+        cls.case3 = case(
+            "2026-05-01", {"role": "child", "name": "D", "age_estimate": 9}
+        )
+        assess(cls.case3, {"escalation"}, "2026-05-02")
+        programme = Measure.create(
+            {
+                "case_id": cls.case3.id,
+                "type_id": kind["programme"].id,
+                "due_date": "2026-06-01",
+            }
+        )
+        programme.action_mark_not_done()
+        # A conference action on the perpetrator's side for case 1.
+        conference = (
+            cls.env["dv.conference"]
+            .with_context(dv_no_agenda_proposal=True)
+            .create(
+                {
+                    "start": "2026-06-10 08:00:00",
+                    "organizer_agency_id": cls.agency_a.id,
+                    "company_id": cls.company_a.id,
+                }
+            )
+        )
+        line = cls.env["dv.conference.case"].create(
+            {"conference_id": conference.id, "case_ref_id": cls.case1.id}
+        )
+        cls.env["dv.conference.action"].create(
+            {
+                "line_id": line.id,
+                "name": "Gefährderansprache",
+                "owner_agency_id": cls.agency_shared.id,
+                "due_date": "2026-06-17",
+                "perpetrator_measure_type_id": kind["warning_talk"].id,
+            }
+        )
+        # Outside: another company's measure, and one due next year.
+        other = cls._create_case(
+            user=cls.caseworker_b,
+            lead_agency_id=cls.agency_b.id,
+            company_id=cls.company_b.id,
+        )
+        Measure.create(
+            {
+                "case_id": other.id,
+                "type_id": kind["warning_talk"].id,
+                "due_date": "2026-07-01",
+            }
+        )
+        Measure.create(
+            {
+                "case_id": cls.case3.id,
+                "type_id": kind["custody"].id,
+                "due_date": "2027-01-05",
+            }
+        )
+
+    def _book(self, threshold=1):
+        wizard = (
+            self.env["dv.statistics.wizard"]
+            .with_user(self.statistics)
+            .create(
+                {
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "company_ids": [Command.set(self.company_a.ids)],
+                    "threshold": threshold,
+                }
+            )
+        )
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.statistics)
+            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    def test_protection_exact_cells(self):
+        sheet = sections(self._book()["Protection"])
+        figures = sheet[None]
+        self.assertEqual(figures["High-risk cases"], 2)
+        self.assertEqual(figures["High-risk cases with an agreed safety plan"], 0.5)
+        self.assertEqual(figures["Safety plan steps due"], 2)
+        self.assertEqual(figures["Safety plan steps done on time"], 0.5)
+        self.assertEqual(
+            sheet["Perpetrator-side measures by kind"],
+            {
+                "Warning Talk (Gefährderansprache)": 1,
+                "Weapons Check and Withdrawal": 1,
+                "Perpetrator Programme": 1,
+                "Criminal Complaint": 0,
+                "Custody": 0,
+                "Other Measure": 0,
+                "Total": 3,
+            },
+        )
+        status = sheet["Perpetrator-side measures by status"]
+        self.assertEqual(
+            (status["Done"], status["Not Done"], status["Total"]), (2, 1, 3)
+        )
+        table = sheet["Perpetrator-side measures done, by kind and outcome"]
+        self.assertEqual(table["Warning Talk (Gefährderansprache)"]["Carried Out"], 1)
+        self.assertEqual(table["Weapons Check and Withdrawal"]["Weapons Withdrawn"], 1)
+        self.assertEqual(table["Perpetrator Programme"]["Total"], 0)
+        self.assertEqual(table["Total"]["Total"], 2)
+        self.assertEqual(figures["Weapons checks"], 1)
+        self.assertEqual(figures["Weapons checks proposed by a risk assessment"], 1)
+        self.assertEqual(figures["Weapons checks done"], 1)
+        self.assertEqual(figures["Weapons withdrawn"], 1)
+        actions = sheet["Conference actions on the perpetrator's side"]
+        self.assertEqual(actions["Warning Talk (Gefährderansprache)"], 1)
+        self.assertEqual(actions["Total"], 1)
+        youth = sheet["Youth welfare office notified, by legal basis"]
+        self.assertEqual(youth["§ 8a SGB VIII (Child Protection Mandate)"], 1)
+        self.assertEqual(youth["Total"], 1)
+        self.assertEqual(figures["Youth welfare office answered"], 1)
+        self.assertEqual(
+            figures["Cases with children, youth welfare office still to decide"], 1
+        )
+
+    def test_protection_is_suppressed_like_the_rest(self):
+        sheet = sections(self._book(threshold=5)["Protection"])
+        figures = sheet[None]
+        self.assertEqual(figures["High-risk cases"], "<5")
+        # A share of fewer than five cases is not shown.
+        self.assertEqual(figures["High-risk cases with an agreed safety plan"], "—")
+        self.assertEqual(figures["Safety plan steps done on time"], "—")
+        self.assertEqual(figures["Weapons withdrawn"], "<5")
+        kinds = sheet["Perpetrator-side measures by kind"]
+        self.assertEqual(kinds["Warning Talk (Gefährderansprache)"], "<5")
+        self.assertEqual(kinds["Total"], "<5")
+        self.assertEqual(kinds["Criminal Complaint"], 0)

@@ -298,9 +298,10 @@ class TestTours(HttpCase, DvCommon):
             "Lagebild",
             "Pro-active Approach",
             "High Risk",
+            "Protection",
         ]
         self.assertEqual(list(downloaded), [german._(name) for name in sheets])
-        overview, _funder, _lagebild, proactive, _high_risk = downloaded.values()
+        overview, _funder, _lagebild, proactive, *_others = downloaded.values()
         year = self._today().year
         self.assertEqual(
             overview[2], (german._("Period"), f"{year}-01-01 - {year}-12-31")
@@ -314,6 +315,63 @@ class TestTours(HttpCase, DvCommon):
                 [row for row in downloaded[name] if row[0] != german._("Generated")],
                 [row for row in fetched[name] if row[0] != german._("Generated")],
             )
+
+    def test_protection_planning(self):
+        """Weapons "yes" in a high-risk assessment, the proposed weapons check
+        agreed, a safety plan with steps, a conference action on the
+        perpetrator's side: all by the office's coordinator."""
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Paula Plan", "gender": "female"}
+                ),
+                Command.create({"role": "perpetrator", "name": "Tom Tat"}),
+            ],
+        )
+        self._tour("dv_protection_tour", self.tour_coordinator)
+
+        assessment = case.assessment_ids
+        self.assertEqual(assessment.state, "done")
+        self.assertEqual(assessment.final_level, "high")
+        self.assertEqual(case.risk_level, "high")
+        check = case.perpetrator_measure_ids
+        self.assertEqual(len(check), 1)
+        self.assertEqual(
+            check.type_id,
+            self.env.ref("dv_case_management.perpetrator_measure_weapons_check"),
+        )
+        self.assertEqual(check.assessment_id, assessment)
+        self.assertEqual(check.status, "open")
+        self.assertEqual(check.agency_id, self.police)
+        self.assertEqual(check.person_id.name, "Tom Tat")
+        plan = case.safety_plan_ids
+        self.assertEqual(plan.state, "agreed")
+        self.assertEqual(case.safety_plan_state, "agreed")
+        self.assertEqual(
+            plan.step_ids.step_type_id.mapped("code"),
+            ["emergency_numbers", "documents", "protection_order"],
+        )
+        self.assertEqual(plan.step_ids[2].owner_agency_id, self.office)
+        self.assertAlmostEqual(
+            plan.review_date,
+            self._today() + timedelta(days=28),
+            delta=timedelta(days=1),
+        )
+        self.assertEqual(plan.agreed_on, self._today())
+        conference = self.env["dv.conference"].search(
+            [("organizer_agency_id", "=", self.office.id)]
+        )
+        self.assertEqual(conference.state, "held")
+        action = conference.action_ids
+        self.assertEqual(len(action), 1)
+        self.assertEqual(
+            action.perpetrator_measure_type_id,
+            self.env.ref("dv_case_management.perpetrator_measure_warning_talk"),
+        )
+        self.assertEqual(action.owner_agency_id, self.police)
+        self.assertEqual(conference.sudo().line_ids.case_ref_id, case)
 
     @staticmethod
     def _cells(content):

@@ -84,7 +84,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
         openMenu("dv_perpetrator_measure_menu", "dv_protection_menu"),
         {
             content: "a weapons check is proposed",
-            trigger: ".o_list_view .o_data_row td[name=status] span[raw-value=proposed]",
+            trigger: ".o_list_view .o_data_row td[name=type_id]:contains(/./)",
             run: "click",
         },
         stateIs("proposed"),
@@ -102,7 +102,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
         },
         {
             content: "open the case's safety plan",
-            trigger: ".o_form_view .oe_button_box button[name=action_open_safety_plan]",
+            trigger: ".o_form_view .o-form-buttonbox button[name=action_open_safety_plan]",
             run: "click",
         },
         stateIs("draft"),

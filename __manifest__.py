@@ -55,6 +55,7 @@
     "demo": [
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
+        "demo/dv_protection_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

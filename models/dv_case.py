@@ -809,7 +809,9 @@ class DvCase(models.Model):
     def _prompt_youth_office(self):
         """A case with children gets the youth welfare office step, to decide
         and record, and an activity for its responsible person."""
-        for case in self.sudo().filtered(lambda c: c.has_children):
+        for case in self.sudo().filtered(
+            lambda c: c.has_children and c.state != "closed"
+        ):
             if not case.youth_office_notice_ids:
                 self.env["dv.youth.office.notice"].sudo().create(
                     {
@@ -835,6 +837,8 @@ class DvCase(models.Model):
         alleged perpetrator is proposed (unless one is under way) and the
         responsible person asked to decide on it."""
         self.ensure_one()
+        if self.state == "closed":
+            return self.env["dv.perpetrator.measure"]
         measure_type = (
             self.env["dv.perpetrator.measure.type"]
             .sudo()

@@ -217,7 +217,6 @@ class DvSafetyPlan(models.Model):
         internal notes, and no word of the victim's protected details."""
         self.ensure_one()
         hidden = self._protected_words()
-        owners = dict(STEP_OWNERS)
         rows = []
         for step in self.step_ids.sorted(lambda s: (s.sequence, s.id)):
             if step.status in ("not_possible", "not_done"):
@@ -227,7 +226,7 @@ class DvSafetyPlan(models.Model):
             elif step.owner == "victim" or step.owner_person_id.role == "victim":
                 who = self.env._("You")
             else:
-                who = step.owner_person_id.name or self.env._(owners["person"])
+                who = step.owner_person_id.name or self.env._("A person close to you")
             rows.append(
                 {
                     "what": _redact(step.name, hidden),

@@ -109,7 +109,7 @@ class DvCase(models.Model):
         string="Safety Plan Notes",
         help="Free notes on the victim's safety beside the safety plan's steps.",
     )
-    safety_plan_ids = fields.One2many("dv.safety.plan", "case_id", string="Safety Plan")
+    safety_plan_ids = fields.One2many("dv.safety.plan", "case_id")
     safety_plan_state = fields.Selection(
         [("none", "No Plan"), *PLAN_STATES],
         string="Safety Plan Status",

@@ -32,14 +32,11 @@ class DvYouthOfficeNotice(models.Model):
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     child_ids = fields.Many2many(
         "dv.person",
-        string="Children",
         domain="[('case_id', '=', case_id), ('role', '=', 'child')]",
     )
     youth_office_id = fields.Many2one("dv.agency", string="Youth Welfare Office")
     notified_on = fields.Date()
-    notified_by_id = fields.Many2one(
-        "res.users", string="Notified By", domain="[('share', '=', False)]"
-    )
+    notified_by_id = fields.Many2one("res.users", domain="[('share', '=', False)]")
     legal_basis = fields.Selection(LEGAL_BASES)
     legal_norm = fields.Char(help="The norm, when the legal basis is another one.")
     reply_on = fields.Date(string="Reply Received On")

@@ -6,7 +6,7 @@ decide get it."""
 import io
 
 from odoo import SUPERUSER_ID, api
-from odoo.tools import file_open
+from odoo.tools import SQL, file_open
 from odoo.tools.convert import convert_xml_import
 
 LEGAL_BASES = (("8a", "sgb8_8a"), ("kkg", "kkg_4"), ("einwillig", "consent"))
@@ -35,11 +35,18 @@ def migrate_youth_office_notices(env):
     if not all(_has_column(cr, "dv_person", column) for column in columns):
         return
     legal = _has_column(cr, "dv_person", "youth_office_legal_basis")
+    basis = (
+        SQL("string_agg(DISTINCT youth_office_legal_basis, ', ')")
+        if legal
+        else SQL("NULL")
+    )
     cr.execute(
-        "SELECT case_id, array_agg(id), min(youth_office_notified_on), "
-        + ("string_agg(DISTINCT youth_office_legal_basis, ', ') " if legal else "NULL ")
-        + "FROM dv_person WHERE role = 'child' AND youth_office_notified "
-        "GROUP BY case_id"
+        SQL(
+            "SELECT case_id, array_agg(id), min(youth_office_notified_on), %s "
+            "FROM dv_person WHERE role = 'child' AND youth_office_notified "
+            "GROUP BY case_id",
+            basis,
+        )
     )
     Notice = env["dv.youth.office.notice"].with_context(tracking_disable=True)
     for case_id, child_ids, notified_on, basis in cr.fetchall():
@@ -55,7 +62,9 @@ def migrate_youth_office_notices(env):
         )
     for column in (*columns, "youth_office_legal_basis"):
         if _has_column(cr, "dv_person", column):
-            cr.execute(f'ALTER TABLE dv_person DROP COLUMN "{column}"')
+            cr.execute(
+                SQL("ALTER TABLE dv_person DROP COLUMN %s", SQL.identifier(column))
+            )
 
 
 def update_land_profiles(env):

@@ -2,6 +2,8 @@
 durations in new fields (renamed columns) and are updated from the data
 file once, with the sixteen Länder and the norm of each value."""
 
+from odoo.tools import SQL
+
 
 def _has_column(cr, table, column):
     cr.execute(
@@ -22,7 +24,13 @@ def migrate(cr, version):
         if _has_column(cr, "dv_land_profile", old) and not _has_column(
             cr, "dv_land_profile", new
         ):
-            cr.execute(f'ALTER TABLE dv_land_profile RENAME COLUMN "{old}" TO "{new}"')
+            cr.execute(
+                SQL(
+                    "ALTER TABLE dv_land_profile RENAME COLUMN %s TO %s",
+                    SQL.identifier(old),
+                    SQL.identifier(new),
+                )
+            )
     # The shipped profiles take the researched values of this version.
     cr.execute(
         "UPDATE ir_model_data SET noupdate = false "

@@ -638,7 +638,6 @@ class DvCase(models.Model):
             notices = case.youth_office_notice_ids
             notices.filtered("reply").write({"reply": erased})
             notices.filtered("waived_reason").write({"waived_reason": erased})
-            notices.write({"legal_norm": False})
             lines = (
                 self.env["dv.conference.case"]
                 .sudo()

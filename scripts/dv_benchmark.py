@@ -94,9 +94,9 @@ class Floor:
         )
         return {
             "cases": self.grouped(
-                "SELECT kind, is_repeat, has_children, count(*) FROM dv_case c "
-                f"WHERE {CASES} GROUP BY 1, 2, 3",
-                (False, True, True),
+                "SELECT kind, is_repeat, has_children, youth_office_state, count(*) "
+                f"FROM dv_case c WHERE {CASES} GROUP BY 1, 2, 3, 4",
+                (False, True, True, False),
             ),
             "people": self.grouped(
                 "SELECT p.role, p.gender, p.age_known, p.age_at_opening, "
@@ -151,10 +151,43 @@ class Floor:
                 (False,),
             ),
             "actions": self.grouped(
-                "SELECT done_in_time, count(*) FROM dv_conference_action WHERE "
+                "SELECT done_in_time, perpetrator_measure_type_id, count(*) "
+                "FROM dv_conference_action WHERE "
                 "due_date BETWEEN %(date_from)s AND %(date_to)s "
-                "AND company_id IN %(companies)s GROUP BY 1",
-                (True,),
+                "AND company_id IN %(companies)s GROUP BY 1, 2",
+                (True, False),
+            ),
+            **self.fetch_protection(assessments),
+        }
+
+    def fetch_protection(self, assessments):
+        measures = dated("dv_perpetrator_measure", "due_date")
+        return {
+            "high_with_plan": self.one(
+                f"SELECT count(DISTINCT x.case_id) {assessments} "
+                "AND x.final_level = 'high' AND EXISTS (SELECT 1 FROM dv_case c "
+                "WHERE c.id = x.case_id AND c.safety_plan_state IN "
+                "('agreed', 'closed'))"
+            ),
+            "steps": self.grouped(
+                "SELECT x.status, x.done_in_time, count(*) "
+                f"{dated('dv_safety_plan_step', 'due_date')} GROUP BY 1, 2",
+                (False, True),
+            ),
+            "perpetrator": self.grouped(
+                "SELECT x.type_id, x.status, x.outcome, x.done_in_time, count(*) "
+                f"{measures} GROUP BY 1, 2, 3, 4",
+                (False, False, False, True),
+            ),
+            "weapons_proposed": self.one(
+                f"SELECT count(*) {measures} AND x.assessment_id IS NOT NULL "
+                "AND x.type_id IN (SELECT id FROM dv_perpetrator_measure_type "
+                "WHERE code = 'weapons_check')"
+            ),
+            "youth": self.grouped(
+                "SELECT x.state, x.legal_basis, count(*) "
+                f"{dated('dv_youth_office_notice', 'notified_on')} GROUP BY 1, 2",
+                (False, False),
             ),
         }
 

@@ -38,6 +38,15 @@ EVICTION_ENDS = {
     "SH": (date(2027, 1, 21), "§ 201a LVwG"),
     "TH": (date(2027, 1, 3), "§ 18 Abs. 2 PAG"),
 }
+# The same for a contact ban (None: no maximum of its own, the practice).
+CONTACT_BAN_ENDS = {
+    "BW": date(2026, 12, 31),
+    "BY": date(2027, 3, 24),
+    "HE": date(2027, 1, 7),
+    "NW": date(2027, 1, 3),
+    "SN": date(2027, 1, 7),
+    "SH": date(2027, 1, 21),
+}
 PRACTICE_DAYS = 7
 
 
@@ -166,6 +175,24 @@ class TestLandProfiles(ProtectionCommon):
                 self.assertEqual(measure.date_end, expected)
                 self.assertEqual(measure.effective_end, expected)
                 self.assertEqual(measure.duration_days, (expected - CHRISTMAS_EVE).days)
+
+    def test_contact_ban_ends_in_each_land(self):
+        self.company_a.dv_contact_ban_practice_days = PRACTICE_DAYS
+        Measure = self.env["dv.police.measure"]
+        for code, _label in GERMAN_STATES:
+            with self.subTest(land=code):
+                self.company_a.dv_land_profile_id = self._profile(code)
+                ban = Measure.with_user(self.caseworker).create(
+                    {
+                        "case_id": self.case.id,
+                        "measure_type": "contact_ban",
+                        "date_start": CHRISTMAS_EVE,
+                    }
+                )
+                expected = CONTACT_BAN_ENDS.get(
+                    code, CHRISTMAS_EVE + timedelta(days=PRACTICE_DAYS)
+                )
+                self.assertEqual(ban.date_end, expected)
 
     def test_working_days_skip_sundays_and_the_lands_holidays(self):
         # Baden-Württemberg: Epiphany (6 January) is a holiday there, the
@@ -394,6 +421,14 @@ class TestSafetyPlan(ProtectionCommon):
             plan.with_user(self.caseworker).action_print_victim_copy()["report_name"],
             report.report_name,
         )
+        # In tests Odoo renders HTML unless told otherwise.
+        pdf, kind = (
+            report.with_user(self.caseworker)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(report.report_name, plan.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
 
 
 class TestPerpetratorMeasures(ProtectionCommon):

@@ -811,19 +811,18 @@ class DvCase(models.Model):
         for case in self.sudo().filtered(
             lambda c: c.has_children and c.state != "closed"
         ):
-            if not case.youth_office_notice_ids:
+            children = case.person_ids.filtered(lambda p: p.role == "child")
+            notice = case.youth_office_notice_ids.sorted("id")[-1:]
+            if not notice:
                 self.env["dv.youth.office.notice"].sudo().create(
                     {
                         "case_id": case.id,
-                        "child_ids": [
-                            fields.Command.set(
-                                case.person_ids.filtered(
-                                    lambda p: p.role == "child"
-                                ).ids
-                            )
-                        ],
+                        "child_ids": [fields.Command.set(children.ids)],
                     }
                 )
+            elif notice.state == "pending" and children - notice.child_ids:
+                # A child entered later joins the step still to decide.
+                notice.child_ids = [fields.Command.set(children.ids)]
             if case.youth_office_state == "pending":
                 case._dv_prompt(
                     "youth_office",

@@ -546,6 +546,7 @@ class TestYouthOffice(ProtectionCommon):
         notice = self.case.youth_office_notice_ids
         self.assertEqual(len(notice), 1)
         self.assertEqual(notice.state, "pending")
+        self.assertEqual(len(notice.child_ids), 2)
         self.assertIn(child, notice.child_ids)
         self.assertEqual(self.case.youth_office_state, "pending")
         prompt = self._prompts(self.case, "youth_office")

@@ -194,6 +194,10 @@ class DvCase(models.Model):
         "conference since.",
     )
     event_count = fields.Integer(compute="_compute_event_count")
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The current user works the case: a case worker of its lead agency.",
+    )
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "case_id", string="Contact Attempts"
     )
@@ -319,6 +323,13 @@ class DvCase(models.Model):
             ("awaiting_conference", "=", True),
         ]
 
+    @api.depends("lead_agency_id")
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        writable = self._filtered_access("write") if self.ids else self
+        for case in self:
+            case.can_edit = case in writable
+
     @api.depends("event_ids")
     def _compute_event_count(self):
         for case in self:
@@ -409,6 +420,8 @@ class DvCase(models.Model):
 
     def action_open_close_wizard(self):
         self.ensure_one()
+        # Only who works the case closes it: say so before any wizard opens.
+        self.check_access("write")
         if self.state == "closed":
             raise UserError(
                 self.env._("Case %(case)s is already closed.", case=self.name)

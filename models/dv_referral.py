@@ -868,8 +868,50 @@ class DvReferral(models.Model):
                 referral._write_state("declined")
             elif "reached" in outcomes:
                 referral._write_state("contacted")
+                referral._start_case_on_contact()
             elif referral.state == "received":
                 referral._write_state("contacting")
+
+    def _start_case_on_contact(self):
+        """The victim was reached: the work on her case begins. Who cannot
+        start it is told why."""
+        self.ensure_one()
+        case = self.case_id
+        if not case or case.state != "new":
+            return
+        if case.has_access("write"):
+            case.action_start()
+            return
+        self.message_post(
+            body=self.env._(
+                "The victim was reached; the case stays new until a case worker "
+                "of its lead agency starts it."
+            )
+        )
+
+    # One click for the call the case worker just made
+
+    def action_call_reached(self):
+        return self._log_call("reached")
+
+    def action_call_not_reached(self):
+        return self._log_call("no_answer")
+
+    def _log_call(self, outcome):
+        """Log a phone call made now."""
+        self.ensure_one()
+        self._check_state(INBOUND_OPEN, self.env._("Logging a call"))
+        self.env["dv.contact.attempt"].create(
+            {
+                "referral_id": self.id,
+                "attempted_at": fields.Datetime.now(),
+                "channel_id": self.env.ref(
+                    "dv_case_management.contact_channel_phone"
+                ).id,
+                "outcome": outcome,
+            }
+        )
+        return True
 
     # Intake by e-mail
 

@@ -238,3 +238,41 @@ class TestInboundReferral(ReferralCommon):
             form.victim_name = "Form Victim"
         referral = form.record
         self.assertEqual(referral.case_id.victim_id.name, "Form Victim")
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestOneClickCalls(ReferralCommon):
+    def test_calls_logged_with_one_click_start_the_case(self):
+        referral = self._inbound(police_reference="CALL-1").with_user(
+            self.office_worker
+        )
+        case = referral.case_id
+        self.assertEqual(case.state, "new")
+        with freeze_time("2026-12-21 09:00:00"):
+            referral.action_call_not_reached()
+        self.assertEqual(referral.state, "contacting")
+        with freeze_time("2026-12-21 09:05:00"):
+            referral.action_call_reached()
+        self.assertEqual(referral.state, "contacted")
+        attempts = referral.contact_attempt_ids.sorted("attempted_at")
+        self.assertEqual(attempts.mapped("outcome"), ["no_answer", "reached"])
+        self.assertEqual([a.channel_id.code for a in attempts], ["phone", "phone"])
+        self.assertEqual(attempts.user_id, self.office_worker)
+        # The victim was reached: the case is in progress.
+        self.assertEqual(case.state, "in_progress")
+        with self.assertRaises(UserError):
+            referral.action_call_reached()
+
+    def test_who_cannot_start_the_case_is_told_why(self):
+        referral = self._inbound(police_reference="CALL-2")
+        case = referral.case_id
+        # The lead has passed to another agency: the office cannot start it.
+        case.sudo().with_context(tracking_disable=True)._dv_system_write(
+            {"lead_agency_id": self.agency_a.id, "user_id": False}
+        )
+        with freeze_time("2026-12-21 09:00:00"):
+            referral.with_user(self.office_worker).action_call_reached()
+        self.assertEqual(case.state, "new")
+        self.assertIn(
+            "stays new", referral.message_ids[:1].body or "", referral.message_ids
+        )

@@ -99,7 +99,7 @@ class TestTours(HttpCase, DvCommon):
         self.assertEqual(referral.state, "contacted")
         attempts = referral.contact_attempt_ids.sorted("id")
         self.assertEqual(attempts.mapped("outcome"), ["no_answer", "reached"])
-        self.assertEqual(attempts.channel_id.mapped("code"), ["phone", "sms"])
+        self.assertEqual([a.channel_id.code for a in attempts], ["phone", "phone"])
         self.assertEqual(attempts.user_id, self.intake_worker)
         self.assertEqual(referral.first_contact_at, attempts[1].attempted_at)
         self.assertTrue(referral.contacted_in_time)
@@ -237,6 +237,29 @@ class TestTours(HttpCase, DvCommon):
         )
         self.assertTrue(logs)
         self.assertFalse(logs.filtered(lambda log: not log.res_id))
+
+    def test_menu_fits_for_every_role(self):
+        """The browser of the tests is 1366 pixels wide."""
+        manager = self._tour_user("dv_tour_manager", "manager", self.office)
+        dpo = new_test_user(
+            self.env,
+            login="dv_tour_dpo",
+            groups="dv_case_management.group_dv_dpo",
+            lang="de_DE",
+            company_id=self.company_a.id,
+            company_ids=[Command.set(self.company_a.ids)],
+        )
+        for user in (
+            self.intake_worker,
+            self.tour_coordinator,
+            self.shelter_worker,
+            self._tour_user("dv_tour_partner", "network", self.shelter),
+            self.tour_statistics,
+            dpo,
+            manager,
+        ):
+            with self.subTest(login=user.login):
+                self._tour("dv_menu_tour", user)
 
     def test_statistics_workbook_download(self):
         now = fields.Datetime.now()

@@ -44,7 +44,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_risk_assessment_menu"),
+        openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),
         {
             content: "record a new risk assessment",
             trigger: ".o_list_view .o_list_button_add",
@@ -93,7 +93,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             content: "the case awaits a conference",
             trigger: ".o_field_widget[name=awaiting_conference] input:checked",
         },
-        openMenu("dv_case_awaiting_conference_menu"),
+        openMenu("dv_case_awaiting_conference_menu", "dv_conference_root_menu"),
         {
             content: "the case is listed as awaiting a conference",
             trigger: ".o_list_view .o_data_row",

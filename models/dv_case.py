@@ -194,6 +194,10 @@ class DvCase(models.Model):
         "conference since.",
     )
     event_count = fields.Integer(compute="_compute_event_count")
+    next_deadline = fields.Char(
+        compute="_compute_next_deadline",
+        help="The case's next running deadline and the time left.",
+    )
     can_edit = fields.Boolean(
         compute="_compute_can_edit",
         help="The current user works the case: a case worker of its lead agency.",
@@ -322,6 +326,16 @@ class DvCase(models.Model):
             ("is_repeat", "=", True),
             ("awaiting_conference", "=", True),
         ]
+
+    @api.depends_context("uid", "lang")
+    def _compute_next_deadline(self):
+        cases = self.filtered("id")
+        upcoming = self.env["dv.deadline"]._next_for_cases(cases) if cases else {}
+        for case in self:
+            deadline = upcoming.get(case.id)
+            case.next_deadline = (
+                f"{deadline.label}: {deadline.remaining}" if deadline else False
+            )
 
     @api.depends("lead_agency_id")
     @api.depends_context("uid")

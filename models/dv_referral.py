@@ -10,6 +10,7 @@ from odoo.tools import SQL, html2plaintext
 from .dv_case import CASE_KINDS, CASE_STATES
 from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
+from .dv_time import remaining_label
 from .referral_parser import normalize_phone, parse_referral_text
 
 _logger = logging.getLogger(__name__)
@@ -129,6 +130,11 @@ class DvReferral(models.Model):
     incident_date = fields.Date()
     first_contact_deadline = fields.Datetime(
         compute="_compute_first_contact_deadline", store=True, tracking=True
+    )
+    first_contact_due = fields.Char(
+        string="Time Left",
+        compute="_compute_first_contact_due",
+        help="Time left until the first-contact deadline, or how long it is overdue.",
     )
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "referral_id", string="Contact Attempts"
@@ -270,6 +276,17 @@ class DvReferral(models.Model):
                 first
                 and referral.first_contact_deadline
                 and first <= referral.first_contact_deadline
+            )
+
+    @api.depends("state", "first_contact_deadline")
+    @api.depends_context("uid", "lang")
+    def _compute_first_contact_due(self):
+        now = fields.Datetime.now()
+        for referral in self:
+            referral.first_contact_due = (
+                remaining_label(self.env, referral.first_contact_deadline, now)
+                if referral.state in INBOUND_OPEN
+                else False
             )
 
     @api.depends("state", "first_contact_deadline")

@@ -276,3 +276,42 @@ class TestOneClickCalls(ReferralCommon):
         self.assertIn(
             "stays new", referral.message_ids[:1].body or "", referral.message_ids
         )
+
+
+@freeze_time("2026-12-21 10:00:00")
+class TestDeadlines(ReferralCommon):
+    def test_time_left_in_words_and_one_list(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        referral = self._inbound(police_reference="DL-1")
+        german = referral.with_user(self.office_worker).with_context(lang="de_DE")
+        # Received on Friday 18 December 17:00: three working days.
+        self.assertEqual(str(referral.first_contact_deadline), "2026-12-23 22:59:59")
+        self.assertEqual(german.first_contact_due, "in 3 Tagen")
+        with freeze_time("2026-12-24 01:00:00"):
+            german.invalidate_recordset(["first_contact_due"])
+            self.assertEqual(german.first_contact_due, "überfällig seit 2 Std.")
+        case = referral.case_id
+        self.env["dv.police.measure"].create(
+            {"case_id": case.id, "measure_type": "eviction", "date_start": "2026-12-20"}
+        )
+        Deadline = self.env["dv.deadline"].with_user(self.office_worker)
+        rows = Deadline.search([("case_id", "=", case.id)])
+        self.assertEqual(sorted(rows.mapped("kind")), ["first_contact", "measure_end"])
+        # Each deadline once, whatever the number of coordinators.
+        self.assertEqual(len(rows), 2)
+        self.assertTrue(
+            case.with_user(self.office_worker).with_context(lang="de_DE").next_deadline
+        )
+        # Nobody of another agency sees them.
+        self.assertFalse(
+            self.env["dv.deadline"]
+            .with_user(self.caseworker_b)
+            .search([("case_id", "=", case.id)])
+        )
+        self.assertFalse(
+            self.env["dv.deadline"]
+            .with_user(self.caseworker)
+            .search([("id", "in", rows.ids)])
+        )
+        action = rows[:1].with_user(self.office_worker).action_open_source()
+        self.assertEqual(action["res_model"], rows[:1].res_model)

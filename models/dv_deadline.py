@@ -79,7 +79,7 @@ class DvDeadline(models.Model):
     )
     reference = fields.Char(readonly=True)
     case_id = fields.Many2one("dv.case", readonly=True)
-    agency_id = fields.Many2one("dv.agency", string="Agency", readonly=True)
+    agency_id = fields.Many2one("dv.agency", readonly=True)
     user_id = fields.Many2one("res.users", string="Responsible", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     res_model = fields.Char(string="Record Type", readonly=True)

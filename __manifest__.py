@@ -3,7 +3,7 @@
     "name": "Domestic Violence Case Management",
     "summary": "Multi-agency case management for domestic violence and stalking: "
     "agency network, police referrals, risk assessment and case conferences",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",

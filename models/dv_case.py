@@ -520,6 +520,32 @@ class DvCase(models.Model):
                 user_id=user.id,
             )
 
+    def action_new_assessment(self):
+        """A new risk assessment of the case, on the shipped screening
+        checklist, in its own form."""
+        self.ensure_one()
+        self.check_access("write")
+        screening = self.env.ref(
+            "dv_case_management.risk_instrument_screening", raise_if_not_found=False
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Risk Assessment"),
+            "res_model": "dv.risk.assessment",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_case_id": self.id},
+        }
+        if screening and screening.active:
+            # A draft on the screening checklist, its items ready to answer
+            # with one click each.
+            assessment = self.env["dv.risk.assessment"].create(
+                {"case_id": self.id, "instrument_id": screening.id}
+            )
+            action["res_id"] = assessment.id
+        return action
+
     def action_open_events(self):
         self.ensure_one()
         return {

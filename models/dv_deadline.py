@@ -70,7 +70,7 @@ class DvDeadline(models.Model):
     }
 
     kind = fields.Selection(DEADLINE_KINDS, readonly=True)
-    deadline = fields.Datetime(readonly=True)
+    deadline = fields.Datetime(string="Due", readonly=True)
     date = fields.Date(readonly=True)
     label = fields.Char(string="Deadline", compute="_compute_label")
     remaining = fields.Char(string="Time Left", compute="_compute_label")

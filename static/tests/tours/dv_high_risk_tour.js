@@ -20,22 +20,20 @@ import {
 const RED_FLAGS = 3; // strangulation, threats to kill, weapons come first
 const HIGH_FROM = 11; // the checklist's band "high" starts at 11 yes answers
 
+const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
+
+/** One click answers an item. */
 function answer(row, value) {
     const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
     return [
         {
-            content: `open item ${row}`,
-            trigger: `${line} td[name=answer]`,
-            run: "click",
-        },
-        {
             content: `answer item ${row}: ${value}`,
-            trigger: `${line}.o_selected_row .o_selection_badge[value='"${value}"']`,
+            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
             run: "click",
         },
         {
             content: `item ${row} is answered`,
-            trigger: `${line} .o_selection_badge.active[value='"${value}"']`,
+            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
         },
     ];
 }
@@ -44,17 +42,29 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),
+        openMenu("dv_case_menu", "dv_case_root_menu"),
         {
-            content: "record a new risk assessment",
-            trigger: ".o_list_view .o_list_button_add",
+            content: "open Rita Risiko's case, the only one of the office",
+            trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
             run: "click",
         },
-        pickRecord("case_id", "dv.case", [["person_ids.name", "=", "Rita Risiko"]]),
-        pickRecord("instrument_id", "dv.risk.instrument", [["code", "=", "dv_screening"]]),
         {
-            content: "the checklist's items are listed",
+            content: "look at the case's risk",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=risk]",
+            run: "click",
+        },
+        {
+            content: "start a risk assessment from the case",
+            trigger: ".o_notebook button[name=action_new_assessment]",
+            run: "click",
+        },
+        {
+            content: "the screening checklist is chosen and its items are listed",
             trigger: ".o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(21)",
+        },
+        {
+            content: "no level is shown before any answer",
+            trigger: ".oe_title:not(:has(.o_field_widget[name=final_level]))",
         },
         ...Array.from({ length: RED_FLAGS }, (_, index) => answer(index + 1, "no")).flat(),
         ...Array.from({ length: HIGH_FROM }, (_, index) =>
@@ -68,11 +78,14 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             content: "the score reaches the band high",
             trigger: ".o_field_widget[name=band_level] span[raw-value=high]",
         },
-        ...saveForm(),
         {
             content: "complete the assessment",
             trigger: ".o_form_statusbar button[name=action_done]",
             run: "click",
+        },
+        {
+            content: "the user is told that the case is on the conference list now",
+            trigger: ".o_notification_manager .o_notification",
         },
         stateIs("done"),
         {

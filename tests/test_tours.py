@@ -326,7 +326,7 @@ class TestTours(HttpCase, DvCommon):
         overview, _funder, _lagebild, proactive, _high_risk = downloaded.values()
         year = self._today().year
         self.assertEqual(
-            overview[2], (german._("Period"), f"{year}-01-01 - {year}-12-31")
+            overview[2], (german._("Period"), f"01.01.{year} - 31.12.{year}")
         )
         self.assertEqual(overview[3], (german._("Companies"), self.company_a.name))
         # Six police referrals: above the threshold, shown as they are.

@@ -166,7 +166,6 @@ class TestTours(HttpCase, DvCommon):
             [("organizer_agency_id", "=", self.office.id)]
         )
         self.assertEqual(len(conference), 1)
-        self.assertEqual(conference.state, "held")
         self.assertEqual(conference.chair_id, self.tour_coordinator)
         self.assertEqual(conference.held_on, self._today())
         self.assertEqual(
@@ -197,6 +196,20 @@ class TestTours(HttpCase, DvCommon):
         )
         self.assertEqual(case.last_conference_date, self._today())
         self.assertFalse(case.awaiting_conference)
+        self.assertEqual(conference.state, "approved")
+        self.assertTrue(conference.minutes_approved_on)
+        # The shelter reports on its action and sets it done; its overdue
+        # reminder, if any, is closed with it.
+        action.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=self.shelter_worker.id
+        )
+        due = action.due_date
+        self._tour("dv_action_report_tour", self.shelter_worker)
+        self.assertEqual(action.status, "done")
+        self.assertEqual(action.reported_on, self._today())
+        self.assertIn("Sicherheitsplan", action.report)
+        self.assertEqual(action.due_date, due)
+        self.assertFalse(action.activity_ids)
 
     def test_case_form_tabs(self):
         case = self._create_case(

@@ -160,6 +160,16 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
         ...addParticipant("Tour Frauenhaus", "dv_tour_shelter"),
         ...saveForm(),
         {
+            content: "invite the participants",
+            trigger: ".o_form_statusbar button[name=action_invite]",
+            run: "click",
+        },
+        {
+            content: "the coordinator is told whom the invitation reached",
+            trigger: ".o_notification_manager .o_notification:contains(Dv Tour Shelter)",
+        },
+        stateIs("invited"),
+        {
             content: "look at the agenda",
             trigger: ".o_form_view .o_notebook a.nav-link[name=agenda]",
             run: "click",
@@ -219,5 +229,40 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
             content: "the action is listed for the shelter",
             trigger: ".o_field_widget[name=action_ids] .o_data_row td[name=owner_agency_id]:contains(Tour Frauenhaus)",
         },
+        {
+            content: "approve the minutes",
+            trigger: ".o_form_statusbar button[name=action_approve_minutes]",
+            run: "click",
+        },
+        stateIs("approved"),
+    ],
+});
+
+registry.category("web_tour.tours").add("dv_action_report_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openApp(),
+        openMenu("dv_conference_action_menu", "dv_conference_root_menu"),
+        {
+            content: "the shelter's open action is listed",
+            trigger: ".o_list_view .o_data_row td[name=name]:contains(Sicherheitsplan)",
+            run: "click",
+        },
+        {
+            content: "what, who and by when are the organiser's: read only",
+            trigger: ".o_form_view .o_field_widget[name=due_date].o_readonly_modifier",
+        },
+        {
+            content: "report on the action",
+            trigger: ".o_field_widget[name=report] textarea",
+            run: "edit Sicherheitsplan am Telefon besprochen und abgestimmt.",
+        },
+        ...saveForm(),
+        {
+            content: "the action is done",
+            trigger: ".o_form_statusbar button[name=action_mark_done]",
+            run: "click",
+        },
+        stateIs("done"),
     ],
 });

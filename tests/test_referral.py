@@ -214,6 +214,15 @@ class TestInboundReferral(ReferralCommon):
             referral.case_id.with_user(self.police_officer).read(["name"])
         with self.assertRaises(AccessError):
             as_police.write({"police_reference": "changed"})
+        # Nothing of the case through the referral either: its state and kind
+        # are read with the police officer's own access.
+        referral.case_id.sudo().kind = "stalking"
+        values = as_police.read(["case_state", "case_kind", "victim_name"])[0]
+        self.assertEqual(
+            (values["case_state"], values["case_kind"], values["victim_name"]),
+            (False, False, False),
+        )
+        self.assertEqual(referral.with_user(self.office_worker).case_kind, "stalking")
 
     def test_other_agency_and_company_see_nothing(self):
         referral = self._inbound()

@@ -4,7 +4,7 @@
     "summary": "Multi-agency case management for domestic violence and stalking: "
     "agency network, police referrals, risk assessment, protection planning "
     "and case conferences",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",
@@ -65,6 +65,7 @@
             "dv_case_management/static/tests/tours/dv_statistics_tour.js",
             "dv_case_management/static/tests/tours/dv_case_form_tour.js",
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
+            "dv_case_management/static/tests/tours/dv_menu_tour.js",
         ],
     },
 }

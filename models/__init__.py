@@ -43,3 +43,4 @@ from . import res_partner
 from . import res_users
 from . import resource_calendar
 from . import dv_dashboard
+from . import dv_deadline

@@ -1,4 +1,4 @@
-"""18.0.1.3.0, before the update: the federal state profiles keep their
+"""18.0.1.4.0, before the update: the federal state profiles keep their
 durations in new fields (renamed columns) and are updated from the data
 file once, with the sixteen Länder and the norm of each value."""
 

@@ -574,6 +574,7 @@ class DvCase(models.Model):
             "view_mode": "form",
             "res_id": plan.id,
         }
+
     def action_new_assessment(self):
         """A new risk assessment of the case, on the shipped screening
         checklist, in its own form."""

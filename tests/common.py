@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 GROUP = "dv_case_management.group_dv_%s"
@@ -69,6 +69,27 @@ class DvCommon(TransactionCase):
                 {"agency_id": cls.agency_b.id, "user_id": cls.caseworker_b.id},
             ]
         )
+        cls._start_signin_grace()
+
+    @classmethod
+    def _start_signin_grace(cls):
+        """Users of the roles that read personal data sign in with a second
+        factor after a grace period that starts when they get the role
+        (tests/test_signin.py). The users the tests make get it now; this
+        starts it now for those already in the database too (the
+        administrator, the demo users), so that the tests of every other rule
+        run as users the sign-in lets through, whatever the age of the
+        database and the time a test is frozen at. The demo data's switch that
+        turns the sign-in's enforcement off is off: tests never rely on it."""
+        cls.env["ir.config_parameter"].set_param(
+            "dv_case_management.signin_demo_without_2fa", False
+        )
+        users = (
+            cls.env["res.users"]
+            .with_context(active_test=False)
+            .search([("dv_signin_since", "!=", False)])
+        )
+        users.write({"dv_signin_since": fields.Datetime.now()})
 
     @classmethod
     def _new_member(cls, login, role, agency, company=None):

@@ -7,3 +7,4 @@ from . import dv_person_mail_wizard
 from . import dv_statistics_wizard
 from . import dv_share_reject_wizard
 from . import dv_statistics_settings
+from . import dv_signin_settings

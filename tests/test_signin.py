@@ -387,6 +387,13 @@ class TestSigninHttp(HttpCase, SigninCommon):
             info = self._rpc("/web/session/get_session_info", {})["result"]
             self.assertEqual(info["dv_signin"]["type"], "danger")
 
+    def test_web_client_shows_the_way_to_set_it_up(self):
+        self._past_grace(self.caseworker)
+        self.caseworker.tz = "Europe/Berlin"
+        self.start_tour(
+            "/odoo", "dv_signin_tour", login=self.caseworker.login, timeout=300
+        )
+
     def test_with_authenticator_app_she_works(self):
         self._past_grace(self.caseworker)
         self._set_totp(self.caseworker)

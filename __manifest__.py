@@ -65,7 +65,8 @@
     ],
     "assets": {
         "web.assets_backend": [
-            "dv_case_management/static/src/signin/*",
+            "dv_case_management/static/src/signin/signin.js",
+            "dv_case_management/static/src/signin/signin.xml",
         ],
         "web.assets_tests": [
             "dv_case_management/static/tests/tours/dv_tour_utils.js",

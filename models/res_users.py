@@ -301,7 +301,7 @@ class ResUsers(models.Model):
         return policy
 
     def _check_password_policy(self, passwords):
-        super()._check_password_policy(passwords)
+        result = super()._check_password_policy(passwords)
         minlength = self._dv_signin_param("password_minlength")
         if len(passwords) == len(self):
             pairs = zip(self, passwords, strict=True)
@@ -318,6 +318,7 @@ class ResUsers(models.Model):
                         current_count=len(password),
                     )
                 )
+        return result
 
     # Sign-ins: recorded for the data protection officer
 
@@ -346,13 +347,14 @@ class ResUsers(models.Model):
         app, with which Odoo takes API keys only; or a passkey and an API
         key)."""
         try:
-            super().check(db, uid, passwd)
+            result = super().check(db, uid, passwd)
         except AccessDenied:
             cls._dv_record_signin(db, "rpc", "failure", uid=uid)
             raise
         with cls.pool.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             env["res.users"].browse(uid)._dv_check_rpc(passwd)
+        return result
 
     def _dv_check_rpc(self, passwd):
         status = self._dv_signin_status()

@@ -1,2 +1,3 @@
 from . import export
 from . import dataset
+from . import home

@@ -7,6 +7,7 @@ SIGNIN_METHODS = [
     ("password", "Password"),
     ("passkey", "Passkey"),
     ("totp", "Authenticator Code"),
+    ("device", "Trusted Device"),
     ("rpc", "External API"),
 ]
 SIGNIN_RESULTS = [
@@ -20,7 +21,8 @@ FAILURE_WINDOW = timedelta(hours=1)
 
 class DvSigninLog(models.Model):
     """Sign-ins of the users whose role reads personal data: successful and
-    failed, by password, passkey, authenticator code or the external API,
+    failed, by password, passkey, authenticator code (or a device trusted to
+    skip it) or the external API,
     for the data protection officer. Several failures of one user within an
     hour are flagged. Nothing typed is kept: no password, no code, and no
     login that belongs to nobody. Append only: nobody but the superuser

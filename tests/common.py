@@ -69,21 +69,25 @@ class DvCommon(TransactionCase):
                 {"agency_id": cls.agency_b.id, "user_id": cls.caseworker_b.id},
             ]
         )
-        cls._start_signin_grace()
+        cls._signin_for_tests()
 
     @classmethod
-    def _start_signin_grace(cls):
-        """Users of the roles that read personal data sign in with a second
-        factor after a grace period that starts when they get the role
-        (tests/test_signin.py). The users the tests make get it now; this
-        starts it now for those already in the database too (the
-        administrator, the demo users), so that the tests of every other rule
-        run as users the sign-in lets through, whatever the age of the
-        database and the time a test is frozen at. The demo data's switch that
-        turns the sign-in's enforcement off is off: tests never rely on it."""
-        cls.env["ir.config_parameter"].set_param(
-            "dv_case_management.signin_demo_without_2fa", False
-        )
+    def _signin_for_tests(cls):
+        """The strong sign-in of the roles that read personal data
+        (tests/test_signin.py) is on in every test: the demo data's switch
+        that turns it off is off, tests never rely on it. Its users sign in
+        with a second factor after a grace period that starts when they get
+        the role: the users the tests make get it now, and this starts it now
+        for those already in the database (the administrator, the demo
+        users), so that the tests of every other rule run as users the sign-in
+        lets through, as it lets a new colleague through, whatever the age of
+        the database and the time a test is frozen at. Their passwords need
+        the lowest length the settings allow (Odoo's ``new_test_user`` gives
+        each user her login as password); tests/test_signin.py checks the
+        default length."""
+        ICP = cls.env["ir.config_parameter"]
+        ICP.set_param("dv_case_management.signin_demo_without_2fa", False)
+        ICP.set_param("dv_case_management.signin_password_minlength", 8)
         users = (
             cls.env["res.users"]
             .with_context(active_test=False)

@@ -192,7 +192,7 @@ class ResUsers(models.Model):
         return status
 
     def _dv_signin_message(self, status):
-        """The German (the user's language) text telling the user what to do."""
+        """What the user is told to do, in her language (German here)."""
         self.ensure_one()
         env = self.with_context(lang=self.lang).env
         date = format_date(

@@ -583,3 +583,20 @@ class TestSigninHttp(HttpCase, SigninCommon):
             [(e.method, e.result) for e in self._log(self.caseworker)][-1:],
             [("rpc", "failure")],
         )
+        # With a passkey: an API key, not the password.
+        self.env["auth.passkey.key"].with_user(self.caseworker).sudo().create(
+            {
+                "name": "Laptop",
+                "credential_identifier": "test-credential",
+                "public_key": "test-key",
+            }
+        )
+        api_key = (
+            self.env["res.users.apikeys"]
+            .with_user(self.caseworker)
+            .sudo()
+            ._generate(None, "Script", fields.Datetime.now() + timedelta(days=1))
+        )
+        answer = execute(self.caseworker, self.caseworker.login)
+        self.assertIn("Passkey", answer["error"]["data"]["message"])
+        self.assertIn("result", execute(self.caseworker, api_key))

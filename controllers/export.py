@@ -1,7 +1,17 @@
-"""Odoo's list export to Excel writes cell text with xlsxwriter's generic
-``write``, which turns text starting with "=" into a formula. Text typed
-into a case or sent in a police e-mail must never become a formula in a
-workbook someone opens: here every text cell is written as text."""
+"""Odoo's list export to Excel, for this addon's models only:
+
+- xlsxwriter's generic ``write`` turns text starting with "=" into a formula.
+  Text typed into a case or sent in a police e-mail must never become a
+  formula in a workbook someone opens: every text cell of an export of a
+  ``dv.*`` model is written as text.
+- Odoo logs each export with its search domain, which can hold a name
+  someone searched for. Exports of ``dv.*`` models are logged without it.
+
+Exports of every other model stay exactly as Odoo makes them."""
+
+import contextvars
+import json
+import logging
 
 from odoo.addons.web.controllers.export import (
     ExcelExport,
@@ -9,10 +19,34 @@ from odoo.addons.web.controllers.export import (
     GroupExportXlsxWriter,
 )
 
+_logger = logging.getLogger(__name__)
+_EXPORT_LOGGER = "odoo.addons.web.controllers.export"
+_TEXT_CELLS = contextvars.ContextVar("dv_export_text_cells", default=False)
+
+
+def _is_ours(model):
+    return isinstance(model, str) and model.startswith("dv.")
+
+
+class _NoDomainOfOurExports(logging.Filter):
+    """Drop Odoo's export log line (which names the domain) for dv.* models;
+    DvExcelExport logs them without it."""
+
+    def filter(self, record):
+        args = record.args if isinstance(record.args, tuple) else ()
+        return not (
+            record.msg.startswith("User %d exported")
+            and len(args) > 2
+            and (_is_ours(args[2]))
+        )
+
+
+logging.getLogger(_EXPORT_LOGGER).addFilter(_NoDomainOfOurExports())
+
 
 class TextCellsMixin:
     def write(self, row, column, cell_value, style=None):
-        if isinstance(cell_value, str):
+        if _TEXT_CELLS.get() and isinstance(cell_value, str):
             return self.worksheet.write_string(row, column, cell_value, style)
         return super().write(row, column, cell_value, style)
 
@@ -26,6 +60,17 @@ class DvGroupExportXlsxWriter(TextCellsMixin, GroupExportXlsxWriter):
 
 
 class DvExcelExport(ExcelExport):
+    def base(self, data):
+        model = json.loads(data).get("model")
+        token = _TEXT_CELLS.set(_is_ours(model))
+        try:
+            response = super().base(data)
+        finally:
+            _TEXT_CELLS.reset(token)
+        if _is_ours(model):
+            _logger.info("Export of %s records (list export to Excel)", model)
+        return response
+
     def from_group_data(self, fields, columns_headers, groups):
         with DvGroupExportXlsxWriter(
             fields, columns_headers, groups.count

@@ -43,3 +43,4 @@ from . import base
 from . import ir_http
 from . import resource_calendar
 from . import dv_dashboard
+from . import dv_deadline

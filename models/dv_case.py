@@ -194,6 +194,14 @@ class DvCase(models.Model):
         "conference since.",
     )
     event_count = fields.Integer(compute="_compute_event_count")
+    next_deadline = fields.Char(
+        compute="_compute_next_deadline",
+        help="The case's next running deadline and the time left.",
+    )
+    can_edit = fields.Boolean(
+        compute="_compute_can_edit",
+        help="The current user works the case: a case worker of its lead agency.",
+    )
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "case_id", string="Contact Attempts"
     )
@@ -319,6 +327,23 @@ class DvCase(models.Model):
             ("awaiting_conference", "=", True),
         ]
 
+    @api.depends_context("uid", "lang")
+    def _compute_next_deadline(self):
+        cases = self.filtered("id")
+        upcoming = self.env["dv.deadline"]._next_for_cases(cases) if cases else {}
+        for case in self:
+            deadline = upcoming.get(case.id)
+            case.next_deadline = (
+                f"{deadline.label}: {deadline.remaining}" if deadline else False
+            )
+
+    @api.depends("lead_agency_id")
+    @api.depends_context("uid")
+    def _compute_can_edit(self):
+        writable = self._filtered_access("write") if self.ids else self
+        for case in self:
+            case.can_edit = case in writable
+
     @api.depends("event_ids")
     def _compute_event_count(self):
         for case in self:
@@ -409,6 +434,8 @@ class DvCase(models.Model):
 
     def action_open_close_wizard(self):
         self.ensure_one()
+        # Only who works the case closes it: say so before any wizard opens.
+        self.check_access("write")
         if self.state == "closed":
             raise UserError(
                 self.env._("Case %(case)s is already closed.", case=self.name)
@@ -492,6 +519,32 @@ class DvCase(models.Model):
                 note=case.env._("Reason given: %(reason)s", reason=access.reason),
                 user_id=user.id,
             )
+
+    def action_new_assessment(self):
+        """A new risk assessment of the case, on the shipped screening
+        checklist, in its own form."""
+        self.ensure_one()
+        self.check_access("write")
+        screening = self.env.ref(
+            "dv_case_management.risk_instrument_screening", raise_if_not_found=False
+        )
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Risk Assessment"),
+            "res_model": "dv.risk.assessment",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "current",
+            "context": {"default_case_id": self.id},
+        }
+        if screening and screening.active:
+            # A draft on the screening checklist, its items ready to answer
+            # with one click each.
+            assessment = self.env["dv.risk.assessment"].create(
+                {"case_id": self.id, "instrument_id": screening.id}
+            )
+            action["res_id"] = assessment.id
+        return action
 
     def action_open_events(self):
         self.ensure_one()

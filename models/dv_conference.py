@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 CONFERENCE_KINDS = [
     ("scheduled", "Scheduled Conference"),
@@ -192,12 +193,51 @@ class DvConference(models.Model):
             if not conference.participant_ids:
                 raise UserError(self.env._("Add the participants before inviting."))
         self._dv_system_write({"state": "invited"})
+        invited = self.env["res.partner"]
         for conference in self.sudo():
-            conference.event_id.attendee_ids._send_invitation_emails()
+            attendees = conference.event_id.attendee_ids
+            attendees._send_invitation_emails()
+            invited |= attendees.partner_id
+        # Say whom: as Calendar lists its attendees.
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Invitations sent"),
+                "message": self.env._(
+                    "Invited: %(names)s. Their answers show under Participants.",
+                    names=", ".join(sorted(invited.mapped("name"))),
+                ),
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_sign_all_present(self):
+        """Every participant present signed the confidentiality statement
+        today (as they do at the start of the meeting)."""
+        self._check_state(("planned", "invited"))
+        today = fields.Date.context_today(self)
+        self.participant_ids.filtered(
+            lambda p: p.attended and not p.confidentiality_signed_on
+        ).write({"confidentiality_signed_on": today})
+        return True
 
     def action_held(self):
         self._check_state(("planned", "invited"))
+        today = fields.Date.context_today(self)
         for conference in self:
+            day = fields.Date.context_today(self, conference.start)
+            if day > today:
+                raise UserError(
+                    self.env._(
+                        "Conference %(ref)s takes place on %(date)s; it can be marked "
+                        "as held from that day. If it took place earlier, change its "
+                        "date first.",
+                        ref=conference.name,
+                        date=format_date(self.env, day),
+                    )
+                )
             unsigned = conference.participant_ids.filtered(
                 lambda p: p.attended and not p.confidentiality_signed_on
             )
@@ -209,13 +249,12 @@ class DvConference(models.Model):
                         names=", ".join(unsigned.mapped("display_name")),
                     )
                 )
-        today = fields.Date.context_today(self)
         for conference in self:
             due = conference._minutes_due_date()
-            conference._dv_system_write(
-                {"state": "held", "held_on": today, "minutes_due": due}
-            )
             held = fields.Date.context_today(self, conference.start)
+            conference._dv_system_write(
+                {"state": "held", "held_on": held, "minutes_due": due}
+            )
             cases = conference.sudo().line_ids.case_ref_id
             cases.write({"last_conference_date": held})
             # The cases were discussed: their "put on the next conference"
@@ -310,7 +349,15 @@ class DvConference(models.Model):
                 values.append(
                     {"conference_id": self.id, "case_ref_id": case.id, "reason": reason}
                 )
-        self.env["dv.conference.case"].create(values)
+        # In the order of practice, so that the pseudonyms (Case A, B, ...)
+        # follow the agenda.
+        Line = self.env["dv.conference.case"]
+        values.sort(
+            key=lambda vals: Line._agenda_rank(
+                vals["reason"], Case.browse(vals["case_ref_id"]).sudo().has_children
+            )
+        )
+        Line.create(values)
         return True
 
     # Minutes
@@ -434,6 +481,25 @@ class DvConferenceParticipant(models.Model):
         string="Confidentiality Statement Signed On"
     )
     attended = fields.Boolean(default=True)
+    invitation_state = fields.Selection(
+        selection=lambda self: self.env["calendar.attendee"]._fields["state"].selection,
+        string="Invitation",
+        compute="_compute_invitation_state",
+        help="The participant's answer to the calendar invitation.",
+    )
+
+    @api.depends("conference_id.event_id.attendee_ids.state", "user_id", "partner_id")
+    def _compute_invitation_state(self):
+        for participant in self:
+            partner = participant.user_id.partner_id or participant.partner_id
+            attendee = participant.conference_id.sudo().event_id.attendee_ids.filtered(
+                lambda a, p=partner: a.partner_id == p
+            )[:1]
+            participant.invitation_state = (
+                attendee.state
+                if participant.conference_id.state != "planned"
+                else False
+            )
 
     @api.constrains("agency_id", "user_id", "partner_id")
     def _check_who(self):

@@ -120,16 +120,25 @@ class DvConferenceCase(models.Model):
         for line in self:
             children = line.sudo().case_ref_id.has_children
             line.has_children = children
-            key = "new_children" if line.reason == "new" and children else line.reason
-            line.agenda_rank = AGENDA_ORDER[key]
+            line.agenda_rank = self._agenda_rank(line.reason, children)
+
+    @api.model
+    def _agenda_rank(self, reason, has_children):
+        key = "new_children" if reason == "new" and has_children else reason
+        return AGENDA_ORDER[key]
 
     @api.depends_context("uid")
     @api.depends("pseudonym", "release_basis", "case_ref_id")
     def _compute_label(self):
+        """The pseudonym always comes first (the agenda is shown on a
+        projector); the reference and the name follow only for a case
+        discussed by name, and only for who may read the case or is allowed
+        the name by the release."""
         for line in self:
-            line.label = (
-                line._public_label() if not line.case_visible else (line._named_label())
-            )
+            if line.release_basis == "none":
+                line.label = line.pseudonym
+            else:
+                line.label = f"{line.pseudonym}: {line._named_label()}"
 
     def _named_label(self):
         case = self.sudo().case_ref_id

@@ -34,6 +34,12 @@ class DvDashboard(models.Model):
     in_time_rate = fields.Float(
         string="Contacted in Time (%)", readonly=True, aggregator="avg", digits=(5, 1)
     )
+    shared_case_count = fields.Integer(
+        string="Cases Shared with Us",
+        readonly=True,
+        help="Cases of other agencies this agency reads through an accepted share.",
+    )
+    share_to_answer_count = fields.Integer(string="Shares to Answer", readonly=True)
     open_action_count = fields.Integer(string="Open Actions", readonly=True)
     overdue_action_count = fields.Integer(string="Overdue Actions", readonly=True)
 
@@ -71,6 +77,16 @@ CREATE VIEW %(table)s AS (
          WHERE r.active
          GROUP BY r.to_agency_id
     ),
+    shares AS (
+        SELECT s.to_agency_id AS agency_id,
+               count(DISTINCT s.case_id) FILTER (WHERE s.state = 'accepted'
+                                                   AND s.kind = 'share')
+                   AS shared_cases,
+               count(*) FILTER (WHERE s.state = 'sent') AS to_answer
+          FROM dv_share s
+         WHERE s.active
+         GROUP BY s.to_agency_id
+    ),
     actions AS (
         SELECT a.owner_agency_id AS agency_id,
                count(*) AS open_actions,
@@ -93,12 +109,15 @@ CREATE VIEW %(table)s AS (
            CASE WHEN referrals.with_deadline > 0
                 THEN round(100.0 * referrals.in_time / referrals.with_deadline, 1)
            END AS in_time_rate,
+           COALESCE(shares.shared_cases, 0) AS shared_case_count,
+           COALESCE(shares.to_answer, 0) AS share_to_answer_count,
            COALESCE(actions.open_actions, 0) AS open_action_count,
            COALESCE(actions.overdue_actions, 0) AS overdue_action_count
       FROM dv_agency agency
       JOIN res_partner partner ON partner.id = agency.partner_id
       LEFT JOIN cases ON cases.agency_id = agency.id
       LEFT JOIN referrals ON referrals.agency_id = agency.id
+      LEFT JOIN shares ON shares.agency_id = agency.id
       LEFT JOIN actions ON actions.agency_id = agency.id
      WHERE agency.active
 )
@@ -123,6 +142,16 @@ CREATE VIEW %(table)s AS (
             "dv.case",
             self.env._("Open Cases"),
             [("lead_agency_id", "=", self.agency_id.id), ("state", "!=", "closed")],
+        )
+
+    def action_open_shared(self):
+        return self._open(
+            "dv.share",
+            self.env._("Shared with Us"),
+            [
+                ("to_agency_id", "=", self.agency_id.id),
+                ("state", "in", ("sent", "accepted")),
+            ],
         )
 
     def action_open_high_risk(self):

@@ -10,6 +10,7 @@ from odoo.tools import SQL, html2plaintext
 from .dv_case import CASE_KINDS, CASE_STATES
 from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
+from .dv_time import remaining_label
 from .referral_parser import normalize_phone, parse_referral_text
 
 _logger = logging.getLogger(__name__)
@@ -129,6 +130,11 @@ class DvReferral(models.Model):
     incident_date = fields.Date()
     first_contact_deadline = fields.Datetime(
         compute="_compute_first_contact_deadline", store=True, tracking=True
+    )
+    first_contact_due = fields.Char(
+        string="Time Left",
+        compute="_compute_first_contact_due",
+        help="Time left until the first-contact deadline, or how long it is overdue.",
     )
     contact_attempt_ids = fields.One2many(
         "dv.contact.attempt", "referral_id", string="Contact Attempts"
@@ -270,6 +276,17 @@ class DvReferral(models.Model):
                 first
                 and referral.first_contact_deadline
                 and first <= referral.first_contact_deadline
+            )
+
+    @api.depends("state", "first_contact_deadline")
+    @api.depends_context("uid", "lang")
+    def _compute_first_contact_due(self):
+        now = fields.Datetime.now()
+        for referral in self:
+            referral.first_contact_due = (
+                remaining_label(self.env, referral.first_contact_deadline, now)
+                if referral.state in INBOUND_OPEN
+                else False
             )
 
     @api.depends("state", "first_contact_deadline")
@@ -868,8 +885,50 @@ class DvReferral(models.Model):
                 referral._write_state("declined")
             elif "reached" in outcomes:
                 referral._write_state("contacted")
+                referral._start_case_on_contact()
             elif referral.state == "received":
                 referral._write_state("contacting")
+
+    def _start_case_on_contact(self):
+        """The victim was reached: the work on her case begins. Who cannot
+        start it is told why."""
+        self.ensure_one()
+        case = self.case_id
+        if not case or case.state != "new":
+            return
+        if case.has_access("write"):
+            case.action_start()
+            return
+        self.message_post(
+            body=self.env._(
+                "The victim was reached; the case stays new until a case worker "
+                "of its lead agency starts it."
+            )
+        )
+
+    # One click for the call the case worker just made
+
+    def action_call_reached(self):
+        return self._log_call("reached")
+
+    def action_call_not_reached(self):
+        return self._log_call("no_answer")
+
+    def _log_call(self, outcome):
+        """Log a phone call made now."""
+        self.ensure_one()
+        self._check_state(INBOUND_OPEN, self.env._("Logging a call"))
+        self.env["dv.contact.attempt"].create(
+            {
+                "referral_id": self.id,
+                "attempted_at": fields.Datetime.now(),
+                "channel_id": self.env.ref(
+                    "dv_case_management.contact_channel_phone"
+                ).id,
+                "outcome": outcome,
+            }
+        )
+        return True
 
     # Intake by e-mail
 

@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import format_date
 
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS, max_level
 
@@ -84,6 +85,11 @@ class DvRiskAssessment(models.Model):
     score = fields.Float(compute="_compute_result", store=True, digits=(6, 2))
     yes_count = fields.Integer(compute="_compute_result", store=True)
     unknown_count = fields.Integer(compute="_compute_result", store=True)
+    answered_count = fields.Integer(
+        compute="_compute_result",
+        store=True,
+        help="Items answered yes or no; without any, no level is shown yet.",
+    )
     red_flag_count = fields.Integer(compute="_compute_result", store=True)
     band_level = fields.Selection(RISK_LEVELS, compute="_compute_result", store=True)
     computed_level = fields.Selection(
@@ -151,6 +157,9 @@ class DvRiskAssessment(models.Model):
             assessment.unknown_count = len(
                 assessment.answer_ids.filtered(lambda a: a.answer == "unknown")
             )
+            assessment.answered_count = len(assessment.answer_ids) - (
+                assessment.unknown_count
+            )
             assessment.red_flag_count = len(yes.filtered("item_id.red_flag"))
             if instrument.kind == "external":
                 assessment.score = 0
@@ -176,11 +185,13 @@ class DvRiskAssessment(models.Model):
                 assessment.computed_level, assessment.override_level
             )
 
+    @api.depends("case_id.name", "date")
     def _compute_display_name(self):
         for assessment in self:
             assessment.display_name = self.env._(
-                "Risk assessment of %(date)s",
-                date=fields.Date.to_string(assessment.date) if assessment.date else "",
+                "Risk assessment %(case)s of %(date)s",
+                case=assessment.sudo().case_id.name or "",
+                date=format_date(self.env, assessment.date) if assessment.date else "",
             )
 
     # Constraints
@@ -269,9 +280,31 @@ class DvRiskAssessment(models.Model):
                     self.env._("Answer the items before completing the assessment.")
                 )
         self._dv_system_write({"state": "done"})
+        awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
             assessment._schedule_reassessment()
             assessment.case_id._check_escalation(assessment.date)
+        listed = self.case_id.filtered(
+            lambda case: case.awaiting_conference and not awaiting_before.get(case.id)
+        )
+        if listed:
+            # Say so: the case is now on the list for the next conference.
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "warning",
+                    "sticky": True,
+                    "title": self.env._("High risk"),
+                    "message": self.env._(
+                        "Case %(cases)s is now on the list for the next case "
+                        "conference; its lead agency's coordinators have a to-do.",
+                        cases=", ".join(listed.mapped("name")),
+                    ),
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
+        return True
 
     def action_open_reopen_wizard(self):
         self.ensure_one()
@@ -328,11 +361,26 @@ class DvRiskAnswer(models.Model):
     company_id = fields.Many2one(related="assessment_id.company_id", store=True)
     item_id = fields.Many2one("dv.risk.item", required=True, ondelete="restrict")
     sequence = fields.Integer(related="item_id.sequence", store=True)
-    section = fields.Char(related="item_id.section")
+    section = fields.Char(related="item_id.section", string="Area")
     text = fields.Text(related="item_id.text")
     red_flag = fields.Boolean(related="item_id.red_flag")
     answer = fields.Selection(ANSWERS, required=True, default="unknown")
     source = fields.Selection(SOURCES)
+
+    # One click per answer in the assessment's list (the buttons of a row).
+
+    def action_answer_yes(self):
+        return self._set_answer("yes")
+
+    def action_answer_no(self):
+        return self._set_answer("no")
+
+    def action_answer_unknown(self):
+        return self._set_answer("unknown")
+
+    def _set_answer(self, answer):
+        self.write({"answer": answer})
+        return True
 
     @api.constrains("item_id", "assessment_id")
     def _check_item(self):

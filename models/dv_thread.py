@@ -52,6 +52,14 @@ class DvThreadMixin(models.AbstractModel):
     # Posting a message or an activity needs write access to the record.
     _mail_post_access = "write"
 
+    def _creation_message(self):
+        """Name the model in the language the message is written in: without
+        a language in the context (the data loader, crons) ``_()`` falls back
+        to the user's language while the model's name would be read in
+        English ("Case erstellt")."""
+        records = self if self.env.lang else self.with_context(lang=self.env.user.lang)
+        return super(DvThreadMixin, records)._creation_message()
+
     # Who may read, follow and be notified
 
     def _dv_partners_allowed(self, partner_ids, following=False):

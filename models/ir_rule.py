@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import api, fields, models, tools
 from odoo.tools import SQL
 
 
@@ -16,9 +16,9 @@ class IrRule(models.Model):
 
         Given as ids, the rules become plain ``id IN (...)`` conditions that
         PostgreSQL combines with the lead agency's index, instead of
-        subqueries evaluated for every case. Odoo caches the computed rule
-        domains: the current minute joins the cache key (see below), so a
-        consent, a share or an emergency access expires within the minute,
+        subqueries evaluated for every case. The computed domains of this
+        addon's models are cached by the minute (see _dv_compute_domain), so
+        a consent, a share or an emergency access expires within the minute,
         and shares, consents and emergency accesses clear the cache when they
         change.
 
@@ -108,9 +108,35 @@ class IrRule(models.Model):
         )
         return [row[0] for row in self.env.cr.fetchall()]
 
-    def _compute_domain_context_values(self):
-        """Odoo caches computed rule domains; the current minute joins the
-        cache key so that a rule never outlives the minute it was computed
-        in."""
-        now = fields.Datetime.now().replace(second=0, microsecond=0)
-        return (*super()._compute_domain_context_values(), now)
+    # The rules of this addon's models depend on time-limited grants (shares
+    # and consents that end on a day, emergency accesses that end at an
+    # hour): their computed domains are cached by the minute, so that none
+    # outlives the minute it was computed in. The rules of every other
+    # application keep Odoo's cache untouched.
+
+    @api.model
+    def _compute_domain(self, model_name, mode="read"):
+        if model_name.startswith("dv."):
+            return self._dv_compute_domain(model_name, mode)
+        return super()._compute_domain(model_name, mode)
+
+    @api.model
+    @tools.ormcache(
+        "self.env.uid",
+        "self.env.su",
+        "model_name",
+        "mode",
+        "tuple(self._compute_domain_context_values())",
+        "self._dv_minute()",
+    )
+    def _dv_compute_domain(self, model_name, mode):
+        # Odoo's own computation, without its cache (ours keys it).
+        compute = super()._compute_domain
+        uncached = getattr(compute, "__cache__", None)
+        if uncached is None:
+            return compute(model_name, mode)
+        return uncached.method(self, model_name, mode)
+
+    @api.model
+    def _dv_minute(self):
+        return fields.Datetime.now().replace(second=0, microsecond=0)

@@ -2,7 +2,7 @@ from datetime import datetime, time
 
 from odoo import fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_datetime
+from odoo.tools import SQL, format_date, format_datetime
 
 from ..models.statistics_suppression import hidden_label, suppress_list, suppress_table
 
@@ -447,7 +447,11 @@ class DvStatisticsXlsx(models.AbstractModel):
             0, 0, self.env._("Domestic Violence: Statistics"), fmt["title"]
         )
         rows = [
-            (self.env._("Period"), f"{wizard.date_from} - {wizard.date_to}"),
+            (
+                self.env._("Period"),
+                f"{format_date(self.env, wizard.date_from)} - "
+                f"{format_date(self.env, wizard.date_to)}",
+            ),
             (self.env._("Companies"), ", ".join(wizard.company_ids.mapped("name"))),
             (
                 self.env._("Agencies"),
@@ -459,7 +463,13 @@ class DvStatisticsXlsx(models.AbstractModel):
             ),
             (
                 self.env._("Generated"),
-                format_datetime(self.env, fields.Datetime.now()),
+                # In the time zone of whoever asked for it.
+                format_datetime(
+                    self.env,
+                    fields.Datetime.now(),
+                    tz=self.env.context.get("tz") or wizard.create_uid.tz,
+                    dt_format="short",
+                ),
             ),
         ]
         for index, (label, value) in enumerate(rows, start=2):

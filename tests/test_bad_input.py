@@ -4,6 +4,7 @@ references and names, formulas in the Excel export of a list."""
 
 import io
 import json
+import logging
 
 import openpyxl
 
@@ -95,3 +96,54 @@ class TestExportKeepsTextAsText(HttpCase, DvCommon):
         cell = sheet["A2"]
         self.assertEqual(cell.value, formula)
         self.assertEqual(cell.data_type, "s", "text, never a formula")
+
+    def _export(self, model, ids, domain=None):
+        params = {
+            "model": model,
+            "fields": [{"name": "name", "label": "Name"}],
+            "ids": ids,
+            "domain": domain or [],
+            "groupby": [],
+            "import_compat": False,
+        }
+        return self.url_open(
+            "/web/export/xlsx",
+            data={
+                "data": json.dumps(params),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+
+    def test_other_models_export_as_odoo_makes_it(self):
+        """Nothing global: only this addon's exports are changed."""
+        partner = self.env["res.partner"].create({"name": "=1+1"})
+        self.authenticate("admin", "admin")
+        response = self._export("res.partner", partner.ids)
+        cell = openpyxl.load_workbook(io.BytesIO(response.content)).active["A2"]
+        self.assertEqual(cell.data_type, "f", "Odoo's own behaviour, untouched")
+
+    def test_exports_of_cases_log_no_search(self):
+        """Odoo logs an export with its domain, which may hold a searched
+        name; the addon's exports are logged without it."""
+        case = self._create_case()
+        seen = []
+
+        class Collect(logging.Handler):
+            def emit(self, record):
+                seen.append(record.getMessage())
+
+        handler = Collect(level=logging.INFO)
+        web_logger = logging.getLogger("odoo.addons.web.controllers.export")
+        web_logger.addHandler(handler)
+        level = web_logger.level
+        web_logger.setLevel(logging.INFO)
+        try:
+            self.authenticate("admin", "admin")
+            self._export("dv.case", [], [("person_ids.name", "ilike", "Vera")])
+            self._export("res.partner", [], [("name", "ilike", "Findme")])
+        finally:
+            web_logger.removeHandler(handler)
+            web_logger.setLevel(level)
+        self.assertFalse([line for line in seen if "Vera" in line], seen)
+        self.assertTrue([line for line in seen if "Findme" in line], seen)
+        self.assertTrue(case)

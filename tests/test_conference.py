@@ -77,6 +77,11 @@ class ConferenceCommon(DvCommon):
             .with_user(self.coordinator_a)
         )
 
+    def _held(self, conference):
+        """Mark ``conference`` as held on its day."""
+        with freeze_time(conference.start):
+            conference.action_held()
+
     def _line(self, conference, case, **values):
         return (
             self.env["dv.conference.case"]
@@ -117,7 +122,7 @@ class TestConferenceCycle(ConferenceCommon):
                 "due_date": "2026-06-20",
             }
         )
-        conference.action_held()
+        self._held(conference)
         self.assertEqual(conference.state, "held")
         self.assertEqual(str(self.case.last_conference_date), "2026-06-10")
         self.assertFalse(self.case.awaiting_conference)
@@ -157,7 +162,7 @@ class TestConferenceCycle(ConferenceCommon):
         conference = self._conference()
         # The escalated case is proposed for the agenda.
         self.assertIn(self.adult_case, conference.sudo().line_ids.case_ref_id)
-        conference.action_held()
+        self._held(conference)
         self.assertFalse(todos())
 
     def test_transitions_out_of_order(self):
@@ -169,7 +174,7 @@ class TestConferenceCycle(ConferenceCommon):
         ):
             with self.subTest(action=action.__name__), self.assertRaises(UserError):
                 action()
-        conference.action_held()
+        self._held(conference)
         with self.assertRaises(UserError):
             conference.action_invite()
         with self.assertRaises(UserError):
@@ -182,9 +187,9 @@ class TestConferenceCycle(ConferenceCommon):
         )
         shelter.confidentiality_signed_on = False
         with self.assertRaises(UserError):
-            conference.action_held()
+            self._held(conference)
         shelter.attended = False
-        conference.action_held()
+        self._held(conference)
 
     def test_calendar_follows_date_change_and_cancellation(self):
         conference = self._conference()
@@ -235,7 +240,7 @@ class TestAgenda(ConferenceCommon):
                 "due_date": "2026-05-20",
             }
         )
-        earlier.action_held()
+        self._held(earlier)
         # Both new cases become awaiting a conference.
         for case in (self.case, self.adult_case):
             for day in ("2026-01-01", "2026-02-01", "2026-03-01"):
@@ -272,7 +277,8 @@ class TestAgenda(ConferenceCommon):
         # The lead agency sees the case behind it.
         as_lead = line.with_user(self.coordinator_a)
         self.assertEqual(as_lead.case_id, self.case)
-        self.assertIn("Vera Secret", as_lead.label)
+        # On the agenda (shown on a projector) it is its pseudonym.
+        self.assertEqual(as_lead.label, as_lead.pseudonym)
         # Agencies not taking part see nothing.
         with self.assertRaises(AccessError):
             line.with_user(self.outsider).read(["label"])
@@ -457,7 +463,7 @@ class TestMinutesAndReview(ConferenceCommon):
                 "due_date": "2026-06-20",
             }
         )
-        conference.action_held()
+        self._held(conference)
         report = self.env.ref("dv_case_management.action_report_conference_minutes")
         html, _type = report.with_user(self.coordinator_a)._render_qweb_html(
             report.report_name, conference.ids
@@ -484,7 +490,7 @@ class TestMinutesAndReview(ConferenceCommon):
         line.with_user(self.coordinator_a).write(
             {"release_basis": "release", "release_date": "2026-06-01"}
         )
-        conference.action_held()
+        self._held(conference)
         Log = self.env["dv.access.log"]
         report = self.env.ref("dv_case_management.action_report_conference_minutes")
         html, _type = report.with_user(self.shelter_worker)._render_qweb_html(
@@ -502,3 +508,55 @@ class TestMinutesAndReview(ConferenceCommon):
         self.assertIn(self.case, due)
         self.assertNotIn(self.adult_case, due)
         self.assertTrue(self.case.review_due)
+
+
+@freeze_time("2026-06-01 09:00:00")
+class TestConferenceDay(ConferenceCommon):
+    def test_held_not_before_its_day_and_dated_on_it(self):
+        conference = self._conference(start="2026-06-10 08:00:00")
+        self._line(conference, self.case)
+        with self.assertRaises(UserError):
+            conference.with_user(self.coordinator_a).action_held()
+        self.assertEqual(conference.state, "planned")
+        self.assertFalse(self.case.last_conference_date)
+        with freeze_time("2026-06-12 09:00:00"):
+            conference.with_user(self.coordinator_a).action_held()
+        self.assertEqual(str(conference.held_on), "2026-06-10")
+        self.assertEqual(str(self.case.last_conference_date), "2026-06-10")
+
+    def test_sign_all_present_at_once_and_invitation_answers(self):
+        conference = self._conference(start="2026-06-01 08:00:00")
+        conference.participant_ids.write({"confidentiality_signed_on": False})
+        conference.participant_ids[:1].attended = False
+        conference.with_user(self.coordinator_a).action_sign_all_present()
+        signed = conference.participant_ids.filtered("confidentiality_signed_on")
+        self.assertEqual(signed, conference.participant_ids.filtered("attended"))
+        self.assertEqual(str(signed.confidentiality_signed_on), "2026-06-01")
+        result = conference.with_user(self.coordinator_a).action_invite()
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn(self.shelter_worker.name, result["params"]["message"])
+        shelter = conference.participant_ids.filtered(
+            lambda p: p.user_id == self.shelter_worker
+        )
+        # The shelter has yet to answer; the chair organises it.
+        self.assertEqual(shelter.invitation_state, "needsAction")
+
+    def test_agenda_shows_the_pseudonym_first(self):
+        conference = self._conference()
+        line = self._line(conference, self.case).with_user(self.coordinator_a)
+        # The coordinator reads the case, yet the agenda names it by its
+        # pseudonym unless it is discussed by name.
+        self.assertEqual(line.label, line.pseudonym)
+        self.assertNotIn(self.case.name, line.label)
+        line.write({"release_basis": "release", "release_date": "2026-05-30"})
+        line.invalidate_recordset(["label"])
+        self.assertTrue(line.label.startswith(f"{line.pseudonym}: {self.case.name}"))
+
+    def test_pseudonyms_follow_the_agenda(self):
+        self.case.sudo()._dv_system_write({"escalated_on": "2026-05-01"})
+        self.adult_case.sudo()._dv_system_write({"escalated_on": "2026-05-01"})
+        conference = self._conference()
+        lines = conference.sudo().line_ids.sorted(
+            lambda x: (x.agenda_rank, x.sequence, x.id)
+        )
+        self.assertEqual(lines.mapped("pseudonym"), sorted(lines.mapped("pseudonym")))

@@ -70,3 +70,30 @@ class TestDashboard(ReferralCommon):
         )
         with self.assertRaises(AccessError):
             Dashboard.with_user(self.statistics).search([])
+
+    def test_partner_agency_counts_what_was_shared_with_it(self):
+        case = self._create_case()
+        other = self._create_case()
+        for shared in (case, other):
+            self.env["dv.share"].with_user(self.caseworker).create(
+                {
+                    "case_id": shared.id,
+                    "to_agency_id": self.office.id,
+                    "legal_basis": "statute",
+                    "legal_norm": "§ 8a SGB VIII",
+                }
+            )
+        case.share_ids.with_user(self.office_worker).action_accept()
+        self.env.flush_all()
+        card = (
+            self.env["dv.dashboard"]
+            .with_user(self.office_worker)
+            .search([("agency_id", "=", self.office.id)])
+        )
+        self.assertEqual(card.shared_case_count, 1)
+        self.assertEqual(card.share_to_answer_count, 1)
+        action = card.action_open_shared()
+        shares = (
+            self.env["dv.share"].with_user(self.office_worker).search(action["domain"])
+        )
+        self.assertEqual(shares.case_id, case | other)

@@ -24,6 +24,7 @@ UNGUARDED = {
     "dv.consent.purpose",
     "dv.contact.channel",
     "dv.dashboard",
+    "dv.deadline",
     "dv.disclosure",
     "dv.erasure.log",
     "dv.intake.sender",

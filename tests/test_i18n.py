@@ -60,6 +60,31 @@ class TestGermanTranslation(TransactionCase):
             env["dv.incident"].create({"case_id": case.id, "date": "2999-01-01"})
         self.assertIn("Zukunft", str(error.exception))
 
+    def test_chatter_names_the_model_in_the_users_language(self):
+        """Without a language in the context (data loader, crons), the creation
+        message is written in the user's language, the model's name too."""
+        self._ensure_german()
+        self.env.user.lang = "de_DE"
+        env = self.env(
+            context={k: v for k, v in self.env.context.items() if k != "lang"}
+        )
+        self.assertFalse(env.lang)
+        company = env["res.company"].create({"name": "i18n chatter company"})
+        agency = env["dv.agency"].create(
+            {
+                "name": "i18n chatter agency",
+                "agency_type_id": env.ref(
+                    "dv_case_management.agency_type_counselling"
+                ).id,
+                "company_id": company.id,
+            }
+        )
+        case = env["dv.case"].create(
+            {"lead_agency_id": agency.id, "company_id": company.id, "user_id": False}
+        )
+        bodies = [str(body) for body in case.message_ids.mapped("body")]
+        self.assertIn("<p>Fall erstellt</p>", bodies)
+
     def _ensure_german(self):
         if not self.env["res.lang"]._lang_get("de_DE"):
             self.env["res.lang"]._activate_lang("de_DE")

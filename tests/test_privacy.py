@@ -362,3 +362,28 @@ class TestAccessLog(PrivacyCommon):
         )
         self.assertIn(self.env.ref(GROUP % "statistics"), group.implied_ids)
         self.assertEqual(timedelta(hours=24).total_seconds() / 3600, 24)
+
+
+class TestRuleCache(DvCommon):
+    """Time-limited grants expire within the minute for the addon's models;
+    the rules of every other application keep Odoo's cache."""
+
+    def test_only_the_addons_rules_are_recomputed_each_minute(self):
+        Rule = self.env["ir.rule"].with_user(self.caseworker)
+        calls = []
+        original = type(Rule)._get_rules
+
+        def counting(rule, model_name, mode="read"):
+            calls.append(model_name)
+            return original(rule, model_name, mode=mode)
+
+        self.env.registry.clear_cache()
+        with patch.object(type(Rule), "_get_rules", counting):
+            with freeze_time("2026-06-01 08:00:10"):
+                Rule._compute_domain("res.partner", "read")
+                Rule._compute_domain("dv.case", "read")
+            with freeze_time("2026-06-01 08:01:10"):
+                Rule._compute_domain("res.partner", "read")
+                Rule._compute_domain("dv.case", "read")
+        self.assertEqual(calls.count("res.partner"), 1)
+        self.assertEqual(calls.count("dv.case"), 2)

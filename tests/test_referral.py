@@ -214,6 +214,15 @@ class TestInboundReferral(ReferralCommon):
             referral.case_id.with_user(self.police_officer).read(["name"])
         with self.assertRaises(AccessError):
             as_police.write({"police_reference": "changed"})
+        # Nothing of the case through the referral either: its state and kind
+        # are read with the police officer's own access.
+        referral.case_id.sudo().kind = "stalking"
+        values = as_police.read(["case_state", "case_kind", "victim_name"])[0]
+        self.assertEqual(
+            (values["case_state"], values["case_kind"], values["victim_name"]),
+            (False, False, False),
+        )
+        self.assertEqual(referral.with_user(self.office_worker).case_kind, "stalking")
 
     def test_other_agency_and_company_see_nothing(self):
         referral = self._inbound()
@@ -238,3 +247,80 @@ class TestInboundReferral(ReferralCommon):
             form.victim_name = "Form Victim"
         referral = form.record
         self.assertEqual(referral.case_id.victim_id.name, "Form Victim")
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestOneClickCalls(ReferralCommon):
+    def test_calls_logged_with_one_click_start_the_case(self):
+        referral = self._inbound(police_reference="CALL-1").with_user(
+            self.office_worker
+        )
+        case = referral.case_id
+        self.assertEqual(case.state, "new")
+        with freeze_time("2026-12-21 09:00:00"):
+            referral.action_call_not_reached()
+        self.assertEqual(referral.state, "contacting")
+        with freeze_time("2026-12-21 09:05:00"):
+            referral.action_call_reached()
+        self.assertEqual(referral.state, "contacted")
+        attempts = referral.contact_attempt_ids.sorted("attempted_at")
+        self.assertEqual(attempts.mapped("outcome"), ["no_answer", "reached"])
+        self.assertEqual([a.channel_id.code for a in attempts], ["phone", "phone"])
+        self.assertEqual(attempts.user_id, self.office_worker)
+        # The victim was reached: the case is in progress.
+        self.assertEqual(case.state, "in_progress")
+        with self.assertRaises(UserError):
+            referral.action_call_reached()
+
+    def test_who_cannot_start_the_case_is_told_why(self):
+        referral = self._inbound(police_reference="CALL-2")
+        case = referral.case_id
+        # The lead has passed to another agency: the office cannot start it.
+        case.sudo().with_context(tracking_disable=True)._dv_system_write(
+            {"lead_agency_id": self.agency_a.id, "user_id": False}
+        )
+        with freeze_time("2026-12-21 09:00:00"):
+            referral.with_user(self.office_worker).action_call_reached()
+        self.assertEqual(case.state, "new")
+        self.assertIn(
+            "stays new", referral.message_ids[:1].body or "", referral.message_ids
+        )
+
+
+@freeze_time("2026-12-21 10:00:00")
+class TestDeadlines(ReferralCommon):
+    def test_time_left_in_words_and_one_list(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        referral = self._inbound(police_reference="DL-1")
+        german = referral.with_user(self.office_worker).with_context(lang="de_DE")
+        # Received on Friday 18 December 17:00: three working days.
+        self.assertEqual(str(referral.first_contact_deadline), "2026-12-23 22:59:59")
+        self.assertEqual(german.first_contact_due, "in 3 Tagen")
+        with freeze_time("2026-12-24 01:00:00"):
+            german.invalidate_recordset(["first_contact_due"])
+            self.assertEqual(german.first_contact_due, "überfällig seit 2 Std.")
+        case = referral.case_id
+        self.env["dv.police.measure"].create(
+            {"case_id": case.id, "measure_type": "eviction", "date_start": "2026-12-20"}
+        )
+        Deadline = self.env["dv.deadline"].with_user(self.office_worker)
+        rows = Deadline.search([("case_id", "=", case.id)])
+        self.assertEqual(sorted(rows.mapped("kind")), ["first_contact", "measure_end"])
+        # Each deadline once, whatever the number of coordinators.
+        self.assertEqual(len(rows), 2)
+        self.assertTrue(
+            case.with_user(self.office_worker).with_context(lang="de_DE").next_deadline
+        )
+        # Nobody of another agency sees them.
+        self.assertFalse(
+            self.env["dv.deadline"]
+            .with_user(self.caseworker_b)
+            .search([("case_id", "=", case.id)])
+        )
+        self.assertFalse(
+            self.env["dv.deadline"]
+            .with_user(self.caseworker)
+            .search([("id", "in", rows.ids)])
+        )
+        action = rows[:1].with_user(self.office_worker).action_open_source()
+        self.assertEqual(action["res_model"], rows[:1].res_model)

@@ -126,19 +126,37 @@ class TestScoring(RiskCommon):
         )
         self.assertEqual(assessment.final_level, "high")
 
-    def test_form_shows_score_while_answering(self):
+    def test_one_click_answers_after_saving(self):
         with Form(
             self.env["dv.risk.assessment"]
             .with_user(self.caseworker)
             .with_context(default_case_id=self.case.id)
         ) as form:
             form.instrument_id = self.weighted
-            self.assertEqual(len(form.answer_ids), 3)
-            with form.answer_ids.edit(1) as line:
-                line.answer = "yes"
-            self.assertEqual(form.score, 4)
-            self.assertEqual(form.final_level, "medium")
-        self.assertEqual(form.record.person_id, self.case.victim_id)
+        assessment = form.record.with_user(self.caseworker)
+        self.assertEqual(assessment.person_id, self.case.victim_id)
+        self.assertEqual(len(assessment.answer_ids), 3)
+        # No level before an answer.
+        self.assertEqual(assessment.answered_count, 0)
+        assessment.answer_ids[1].action_answer_yes()
+        self.assertEqual(assessment.answered_count, 1)
+        self.assertEqual(assessment.score, 4)
+        self.assertEqual(assessment.final_level, "medium")
+        assessment.answer_ids[1].action_answer_unknown()
+        self.assertEqual(assessment.answered_count, 0)
+
+    def test_from_the_case_a_draft_on_the_screening_checklist(self):
+        action = self.case.with_user(self.caseworker).action_new_assessment()
+        assessment = self.env["dv.risk.assessment"].browse(action["res_id"])
+        self.assertEqual(assessment.case_id, self.case)
+        self.assertEqual(
+            assessment.instrument_id,
+            self.env.ref("dv_case_management.risk_instrument_screening"),
+        )
+        self.assertEqual(len(assessment.answer_ids), 21)
+        self.assertIn(self.case.name, assessment.display_name)
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.caseworker_b).action_new_assessment()
 
 
 @freeze_time("2026-06-01")

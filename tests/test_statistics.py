@@ -84,7 +84,7 @@ class TestStatisticsWorkbook(ReferralCommon):
             ],
         )
         front = self._rows(book["Overview"])
-        self.assertEqual(front["Period"], "2026-01-01 - 2026-12-31")
+        self.assertEqual(front["Period"], "01.01.2026 - 31.12.2026")
         self.assertEqual(front["Counts below this are shown as"], "<5")
         proactive = self._rows(book["Pro-active Approach"])
         self.assertEqual(proactive["Police"], 7)

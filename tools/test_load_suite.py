@@ -1,6 +1,7 @@
 """The pure-Python parts of the load suite (scripts/load): percentiles, the
-figures line, the role plan, the shape of the bad-input table, the attackers'
-tries on shares and the proof's checks."""
+figures line, the role plan and the referral e-mail, the shape of the
+bad-input table, the attackers' tries on shares and on the intake, the
+hand-over of repeats to case workers and the proof's checks."""
 
 import os
 import sys
@@ -83,7 +84,7 @@ def test_bad_input_table_shape():
     assert len(set(keys)) == len(keys), "row keys are unique"
     for row in rows:
         assert row.expect in ("refused", "neutralised"), row.key
-        assert row.user in ("caseworker", "manager", "mailgate"), row.key
+        assert row.user in ("caseworker", "coordinator", "manager", "mailgate"), row.key
         assert callable(row.action), row.key
         assert row.what, row.key
         if row.expect == "refused":
@@ -116,8 +117,40 @@ def test_bad_input_table_shape():
         "action_status_written",
         "case_victim_changed",
         "person_protected_changed",
+        # Mail intake: registered senders only, the source from the sender,
+        # repeats proposed; referrals only for one's own agency.
+        "mail_unknown_sender",
+        "mail_other_company_police",
+        "mail_lookalike_sender",
+        "mail_unit_in_body",
+        "mail_repeat_proposed",
+        "mailed_referral_source_changed",
+        "referral_for_other_agency",
+        "referral_case_written",
+        "join_without_proposal",
+        # Members, agencies and registered senders.
+        "member_added_by_other_coordinator",
+        "member_removed_by_other_coordinator",
+        "agency_changed_by_other_coordinator",
+        "police_email_changed_by_coordinator",
+        "sender_registered_by_caseworker",
+        # The companies' minimum suppression threshold.
+        "statistics_threshold_below_minimum",
+        "statistics_minimum_by_caseworker",
     ):
         assert any(needle in key for key in keys), needle
+    # Mail from a sender who is not registered creates nothing: its check
+    # proves it, and only the bounce may be left.
+    by_key = {row.key: row for row in rows}
+    for key in (
+        "mail_unknown_sender",
+        "mail_other_company_police",
+        "mail_lookalike_sender",
+        "mail_sender_no_address",
+    ):
+        row = by_key[key]
+        assert row.user == "mailgate" and row.expect == "neutralised", key
+        assert set(row.grows) <= {"mail_mail", "mail_message"}, key
     # No row still speaks of the referral's old direction.
     assert not any("outbound" in key or "inbound" in key for key in keys)
     # A guarded field written directly is refused, and the record it aimed
@@ -125,6 +158,32 @@ def test_bad_input_table_shape():
     for row in rows:
         if row.key.endswith(("_changed", "_written")):
             assert row.expect == "refused" and row.watch, row.key
+
+
+def test_referral_mail():
+    text = plan.mail(
+        plan.LISTED_EMAIL, "a@b.example", "LTx-01M00003", "d", "01.01.2026 10:00"
+    )
+    assert f"<{plan.LISTED_EMAIL}>" in text
+    assert "Name: Testperson LTx-01M00003\n" in text
+    assert f"Geburtsdatum: {plan.BIRTH_DATE}\n" in text
+    repeat = plan.mail(
+        plan.POLICE_EMAIL,
+        "a@b.example",
+        "LTx-01M00009",
+        "d",
+        "x",
+        victim="LTx-01M00003",
+    )
+    assert "Aktenzeichen: LTx-01M00009\n" in repeat
+    assert "Name: Testperson LTx-01M00003\n" in repeat
+    assert "Tatverdächtiger: Testbeschuldigter LTx-01M00003\n" in repeat
+    # The senders the suite trusts are not the ones it expects refused.
+    assert len({plan.POLICE_EMAIL, plan.LISTED_EMAIL}) == 2
+    assert not {plan.OTHER_POLICE_EMAIL, plan.LOOKALIKE_EMAIL} & {
+        plan.POLICE_EMAIL,
+        plan.LISTED_EMAIL,
+    }
 
 
 def test_bad_input_evaluation():
@@ -200,6 +259,110 @@ def test_attackers_try_the_shares():
     [create] = [args[2] for args, _kwargs in calls if args[1] == "create"]
     assert create["case_id"] == 11 and create["to_agency_id"] == 3
     assert create["kind"] == "transfer" and create["reason"] == "LTx-00X00001"
+
+
+def test_attackers_try_the_intake():
+    pytest.importorskip("requests")
+    import attackers  # noqa: PLC0415 - needs requests (the RPC client)
+
+    calls = []
+    client = attackers.AttackerClient.__new__(attackers.AttackerClient)
+    client.role = "attacker_company"
+    client.uid = 42
+    client.office = 2
+    client.company_a = 1
+    client.setup = {
+        "pending_referral": {"id": 9, "case_id": 5},
+        "agencies": {"police": 4, "county": 6},
+        "police_partner": 8,
+    }
+    client.rpc = types.SimpleNamespace(
+        call=lambda *args, **kwargs: calls.append((args, kwargs))
+    )
+    probes = client.intake_probes("LTx-00X00002")
+    names = {name for name, _call, _leaked in probes}
+    assert {
+        "enter referral for the office",
+        "join the proposed case",
+        "open a case for the repeat",
+        "original e-mails",
+        "join the office",
+        "register a sender",
+        "police unit's address",
+        "police contact's address",
+    } <= names
+    for name, call, leaked in probes:
+        call()
+        if name in ("original e-mails", "read the repeat"):
+            # Reads: nothing found is no leak, anything found is.
+            assert not leaked([]) and leaked([{"id": 1}]), name
+        else:
+            assert leaked(None), f"{name}: any answer but a refusal is a leak"
+    assert (("dv.referral", "action_join_case", [9]), {}) in calls
+    assert (("dv.referral", "action_new_case", [9]), {}) in calls
+    assert (
+        ("dv.agency.member", "create", {"agency_id": 2, "user_id": 42}),
+        {},
+    ) in calls
+    [referral] = [a[2] for a, _k in calls if a[:2] == ("dv.referral", "create")]
+    assert referral["to_agency_id"] == 2 and referral["police_reference"] == (
+        "LTx-00X00002"
+    )
+    # The attacker's marker is in every address it tries to plant, so that
+    # the proof finds it if one got through.
+    planted = [
+        a[-1]["email"]
+        for a, _k in calls
+        if a[1] in ("create", "write") and isinstance(a[-1], dict) and "email" in a[-1]
+    ]
+    assert len(planted) == 3
+    assert all(email.startswith("ltx-00x00002@") for email in planted)
+
+
+def test_repeats_go_to_one_case_worker_each():
+    pytest.importorskip("requests")
+    import clients  # noqa: PLC0415 - needs requests (the RPC client)
+
+    ctx = clients.Context.__new__(clients.Context)
+    ctx._proposals = clients.collections.deque()
+    assert ctx.take_proposal() is None
+    ctx.propose(7, "LTx-01M00004", 3, "LTx-01M00001")
+    ctx.propose(8, "LTx-01M00006", 3, "LTx-01M00001")
+    assert ctx.take_proposal() == (7, "LTx-01M00004", 3, "LTx-01M00001")
+    assert ctx.take_proposal() == (8, "LTx-01M00006", 3, "LTx-01M00001")
+    assert ctx.take_proposal() is None
+
+
+def test_mail_and_repeat_proofs():
+    import proof  # noqa: PLC0415
+
+    # An e-mailed referral counts only with its registered sender's unit.
+    assert "from_agency_id = %(source)s" in proof.MARKER_COUNTS["mail_referral"]
+    assert "received_by_email" in proof.MARKER_COUNTS["mail_referral"]
+    repeat = proof.MARKER_COUNTS["mail_repeat"]
+    assert "proposed_case_id = %(case_id)s AND case_id IS NULL" in repeat
+    joined = proof.MARKER_COUNTS["repeat_join"]
+    assert "is_repeat" in joined and "proposed_case_id IS NULL" in joined
+    # A write in doubt is counted by its marker alone.
+    for kind in proof.MARKER_COUNTS:
+        assert "%(source)s" not in proof.DOUBT_COUNTS[kind], kind
+
+    class Cursor:
+        def __init__(self, row):
+            self.row = row
+
+        def execute(self, _sql, params):
+            assert params == {"id": 9}
+
+        def fetchone(self):
+            return self.row
+
+    setup = {"pending_referral": {"id": 9, "case_id": 5}}
+    assert proof.changed_pending(Cursor((5, None)), setup) == []
+    assert proof.changed_pending(Cursor((False, 5)), setup) == [
+        "referral 9 awaiting a decision changed"
+    ]
+    assert proof.changed_pending(Cursor((5, None)), {}) == []
 
 
 def test_changed_shares():

@@ -2,9 +2,13 @@
 company keep trying to read, search, export and change the intake office's
 cases and the protected details of its people, and to take its shares: to
 redirect a share, answer a transfer addressed to another agency, and
-transfer a case they do not lead to themselves. A network partner with a
-share tries to get at the protected details of the shared case, to change
-or revoke the share and to transfer the case.
+transfer a case they do not lead to themselves; and to get at the intake:
+enter referrals for the office, decide on a repeat awaiting the office's
+decision, read the original e-mails, make themselves members of the office,
+register a sender of their own or give the police unit their address. A
+network partner with a share tries to get at the protected details of the
+shared case, to change or revoke the share and to transfer the case, and
+the same on the intake.
 
 Each try is one attempt; the expected outcome is a refusal (AccessError or
 another error of the application) or an empty answer. Anything else is a
@@ -80,6 +84,106 @@ class AttackerClient(LoadClient):
                         "legal_norm": "§ 8a SGB VIII",
                         "reason": marker,
                     },
+                ),
+                lambda r: True,
+            ),
+        ]
+
+    def intake_probes(self, marker):
+        """Tries on the intake office: its referrals, the repeat awaiting its
+        decision, the original e-mails, its members, its registered senders
+        and the police unit's address (which would make the attacker a
+        registered sender). Every answer but a refusal or nothing is a leak."""
+        setup = self.setup
+        pending = setup["pending_referral"]["id"]
+        office = self.office
+        police = setup["agencies"]["police"]
+        address = f"{marker.lower()}@fremd.example"
+        call = self.rpc.call
+        return [
+            (
+                "enter referral for the office",
+                lambda: call(
+                    "dv.referral",
+                    "create",
+                    {
+                        "source_type": "police",
+                        "from_agency_id": police,
+                        "to_agency_id": office,
+                        "company_id": self.company_a,
+                        "received_at": odoo_dt(utcnow()),
+                        "police_reference": marker,
+                        "legal_basis": "consent",
+                        "consent_date": str(utcnow().date()),
+                        "victim_name": f"Testperson {marker}",
+                    },
+                ),
+                lambda r: True,
+            ),
+            (
+                "join the proposed case",
+                lambda: call("dv.referral", "action_join_case", [pending]),
+                lambda r: True,
+            ),
+            (
+                "open a case for the repeat",
+                lambda: call("dv.referral", "action_new_case", [pending]),
+                lambda r: True,
+            ),
+            (
+                "read the repeat",
+                lambda: call(
+                    "dv.referral",
+                    "read",
+                    [pending],
+                    ["victim_name", "proposed_case_id"],
+                ),
+                bool,
+            ),
+            (
+                "original e-mails",
+                lambda: call(
+                    "dv.referral.original",
+                    "search_read",
+                    [],
+                    fields=["email_from", "body"],
+                ),
+                bool,
+            ),
+            (
+                "join the office",
+                lambda: call(
+                    "dv.agency.member",
+                    "create",
+                    {"agency_id": office, "user_id": self.uid},
+                ),
+                lambda r: True,
+            ),
+            (
+                "register a sender",
+                lambda: call(
+                    "dv.intake.sender",
+                    "create",
+                    {
+                        "office_id": office,
+                        "email": address,
+                        "police_agency_id": police,
+                    },
+                ),
+                lambda r: True,
+            ),
+            (
+                "police unit's address",
+                lambda: call("dv.agency", "write", [police], {"email": address}),
+                lambda r: True,
+            ),
+            (
+                "police contact's address",
+                lambda: call(
+                    "res.partner",
+                    "write",
+                    [setup["police_partner"]],
+                    {"email": address},
                 ),
                 lambda r: True,
             ),
@@ -319,6 +423,7 @@ class AttackerClient(LoadClient):
                 returned,
             ),
             *self.share_probes(case, marker),
+            *self.intake_probes(marker),
             (
                 "forged company",
                 lambda: call(
@@ -458,6 +563,7 @@ class NetworkClient(AttackerClient):
                 for probe in self.share_probes(shared, marker)
                 if probe[0] != "transfer case not led"
             ],
+            *self.intake_probes(marker),
             (
                 "transfer the shared case",
                 lambda: call(

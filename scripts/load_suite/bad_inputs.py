@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from clients import MAIL
+import plan
 from rpc import Client, RpcError
 
 # The guard's German messages (dv.guard.mixin): a state or status written
@@ -55,12 +55,15 @@ class Fixtures:
         self.police = setup["agencies"]["police"]
         self.counselling = setup["agencies"]["counselling"]
         self.neighbour = setup["agencies"]["neighbour"]
+        self.police_b = setup["agencies"]["police_b"]
         self.company = setup["companies"]["a"]
+        self.minimum = setup["suppression_minimum"]
         now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
         self.now = now
         self.today = datetime.now(ZoneInfo("Europe/Berlin")).date()
         self.future = self.today + timedelta(days=3)
         self.worker = setup["helpers"]["helper_caseworker"]["uid"]
+        self.coordinator = setup["helpers"]["helper_coordinator"]["uid"]
         self.outsider = next(
             (
                 u["uid"]
@@ -108,13 +111,14 @@ class Fixtures:
         vals.update(values)
         return vals
 
-    def mail(self, marker, body=None, sender=None, to=None):
-        text = MAIL.format(
-            sender=sender or self.setup["police_email"],
-            to=to or self.setup["alias_email"],
-            marker=marker,
-            date=self.now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
-            incident=(self.now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+    def mail(self, marker, body=None, sender=None, to=None, victim=None):
+        text = plan.mail(
+            sender or self.setup["police_email"],
+            to or self.setup["alias_email"],
+            marker,
+            self.now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            (self.now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+            victim=victim,
         )
         if body is not None:
             head, _sep, _old = text.partition("\n\n")
@@ -316,16 +320,108 @@ def check_minutes(_f, result, _sql):
     )
 
 
-def check_bounced(marker):
-    def check(_f, result, sql):
+# Where anything of an e-mail the alias did not take would show.
+MAIL_TRACES = """
+    SELECT (SELECT count(*) FROM dv_referral WHERE police_reference = %(marker)s)
+         + (SELECT count(*) FROM dv_referral_original
+              WHERE body LIKE %(pattern)s OR message_id LIKE %(pattern)s)
+         + (SELECT count(*) FROM mail_message
+              WHERE body LIKE %(pattern)s OR subject LIKE %(pattern)s)
+         + (SELECT count(*) FROM mail_mail WHERE body_html LIKE %(pattern)s)
+         + (SELECT count(*) FROM ir_attachment WHERE name LIKE %(pattern)s)
+         + (SELECT count(*) FROM dv_person WHERE name LIKE %(pattern)s)
+"""
+BOUNCE = """
+    SELECT m.subject, mm.body_html FROM mail_mail mm
+    JOIN mail_message m ON m.id = mm.mail_message_id
+    WHERE mm.email_to LIKE %(to)s AND mm.body_html LIKE %(alias)s
+    ORDER BY mm.id DESC LIMIT 1
+"""
+
+
+def check_not_taken(marker, bounce_to=None):
+    """An e-mail the intake alias does not accept creates nothing: no
+    referral, case, person or original message, and no text of it is kept
+    anywhere. Its sender (``bounce_to``) gets a short notice in German that
+    quotes nothing of it."""
+
+    def check(f, result, sql):
         if result:
             return f"the message became record {result}"
+        [(traces,)] = sql(MAIL_TRACES, {"marker": marker, "pattern": f"%{marker}%"})
+        if traces:
+            return f"{traces} trace(s) of the message kept"
+        if not bounce_to:
+            return None
         rows = sql(
-            "SELECT count(*) FROM dv_referral WHERE police_reference = %s", [marker]
+            BOUNCE, {"to": f"%{bounce_to}%", "alias": f"%{f.setup['alias_email']}%"}
         )
-        return "a referral was made" if rows[0][0] else None
+        if not rows:
+            return "no notice to the sender"
+        subject, body = rows[0]
+        if "nicht angenommen" not in (subject or "") or "nicht eingetragen" not in (
+            body or ""
+        ):
+            return "the notice is not the German one"
+        return None
 
     return check
+
+
+def check_source(marker):
+    """An e-mail from a registered sender whose text names another police
+    unit: the source is the sender's unit, not the one the text names."""
+
+    def check(f, result, sql):
+        rows = sql(
+            "SELECT from_agency_id, received_by_email FROM dv_referral "
+            "WHERE police_reference = %s",
+            [marker],
+        )
+        if not result or len(rows) != 1:
+            return f"{len(rows)} referral(s) for the message"
+        source, by_email = rows[0]
+        if source != f.police:
+            return f"source {source} instead of the registered sender's unit"
+        return None if by_email else "not marked as received by e-mail"
+
+    return check
+
+
+def check_proposed(marker):
+    """A repeat by e-mail: the case of the victim is proposed, the referral
+    has no case, and nothing of it went into the proposed case yet."""
+
+    def check(f, result, sql):
+        case = f.f["case_mailed"]
+        rows = sql(
+            "SELECT proposed_case_id, case_id, from_agency_id FROM dv_referral "
+            "WHERE police_reference = %s",
+            [marker],
+        )
+        if not result or len(rows) != 1:
+            return f"{len(rows)} referral(s) for the message"
+        if rows[0] != (case, None, f.police):
+            return f"proposed, case, source: {rows[0]}"
+        [(written,)] = sql(
+            "SELECT (SELECT count(*) FROM dv_police_measure "
+            "WHERE case_id = %(case)s AND police_reference = %(marker)s) "
+            "+ (SELECT count(*) FROM dv_incident "
+            "WHERE case_id = %(case)s AND police_reference = %(marker)s) "
+            "+ (SELECT count(*) FROM dv_person WHERE case_id = %(case)s) - %(people)s",
+            {"case": case, "marker": marker, "people": f.f["case_mailed_people"]},
+        )
+        return f"{written} record(s) in the proposed case" if written else None
+
+    return check
+
+
+def check_threshold(f, result, sql):
+    """A workbook's threshold left empty is the company's minimum."""
+    [(threshold,)] = sql(
+        "SELECT threshold FROM dv_statistics_wizard WHERE id = %s", [result]
+    )
+    return None if threshold >= f.minimum else f"threshold {threshold}"
 
 
 def deliver_twice(marker):
@@ -370,6 +466,7 @@ def check_for_completion(marker, has_case=None):
 
 MAIL_GROWS = (
     "dv_referral",
+    "dv_referral_original",
     "dv_case",
     "dv_person",
     "dv_police_measure",
@@ -554,6 +651,8 @@ ROWS = (
         error="ValidationError",
         german="Zeitraum kann nicht enden",
     ),
+    # The suppression threshold of the statistics: never below the minimum
+    # a manager set for the company.
     Row(
         "statistics_threshold_zero",
         "suppression threshold 0",
@@ -561,6 +660,55 @@ ROWS = (
         create(
             "dv.statistics.wizard",
             lambda f: {"threshold": 0, "company_ids": [(6, 0, [f.company])]},
+        ),
+        error="ValidationError",
+        german=f"kann nicht unter {plan.SUPPRESSION_MINIMUM} liegen",
+    ),
+    Row(
+        "statistics_threshold_below_minimum",
+        "suppression threshold one below the company's minimum",
+        "caseworker",
+        create(
+            "dv.statistics.wizard",
+            lambda f: {
+                "threshold": f.minimum - 1,
+                "company_ids": [(6, 0, [f.company])],
+            },
+        ),
+        error="ValidationError",
+        german=f"kann nicht unter {plan.SUPPRESSION_MINIMUM} liegen",
+    ),
+    Row(
+        "statistics_threshold_default",
+        "a workbook without a threshold gets the company's minimum",
+        "caseworker",
+        create(
+            "dv.statistics.wizard",
+            lambda f: {"company_ids": [(6, 0, [f.company])]},
+        ),
+        expect="neutralised",
+        check=check_threshold,
+        grows=("dv_statistics_wizard", "dv_statistics_wizard_res_company_rel"),
+    ),
+    Row(
+        "statistics_minimum_by_caseworker",
+        "a case worker lowering the company's minimum threshold",
+        "caseworker",
+        create(
+            "dv.statistics.settings",
+            lambda f: {"company_id": f.company, "suppression_minimum": 1},
+        ),
+        error="AccessError",
+        german="(dv.statistics.settings) zu erstellen",
+    ),
+    Row(
+        "statistics_minimum_zero",
+        "a minimum threshold of 0",
+        "manager",
+        lambda u, f: u["manager"].call(
+            "dv.statistics.settings",
+            "create",
+            {"company_id": f.company, "suppression_minimum": 0},
         ),
         error="ValidationError",
         german="mindestens 1",
@@ -1119,14 +1267,192 @@ ROWS = (
         error="MissingError",
         german="dv.case(987654321,)",
     ),
+    # Referrals: entered for one's own agency; linked to a case, and joined
+    # to a proposed one, only by the application; the source of an e-mailed
+    # one is its registered sender.
+    Row(
+        "referral_for_other_agency",
+        "a referral entered for an agency one is no member of",
+        "caseworker",
+        create("dv.referral", lambda f: f.inbound(to_agency_id=f.neighbour)),
+        error="AccessError",
+        german="deren Mitglied Sie sind",
+    ),
+    Row(
+        "referral_case_written",
+        "linking a referral to a case by writing its case",
+        "caseworker",
+        write("dv.referral", "referral_open", lambda f: {"case_id": f.f["case_new"]}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "referral_office_changed",
+        "moving a referral to another receiving agency",
+        "caseworker",
+        write("dv.referral", "referral_open", lambda f: {"to_agency_id": f.neighbour}),
+        error="ValidationError",
+        german=SET_BY_APPLICATION,
+        watch=watch("dv_referral", "referral_open"),
+    ),
+    Row(
+        "mailed_referral_source_changed",
+        "another police unit as the source of an e-mailed referral",
+        "caseworker",
+        write(
+            "dv.referral", "referral_mailed", lambda f: {"from_agency_id": f.police_b}
+        ),
+        error="ValidationError",
+        german="eingetragene Absender ihrer E-Mail",
+        watch=watch("dv_referral", "referral_mailed"),
+    ),
+    Row(
+        "join_without_proposal",
+        "joining a referral to a case when none was proposed",
+        "caseworker",
+        method("dv.referral", "referral_open", "action_join_case"),
+        error="UserError",
+        german="steht keine Entscheidung",
+        watch=watch("dv_referral", "referral_open"),
+    ),
+    # Members and agencies: changed by managers and the agency's own
+    # coordinators; the registered senders by the office's coordinators.
+    Row(
+        "member_added_by_caseworker",
+        "a case worker making herself a member of another agency",
+        "caseworker",
+        create(
+            "dv.agency.member",
+            lambda f: {"agency_id": f.neighbour, "user_id": f.worker},
+        ),
+        error="AccessError",
+        german="Mitglieder ändern",
+    ),
+    Row(
+        "member_added_by_other_coordinator",
+        "the office's coordinator making herself a member of another agency",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "dv.agency.member",
+            "create",
+            {"agency_id": f.neighbour, "user_id": f.coordinator},
+        ),
+        error="AccessError",
+        german="Mitglieder ändern",
+    ),
+    Row(
+        "member_removed_by_other_coordinator",
+        "the office's coordinator removing a member of another agency",
+        "coordinator",
+        method("dv.agency.member", "partner_member", "unlink", user="coordinator"),
+        error="AccessError",
+        german="Mitglieder ändern",
+        watch=watch("dv_agency_member", "partner_member"),
+    ),
+    Row(
+        "agency_changed_by_other_coordinator",
+        "the office's coordinator renaming another agency",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "dv.agency", "write", [f.neighbour], {"name": "Übernommen"}
+        ),
+        error="AccessError",
+        german="können sie ändern",
+        watch=lambda f: ("dv_agency", [f.neighbour]),
+    ),
+    Row(
+        "police_email_changed_by_coordinator",
+        "the office's coordinator giving the police unit her own address",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "dv.agency", "write", [f.police], {"email": "fremd@unbekannt.example"}
+        ),
+        error="AccessError",
+        german="können sie ändern",
+        watch=lambda f: ("res_partner", [f.setup["police_partner"]]),
+    ),
+    Row(
+        "police_contact_changed_in_address_book",
+        "the police unit's address changed through the address book",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "res.partner",
+            "write",
+            [f.setup["police_partner"]],
+            {"email": "fremd@unbekannt.example"},
+        ),
+        error="AccessError",
+        german="können sie ändern",
+        watch=lambda f: ("res_partner", [f.setup["police_partner"]]),
+    ),
+    Row(
+        "sender_registered_by_caseworker",
+        "a case worker registering a sender of referrals",
+        "caseworker",
+        create(
+            "dv.intake.sender",
+            lambda f: {"office_id": f.office, "email": "fremd@unbekannt.example"},
+        ),
+        error="AccessError",
+        german="(dv.intake.sender) zu erstellen",
+    ),
+    Row(
+        "sender_not_an_address",
+        "a registered sender that is no e-mail address",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "dv.intake.sender",
+            "create",
+            {"office_id": f.office, "email": "Leitstelle ohne Adresse"},
+        ),
+        error="ValidationError",
+        german="gültige E-Mail-Adresse",
+    ),
+    Row(
+        "sender_unit_not_police",
+        "a registered sender writing for an agency that is no police unit",
+        "coordinator",
+        lambda u, f: u["coordinator"].call(
+            "dv.intake.sender",
+            "create",
+            {
+                "office_id": f.office,
+                "email": "beratung@lastdorf.example",
+                "police_agency_id": f.counselling,
+            },
+        ),
+        error="ValidationError",
+        german="Polizeidienststelle",
+    ),
     # E-mail at the intake alias
+    # Only registered senders' e-mail becomes a referral: from anybody else
+    # it creates nothing, and the sender gets a notice (the bounce).
     Row(
         "mail_unknown_sender",
-        "referral e-mail from an unknown sender",
+        "referral e-mail from an unregistered sender",
         "mailgate",
         deliver(lambda f: f.mail("BAD-MAIL-UNKNOWN", sender="fremd@unbekannt.example")),
         expect="neutralised",
-        check=check_bounced("BAD-MAIL-UNKNOWN"),
+        check=check_not_taken("BAD-MAIL-UNKNOWN", bounce_to="fremd@unbekannt.example"),
+        grows=("mail_mail", "mail_message"),
+    ),
+    Row(
+        "mail_other_company_police",
+        "referral e-mail from the police unit of another company",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-OTHERCO", sender=plan.OTHER_POLICE_EMAIL)),
+        expect="neutralised",
+        check=check_not_taken("BAD-MAIL-OTHERCO", bounce_to=plan.OTHER_POLICE_EMAIL),
+        grows=("mail_mail", "mail_message"),
+    ),
+    Row(
+        "mail_lookalike_sender",
+        "referral e-mail from an address that only looks like the police's",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-LOOKALIKE", sender=plan.LOOKALIKE_EMAIL)),
+        expect="neutralised",
+        check=check_not_taken("BAD-MAIL-LOOKALIKE", bounce_to=plan.LOOKALIKE_EMAIL),
         grows=("mail_mail", "mail_message"),
     ),
     Row(
@@ -1135,8 +1461,31 @@ ROWS = (
         "mailgate",
         deliver(lambda f: f.mail("BAD-MAIL-NOADDR", sender="Leitstelle ohne Adresse")),
         expect="neutralised",
-        check=check_bounced("BAD-MAIL-NOADDR"),
+        check=check_not_taken("BAD-MAIL-NOADDR"),
         grows=("mail_mail", "mail_message"),
+    ),
+    Row(
+        "mail_unit_in_body",
+        "a registered sender's e-mail naming another police unit as its sender",
+        "mailgate",
+        deliver(
+            lambda f: f.mail("BAD-MAIL-UNIT", sender=plan.LISTED_EMAIL).replace(
+                "Aktenzeichen:",
+                "Dienststelle: Polizeidirektion Lastland\nAktenzeichen:",
+            )
+        ),
+        expect="neutralised",
+        check=check_source("BAD-MAIL-UNIT"),
+        grows=MAIL_GROWS,
+    ),
+    Row(
+        "mail_repeat_proposed",
+        "an e-mail about the victim of a case: proposed, nothing goes into the case",
+        "mailgate",
+        deliver(lambda f: f.mail("BAD-MAIL-REPEAT", victim=f.f["mail_marker"])),
+        expect="neutralised",
+        check=check_proposed("BAD-MAIL-REPEAT"),
+        grows=MAIL_GROWS,
     ),
     Row(
         "mail_unknown_alias",
@@ -1335,6 +1684,7 @@ def run_table(url, db, setup, sql):
         key: Client(url, db, helpers[login]["login"], helpers[login]["password"])
         for key, login in (
             ("caseworker", "helper_caseworker"),
+            ("coordinator", "helper_coordinator"),
             ("manager", "helper_manager"),
             ("mailgate", "helper_mailgate"),
         )

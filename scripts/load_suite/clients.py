@@ -7,6 +7,7 @@ an unknown outcome: the client looks for its marker before repeating it,
 so that a write that landed is acknowledged once and never made twice.
 """
 
+import collections
 import io
 import random
 import threading
@@ -14,32 +15,15 @@ import time
 import traceback
 from datetime import UTC, datetime, timedelta
 
+import plan
 from rpc import Client, RpcError
 
 # How long a client keeps retrying one write before it gives up.
 RETRY_WINDOW = 120
 CASE_KINDS = ("partner", "family", "stalking")
 
-MAIL = """From: Leitstelle Polizei <{sender}>
-To: {to}
-Subject: Meldung nach Polizeieinsatz
-Message-ID: <{marker}@polizei-lastdorf.example>
-Date: {date}
-Content-Type: text/plain; charset="utf-8"
-
-Sehr geehrte Damen und Herren,
-anbei die Meldung nach dem Einsatz.
-
-Aktenzeichen: {marker}
-Tatzeit: {incident}
-Name: Testperson {marker}
-Einwilligung: ja
-Maßnahmen: Wohnungsverweisung
-Tatverdächtiger: Testbeschuldigter {marker}
-
-Mit freundlichen Grüßen
-Ihre Polizeiinspektion
-"""
+# The text of a referral e-mail (plan.MAIL; the bad-input table uses it too).
+MAIL = plan.MAIL
 
 
 def utcnow():
@@ -64,6 +48,21 @@ class Context:
         self.stop = threading.Event()
         self._targets_lock = threading.Lock()
         self._targets = {key: list(ids) for key, ids in setup["targets"].items()}
+        # Repeats the mail gateway brought in, waiting for a case worker:
+        # (referral id, its marker, the proposed case, the marker of the
+        # first e-mail about the victim).
+        self._proposals = collections.deque()
+
+    def propose(self, referral, marker, case_id, first):
+        self._proposals.append((referral, marker, case_id, first))
+
+    def take_proposal(self):
+        """The next repeat awaiting a case worker's decision, or None; each
+        is handed to one case worker only."""
+        try:
+            return self._proposals.popleft()
+        except IndexError:
+            return None
 
     def set_targets(self, targets):
         """Newer records of the intake office, found by the harness in the
@@ -302,10 +301,36 @@ class LoadClient(threading.Thread):
 
 
 class IntakeClient(LoadClient):
-    """A case worker of the intake office types in a police referral, calls
-    the victim (contact attempts) and records the incident."""
+    """A case worker of the intake office joins a repeat the mail gateway
+    brought in to the case proposed for it, types in a police referral,
+    calls the victim (contact attempts) and records the incident."""
+
+    def join_repeat(self):
+        """Confirm the case proposed for a repeat: the referral joins it."""
+        proposal = self.ctx.take_proposal()
+        if not proposal:
+            return
+        referral, marker, case_id, first = proposal
+        self.ensure(
+            "repeat_join",
+            marker,
+            lambda: (
+                self.rpc.call("dv.referral", "action_join_case", [referral]) and None
+            ),
+            lambda: self._find(
+                "dv.referral",
+                [
+                    ("id", "=", referral),
+                    ("case_id", "=", case_id),
+                    ("is_repeat", "=", True),
+                ],
+            ),
+            case_id=case_id,
+            first=first,
+        )
 
     def step(self):
+        self.join_repeat()
         marker = self.marker("R")
         received = utcnow() - timedelta(minutes=10)
         values = {
@@ -384,28 +409,61 @@ class IntakeClient(LoadClient):
 class MailgateClient(LoadClient):
     """Odoo's mail gateway hands a police e-mail to the intake alias
     (``mail.thread.message_process`` through the external API, as
-    odoo-mailgate does)."""
+    odoo-mailgate does), from the office's registered senders in turn.
+    Every third e-mail or so is about a victim of an earlier one: a repeat,
+    which proposes that victim's case and waits for a case worker (an
+    intake client) to join it."""
+
+    def __init__(self, ctx, index, user):
+        super().__init__(ctx, index, user)
+        setup = ctx.setup
+        self.senders = [setup["police_email"], setup["listed_email"]]
+        self.source = setup["agencies"]["police"]
+        # (marker of the e-mail, its case) of earlier e-mails: their victims
+        # may come again.
+        self.victims = []
 
     def step(self):
         marker = self.marker("M")
         now = utcnow()
-        message = MAIL.format(
-            sender=self.setup.get(
-                "police_email", "leitstelle@polizei-lastdorf.example"
-            ),
-            to=self.setup["alias_email"],
-            marker=marker,
-            date=now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
-            incident=(now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+        first, case_id = (None, None)
+        if self.victims and self.rng.random() < 0.35:
+            first, case_id = self.rng.choice(self.victims)
+        message = plan.mail(
+            self.senders[self.seq % len(self.senders)],
+            self.setup["alias_email"],
+            marker,
+            now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+            (now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+            victim=first,
         )
-        self.ensure(
-            "mail_referral",
+        kind = "mail_repeat" if first else "mail_referral"
+        extra = {"source": self.source}
+        if first:
+            extra.update(case_id=case_id, first=first)
+        referral = self.ensure(
+            kind,
             marker,
             lambda: self.rpc.execute_kw(
                 "mail.thread", "message_process", [False, message]
             ),
             lambda: self._find("dv.referral", [("police_reference", "=", marker)]),
+            **extra,
         )
+        if not referral:
+            return
+        [row] = self.read(
+            "dv.referral", "read", [referral], ["case_id", "proposed_case_id"]
+        )
+        if first:
+            proposed = row["proposed_case_id"] and row["proposed_case_id"][0]
+            if proposed != case_id or row["case_id"]:
+                self.ctx.tally.add("anomalies")
+                self.ctx.tally.note(f"{kind} {marker}: case {case_id} not proposed")
+                return
+            self.ctx.propose(referral, marker, case_id, first)
+        elif row["case_id"]:
+            self.victims.append((marker, row["case_id"][0]))
 
 
 class AssessorClient(LoadClient):
@@ -629,7 +687,8 @@ class CoordinatorClient(LoadClient):
 
 
 class StatisticsClient(LoadClient):
-    """The statistics office downloads the workbook (xlsx) of the year."""
+    """The statistics office downloads the workbook (xlsx) of the year; its
+    suppression threshold is at least the company's minimum."""
 
     def step(self):
         today = utcnow().date()
@@ -642,6 +701,12 @@ class StatisticsClient(LoadClient):
                 "company_ids": [(6, 0, [self.company_a])],
             },
         )
+        [row] = self.read("dv.statistics.wizard", "read", [wizard], ["threshold"])
+        if row["threshold"] < self.setup["suppression_minimum"]:
+            self.ctx.tally.add("anomalies")
+            self.ctx.tally.note(
+                f"statistics: threshold {row['threshold']} below the minimum"
+            )
         status, ctype, body = self.fetch(
             f"/report/xlsx/dv_case_management.statistics_xlsx/{wizard}"
         )

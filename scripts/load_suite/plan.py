@@ -46,10 +46,12 @@ ROLES = {
 ATTACKER_ROLES = ("attacker_agency", "attacker_company", "network")
 
 # Helpers that are no load client: they answer bad inputs that need a role
-# no client has, receive the e-mail of the intake alias, and accept the
-# counselling centre's shares in the setup (as its partners do).
+# no client has, receive the e-mail of the intake alias, keep the office's
+# registered senders and accept the counselling centre's shares in the setup
+# (as its partners do).
 HELPERS = {
     "helper_manager": ("manager", "office", "a"),
+    "helper_coordinator": ("coordinator", "office", "a"),
     "helper_caseworker": ("caseworker", "office", "a"),
     "helper_mailgate": ("caseworker", "office", "a"),
     "helper_partner": ("network", "counselling", "a"),
@@ -60,8 +62,60 @@ SYSTEM_ROLES = ("mailgate", "helper_mailgate")
 
 ALIAS_NAME = "meldungen-lastdorf"
 ALIAS_DOMAIN = "lastdorf.example"
+# Registered senders of the intake office: the e-mail address of the police
+# unit (a police agency shared by both companies) and an address the office
+# listed itself for that unit.
 POLICE_EMAIL = "leitstelle@polizei-lastdorf.example"
+LISTED_EMAIL = "einsatz@polizei-lastdorf.example"
+# Not registered for the office: the police unit of the other company, and
+# an address that only looks like the police's.
+OTHER_POLICE_EMAIL = "lagezentrum@polizei-lastland.example"
+LOOKALIKE_EMAIL = "leitstelle@polizei-lastdorf.example.net"
+# Every referral e-mail gives this birth date: with the victim's name it
+# makes a repeat (names are unique to each e-mail otherwise).
+BIRTH_DATE = "01.04.1985"
+# The lowest suppression threshold of the statistics in the city's company
+# (set by a manager; the workbook may raise it, never lower it).
+SUPPRESSION_MINIMUM = 5
 PASSWORD_SUFFIX = "-Pw-2026"
+
+# A police referral e-mail as it reaches the mail gateway; ``victim`` names
+# the victim and the alleged perpetrator (the marker of the first e-mail
+# about them, for a repeat).
+MAIL = """From: Leitstelle Polizei <{sender}>
+To: {to}
+Subject: Meldung nach Polizeieinsatz
+Message-ID: <{marker}@polizei-lastdorf.example>
+Date: {date}
+Content-Type: text/plain; charset="utf-8"
+
+Sehr geehrte Damen und Herren,
+anbei die Meldung nach dem Einsatz.
+
+Aktenzeichen: {marker}
+Tatzeit: {incident}
+Name: Testperson {victim}
+Geburtsdatum: {birth_date}
+Einwilligung: ja
+Maßnahmen: Wohnungsverweisung
+Tatverdächtiger: Testbeschuldigter {victim}
+
+Mit freundlichen Grüßen
+Ihre Polizeiinspektion
+"""
+
+
+def mail(sender, to, marker, date, incident, victim=None):
+    """The text of a referral e-mail (``victim`` defaults to the marker)."""
+    return MAIL.format(
+        sender=sender,
+        to=to,
+        marker=marker,
+        date=date,
+        incident=incident,
+        victim=victim or marker,
+        birth_date=BIRTH_DATE,
+    )
 
 
 def roles_for(clients):

@@ -1,14 +1,39 @@
 """The proof, straight from the database (SQL, no Odoo in between): every
-write a client saw acknowledged is there exactly once, no reference number
-is used twice, no contact attempt is logged twice, no attacker's marker got
-anywhere, the shares the attackers went for are as the setup left them, and
-no case is half erased."""
+write a client saw acknowledged is there exactly once (an e-mailed referral
+with its registered sender's police unit as source, a repeat proposed for
+its victim's case or joined to it), no reference number is used twice, no
+contact attempt is logged twice, no attacker's marker got anywhere, the
+shares and the undecided repeat the attackers went for are as the setup
+left them, no attacker became a member of the office, and no case is half
+erased."""
+
+import plan
 
 REFERRAL_COUNT = "SELECT count(*) FROM dv_referral WHERE police_reference = %(marker)s"
+# An e-mailed referral: its source is the police unit of the registered
+# sender, whatever the message says.
+MAIL_REFERRAL_COUNT = (
+    "SELECT count(*) FROM dv_referral WHERE police_reference = %(marker)s "
+    "AND received_by_email AND from_agency_id = %(source)s"
+)
 # For each kind of acknowledged write: how to count its marker.
 MARKER_COUNTS = {
     "referral": REFERRAL_COUNT,
-    "mail_referral": REFERRAL_COUNT,
+    "mail_referral": MAIL_REFERRAL_COUNT,
+    # A repeat by e-mail: its victim's case is proposed (and nothing of it
+    # is in the case yet), or a case worker joined it.
+    "mail_repeat": MAIL_REFERRAL_COUNT
+    + " AND ((proposed_case_id = %(case_id)s AND case_id IS NULL)"
+    " OR (case_id = %(case_id)s AND is_repeat AND proposed_case_id IS NULL))",
+    # Joined: the referral is in the case, which still has one victim and
+    # the alleged perpetrator the first e-mail named once.
+    "repeat_join": "SELECT count(*) FROM dv_referral r "
+    "WHERE r.police_reference = %(marker)s AND r.case_id = %(case_id)s "
+    "AND r.is_repeat AND r.proposed_case_id IS NULL AND r.pending_values IS NULL "
+    "AND (SELECT count(*) FROM dv_person p WHERE p.case_id = r.case_id "
+    "AND p.role = 'victim') = 1 "
+    "AND (SELECT count(*) FROM dv_person p WHERE p.case_id = r.case_id "
+    "AND p.role = 'perpetrator' AND p.name = 'Testbeschuldigter ' || %(first)s) = 1",
     "attempt": "SELECT count(*) FROM dv_contact_attempt WHERE note = %(marker)s",
     "incident": "SELECT count(*) FROM dv_incident WHERE description = %(marker)s",
     "assessment": "SELECT count(*) FROM dv_risk_assessment WHERE note = %(marker)s",
@@ -25,6 +50,14 @@ MARKER_COUNTS = {
     "approved": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s "
     "AND state IN ('approved', 'closed')",
 }
+# A write whose outcome a client never learnt is counted by its marker alone.
+DOUBT_COUNTS = dict(
+    MARKER_COUNTS,
+    mail_referral=REFERRAL_COUNT,
+    mail_repeat=REFERRAL_COUNT,
+    repeat_join=REFERRAL_COUNT,
+)
+MAIL_KINDS = ("mail_referral", "mail_repeat")
 # Besides its record, a referral from the mail gateway keeps the message once.
 MAIL_MESSAGE_COUNT = (
     "SELECT count(*) FROM mail_message WHERE message_id = '<' || %(marker)s || "
@@ -68,6 +101,18 @@ ATTACKER_TRACES = """
          OR rejection_note LIKE %(pattern)s)
     + (SELECT count(*) FROM mail_message WHERE model = 'dv.case'
          AND body LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_referral WHERE police_reference LIKE %(pattern)s)
+    + (SELECT count(*) FROM dv_intake_sender WHERE email ILIKE %(pattern)s)
+    + (SELECT count(*) FROM res_partner WHERE email ILIKE %(pattern)s)
+"""
+# Attackers who became members of the intake office.
+ATTACKER_MEMBERS = """
+    SELECT count(*) FROM dv_agency_member
+    WHERE agency_id = %(office)s AND user_id = ANY(%(users)s)
+"""
+# The repeat awaiting a decision that the attackers try to decide.
+PENDING_REFERRAL = """
+    SELECT proposed_case_id, case_id FROM dv_referral WHERE id = %(id)s
 """
 # The routing and state of the shares the attackers go for.
 SHARE_FIELDS = ("case_id", "to_agency_id", "from_agency_id", "kind", "state")
@@ -129,9 +174,14 @@ def erasure_verdict(row):
 def written(cr, entry):
     """How often the acknowledged write ``entry`` of a client's ledger is in
     the database (once is right)."""
-    params = {"marker": entry["marker"], "case_id": entry.get("case_id")}
+    params = {
+        "marker": entry["marker"],
+        "case_id": entry.get("case_id"),
+        "source": entry.get("source"),
+        "first": entry.get("first"),
+    }
     count = _count(cr, MARKER_COUNTS[entry["kind"]], params)
-    if entry["kind"] == "mail_referral":
+    if entry["kind"] in MAIL_KINDS:
         messages = _count(cr, MAIL_MESSAGE_COUNT, params)
         count = max(count, messages) if count and messages else 0
     return count
@@ -152,6 +202,31 @@ def changed_shares(cr, setup):
             fields = sorted(k for k in values if not now or now[k] != values[k])
             changed.append(f"share {share_id} changed: {', '.join(fields)}")
     return changed
+
+
+def attacker_members(cr, setup):
+    """How many attackers became members of the intake office."""
+    users = [
+        user["uid"]
+        for user in setup["users"].values()
+        if user["role"] in plan.ATTACKER_ROLES
+    ]
+    return _count(
+        cr, ATTACKER_MEMBERS, {"office": setup["agencies"]["office"], "users": users}
+    )
+
+
+def changed_pending(cr, setup):
+    """The undecided repeat of the setup, if it no longer awaits the decision
+    on the case proposed for it (no client decides it; an attacker would)."""
+    pending = setup.get("pending_referral")
+    if not pending:
+        return []
+    cr.execute(PENDING_REFERRAL, {"id": pending["id"]})
+    row = cr.fetchone()
+    if row != (pending["case_id"], None):
+        return [f"referral {pending['id']} awaiting a decision changed"]
+    return []
 
 
 def half_erased(cr, setup):
@@ -183,7 +258,7 @@ def prove(cr, clients, setup, run):
         for entry in client.in_doubt:
             count = _count(
                 cr,
-                MARKER_COUNTS[entry["kind"]],
+                DOUBT_COUNTS[entry["kind"]],
                 {"marker": entry["marker"], "case_id": None},
             )
             if count > 1:
@@ -209,9 +284,13 @@ def prove(cr, clients, setup, run):
     traces = _count(cr, ATTACKER_TRACES, {"pattern": f"%LT{run}-__X%"})
     if traces:
         findings.append(f"attackers' markers found in {traces} places")
-    shares = changed_shares(cr, setup)
+    shares = changed_shares(cr, setup) + changed_pending(cr, setup)
     traces += len(shares)
     findings += shares
+    members = attacker_members(cr, setup)
+    if members:
+        findings.append(f"attackers became members of the office {members} times")
+    traces += members
 
     half = erased = 0
     for case_id in setup["due_cases"]:

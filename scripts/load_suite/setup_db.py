@@ -2,10 +2,12 @@
 (``env`` is the shell's superuser environment).
 
 Makes two companies, the agencies of a small network, one user per load
-client (German, Berlin time) and helpers, the cases the clients and the
-attackers work on, the shares the attackers go for, closed cases due for
-erasure and the fixtures of the bad-input table; writes their ids as JSON to
-$DV_LOAD_OUT. Synthetic names only.
+client (German, Berlin time) and helpers, the registered senders of the
+intake alias, the cases the clients and the attackers work on (their
+referrals joined by a case worker, one left awaiting the decision), the
+shares the attackers go for, closed cases due for erasure and the fixtures
+of the bad-input table; writes their ids as JSON to $DV_LOAD_OUT. Synthetic
+names only.
 """
 # ruff: noqa: F821  (env comes from odoo-bin shell)
 
@@ -108,6 +110,17 @@ agencies = {
             "company_id": company_b.id,
         }
     ),
+    # The police of the other company: no registered sender of the city's
+    # intake office.
+    "police_b": Agency.create(
+        {
+            "name": "Polizeidirektion Lastland",
+            "short_name": "PD-LL",
+            "agency_type_id": ref("dv_case_management.agency_type_police").id,
+            "company_id": company_b.id,
+            "email": plan.OTHER_POLICE_EMAIL,
+        }
+    ),
 }
 agencies["office"].write(
     {"alias_name": plan.ALIAS_NAME, "alias_domain_id": alias_domain.id}
@@ -167,6 +180,16 @@ worker = helpers["helper_caseworker"]
 office = agencies["office"]
 police = agencies["police"]
 
+# The office's own list of registered senders, kept by its coordinator: an
+# address of the police unit besides the one on its agency.
+env["dv.intake.sender"].with_user(helpers["helper_coordinator"]).create(
+    {"office_id": office.id, "email": plan.LISTED_EMAIL, "police_agency_id": police.id}
+)
+# A manager raises the city's minimum suppression threshold of the statistics.
+env["dv.statistics.settings"].with_user(helpers["helper_manager"]).create(
+    {"company_id": company_a.id, "suppression_minimum": plan.SUPPRESSION_MINIMUM}
+).action_apply()
+
 phone = ref("dv_case_management.contact_channel_phone")
 instrument = ref("dv_case_management.risk_instrument_screening")
 now = fields.Datetime.now()
@@ -211,7 +234,11 @@ def new_case(user=worker, state="new", **values):
     return case
 
 
-def new_referral(case=None, user=worker, **values):
+def new_referral(case=None, user=worker, join=True, **values):
+    """A police referral received by the intake office. With ``case`` it
+    names that case's victim: the case is proposed as a repeat, and the case
+    worker joins it (only the addon links a referral to a case), unless
+    ``join`` is false: then it awaits the decision."""
     number = next(serial)
     vals = {
         "source_type": "police",
@@ -224,11 +251,18 @@ def new_referral(case=None, user=worker, **values):
         "consent_date": (now - timedelta(hours=2)).date(),
     }
     if case:
-        vals["case_id"] = case.id
+        vals["victim_name"] = case.victim_id.name
+        vals["victim_birth_date"] = case.victim_id.birth_date
     else:
         vals["victim_name"] = f"Testperson Meldung {number:05d}"
     vals.update(values)
-    return env["dv.referral"].with_user(user).create(vals).sudo()
+    referral = env["dv.referral"].with_user(user).create(vals)
+    if case:
+        if referral.sudo().proposed_case_id != case or referral.sudo().case_id:
+            raise RuntimeError(f"referral {referral.id}: case {case.id} not proposed")
+        if join:
+            referral.action_join_case()
+    return referral.sudo()
 
 
 # The cases two people edit at once.
@@ -340,6 +374,11 @@ pending_share = new_share(
     reason="Schutzplatz",
 )
 
+# A repeat nobody decided on yet: the attackers try to decide it.
+pending_referral = new_referral(
+    env["dv.case"].browse(targets["cases"][1]), join=False, police_reference="OFFEN-1"
+)
+
 # Closed cases whose retention period is over.
 completed = ref("dv_case_management.closure_reason_completed")
 due_cases = []
@@ -381,6 +420,27 @@ fixture_attempt = (
     )
 )
 fixture_share = new_share(fixture_case_progress, agencies["counselling"])
+# A referral that came by e-mail from a registered sender: its source is
+# that sender's police unit.
+mail_marker = f"SETUP-MAIL-{next(serial):05d}"
+env["mail.thread"].with_user(helpers["helper_mailgate"]).message_process(
+    False,
+    plan.mail(
+        plan.POLICE_EMAIL,
+        f"{plan.ALIAS_NAME}@{plan.ALIAS_DOMAIN}",
+        mail_marker,
+        now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
+        (now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
+    ),
+)
+fixture_referral_mailed = env["dv.referral"].search(
+    [("police_reference", "=", mail_marker)]
+)
+if (
+    fixture_referral_mailed.from_agency_id != police
+    or not fixture_referral_mailed.case_id
+):
+    raise RuntimeError("the e-mailed referral has no case or another source")
 fixture_consent = (
     env["dv.consent"]
     .with_user(worker)
@@ -469,6 +529,9 @@ result = {
     },
     "channel_phone": phone.id,
     "police_email": plan.POLICE_EMAIL,
+    "listed_email": plan.LISTED_EMAIL,
+    "police_partner": police.partner_id.id,
+    "suppression_minimum": company_a.dv_suppression_minimum,
     "agency_type_counselling": ref("dv_case_management.agency_type_counselling").id,
     "instrument": instrument.id,
     "items": instrument.item_ids.ids,
@@ -480,6 +543,11 @@ result = {
     "shared_persons": shared_case.person_ids.ids,
     "share": share.id,
     "pending_share": pending_share.id,
+    # The repeat awaiting a decision: it stays so (proof.py checks).
+    "pending_referral": {
+        "id": pending_referral.id,
+        "case_id": pending_referral.proposed_case_id.id,
+    },
     # What the attackers must not change: the routing and state of every
     # share they go for (proof.py compares).
     "shares": {
@@ -506,6 +574,18 @@ result = {
         "referral_open": fixture_referral_open.id,
         "referral_declined": fixture_referral_declined.id,
         "referral_contacting": fixture_referral_contacting.id,
+        "referral_mailed": fixture_referral_mailed.id,
+        "mail_marker": mail_marker,
+        "case_mailed": fixture_referral_mailed.case_id.id,
+        "case_mailed_people": len(fixture_referral_mailed.case_id.person_ids),
+        "partner_member": env["dv.agency.member"]
+        .search(
+            [
+                ("agency_id", "=", agencies["counselling"].id),
+                ("user_id", "=", helpers["helper_partner"].id),
+            ]
+        )
+        .id,
         "attempt": fixture_attempt.id,
         "share": fixture_share.id,
         "consent": fixture_consent.id,

@@ -45,7 +45,7 @@ registry.category("web_tour.tours").add("dv_case_form_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_case_menu"),
+        openMenu("dv_case_menu", "dv_case_root_menu"),
         {
             content: "open the case of Clara Form, the only one of the office",
             trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",

@@ -20,22 +20,20 @@ import {
 const RED_FLAGS = 3; // strangulation, threats to kill, weapons come first
 const HIGH_FROM = 11; // the checklist's band "high" starts at 11 yes answers
 
+const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
+
+/** One click answers an item. */
 function answer(row, value) {
     const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
     return [
         {
-            content: `open item ${row}`,
-            trigger: `${line} td[name=answer]`,
-            run: "click",
-        },
-        {
             content: `answer item ${row}: ${value}`,
-            trigger: `${line}.o_selected_row .o_selection_badge[value='"${value}"']`,
+            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
             run: "click",
         },
         {
             content: `item ${row} is answered`,
-            trigger: `${line} .o_selection_badge.active[value='"${value}"']`,
+            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
         },
     ];
 }
@@ -44,17 +42,29 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_risk_assessment_menu"),
+        openMenu("dv_case_menu", "dv_case_root_menu"),
         {
-            content: "record a new risk assessment",
-            trigger: ".o_list_view .o_list_button_add",
+            content: "open Rita Risiko's case, the only one of the office",
+            trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
             run: "click",
         },
-        pickRecord("case_id", "dv.case", [["person_ids.name", "=", "Rita Risiko"]]),
-        pickRecord("instrument_id", "dv.risk.instrument", [["code", "=", "dv_screening"]]),
         {
-            content: "the checklist's items are listed",
+            content: "look at the case's risk",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=risk]",
+            run: "click",
+        },
+        {
+            content: "start a risk assessment from the case",
+            trigger: ".o_notebook button[name=action_new_assessment]",
+            run: "click",
+        },
+        {
+            content: "the screening checklist is chosen and its items are listed",
             trigger: ".o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(21)",
+        },
+        {
+            content: "no level is shown before any answer",
+            trigger: ".oe_title:not(:has(.o_field_widget[name=final_level]))",
         },
         ...Array.from({ length: RED_FLAGS }, (_, index) => answer(index + 1, "no")).flat(),
         ...Array.from({ length: HIGH_FROM }, (_, index) =>
@@ -68,11 +78,14 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             content: "the score reaches the band high",
             trigger: ".o_field_widget[name=band_level] span[raw-value=high]",
         },
-        ...saveForm(),
         {
             content: "complete the assessment",
             trigger: ".o_form_statusbar button[name=action_done]",
             run: "click",
+        },
+        {
+            content: "the user is told that the case is on the conference list now",
+            trigger: ".o_notification_manager .o_notification",
         },
         stateIs("done"),
         {
@@ -93,7 +106,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             content: "the case awaits a conference",
             trigger: ".o_field_widget[name=awaiting_conference] input:checked",
         },
-        openMenu("dv_case_awaiting_conference_menu"),
+        openMenu("dv_case_awaiting_conference_menu", "dv_conference_root_menu"),
         {
             content: "the case is listed as awaiting a conference",
             trigger: ".o_list_view .o_data_row",
@@ -146,6 +159,16 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
         ...addParticipant("Tour Interventionsstelle", "dv_tour_coordinator"),
         ...addParticipant("Tour Frauenhaus", "dv_tour_shelter"),
         ...saveForm(),
+        {
+            content: "invite the participants",
+            trigger: ".o_form_statusbar button[name=action_invite]",
+            run: "click",
+        },
+        {
+            content: "the coordinator is told whom the invitation reached",
+            trigger: ".o_notification_manager .o_notification:contains(Dv Tour Shelter)",
+        },
+        stateIs("invited"),
         {
             content: "look at the agenda",
             trigger: ".o_form_view .o_notebook a.nav-link[name=agenda]",
@@ -206,5 +229,40 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
             content: "the action is listed for the shelter",
             trigger: ".o_field_widget[name=action_ids] .o_data_row td[name=owner_agency_id]:contains(Tour Frauenhaus)",
         },
+        {
+            content: "approve the minutes",
+            trigger: ".o_form_statusbar button[name=action_approve_minutes]",
+            run: "click",
+        },
+        stateIs("approved"),
+    ],
+});
+
+registry.category("web_tour.tours").add("dv_action_report_tour", {
+    url: "/odoo",
+    steps: () => [
+        ...openApp(),
+        openMenu("dv_conference_action_menu", "dv_conference_root_menu"),
+        {
+            content: "the shelter's open action is listed",
+            trigger: ".o_list_view .o_data_row td[name=name]:contains(Sicherheitsplan)",
+            run: "click",
+        },
+        {
+            content: "what, who and by when are the organiser's: read only",
+            trigger: ".o_form_view .o_field_widget[name=due_date].o_readonly_modifier",
+        },
+        {
+            content: "report on the action",
+            trigger: ".o_field_widget[name=report] textarea",
+            run: "edit Sicherheitsplan am Telefon besprochen und abgestimmt.",
+        },
+        ...saveForm(),
+        {
+            content: "the action is done",
+            trigger: ".o_form_statusbar button[name=action_mark_done]",
+            run: "click",
+        },
+        stateIs("done"),
     ],
 });

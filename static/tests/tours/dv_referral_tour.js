@@ -1,8 +1,8 @@
 /** @odoo-module */
 /**
  * A police referral arrives at the intake office: the case worker enters it,
- * starts contacting, logs an unanswered call and a successful contact, and
- * opens the case the referral brought. A second referral for the same victim
+ * starts contacting, logs an unanswered and an answered call with one click
+ * each, and opens the case the referral brought, now in progress. A second referral for the same victim
  * proposes that case; the case worker joins it.
  */
 import { registry } from "@web/core/registry";
@@ -10,20 +10,23 @@ import { openApp, openMenu, pickRecord, saveForm, stateIs } from "./dv_tour_util
 
 const ATTEMPTS = ".o_field_widget[name=contact_attempt_ids]";
 
-function logAttempt(channelCode, outcome) {
+/** One click logs the call just made. */
+function logCall(button, count) {
     return [
         {
-            content: "add a contact attempt",
-            trigger: `${ATTEMPTS} .o_field_x2many_list_row_add a`,
+            content: `log the call: ${button}`,
+            trigger: `.o_form_statusbar button[name=${button}]`,
             run: "click",
         },
-        pickRecord("channel_id", "dv.contact.channel", [["code", "=", channelCode]], `${ATTEMPTS} .o_selected_row`),
         {
-            content: `the attempt's outcome: ${outcome}`,
-            trigger: `${ATTEMPTS} .o_selected_row .o_field_widget[name=outcome] select`,
-            run: `select "${outcome}"`,
+            content: `${count} attempt(s) listed first in the form`,
+            trigger: `${ATTEMPTS} .o_data_row:eq(${count - 1})`,
         },
-        ...saveForm(),
+        {
+            content: "a moment passes before the next call",
+            trigger: ATTEMPTS,
+            run: () => new Promise((resolve) => setTimeout(resolve, 1100)),
+        },
     ];
 }
 
@@ -83,9 +86,14 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
             run: "click",
         },
         stateIs("contacting"),
-        ...logAttempt("phone", "no_answer"),
+        {
+            content: "look at the contact attempts",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=attempts]",
+            run: "click",
+        },
+        ...logCall("action_call_not_reached", 1),
         stateIs("contacting"),
-        ...logAttempt("sms", "reached"),
+        ...logCall("action_call_reached", 2),
         stateIs("contacted"),
         {
             content: "the first contact is recorded",
@@ -105,11 +113,7 @@ registry.category("web_tour.tours").add("dv_referral_tour", {
             content: "two attempts on the case",
             trigger: ".o_field_widget[name=contact_attempt_ids] .o_data_row:eq(1)",
         },
-        {
-            content: "start working on the case",
-            trigger: ".o_form_statusbar button[name=action_start]",
-            run: "click",
-        },
+        // The victim was reached: the work on her case has begun.
         stateIs("in_progress"),
         ...enterReferral("TOUR-4712"),
         {

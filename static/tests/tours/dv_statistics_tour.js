@@ -11,7 +11,7 @@ registry.category("web_tour.tours").add("dv_statistics_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_statistics_menu"),
+        openMenu("dv_statistics_menu", "dv_statistics_root_menu"),
         {
             content: "the wizard proposes this year",
             trigger: ".modal .o_field_widget[name=date_from] input:value(/\\d/)",

@@ -10,7 +10,16 @@
     "author": "dv_case_management contributors",
     "license": "AGPL-3",
     "application": True,
-    "depends": ["mail", "calendar", "contacts", "resource", "report_xlsx"],
+    "depends": [
+        "mail",
+        "calendar",
+        "contacts",
+        "resource",
+        "auth_totp",
+        "auth_passkey",
+        "auth_password_policy",
+        "report_xlsx",
+    ],
     "external_dependencies": {"python": ["xlsxwriter", "holidays"]},
     "data": [
         "security/security.xml",
@@ -34,6 +43,7 @@
         "views/dv_protection_views.xml",
         "views/dv_privacy_views.xml",
         "views/dv_membership_log_views.xml",
+        "views/dv_signin_log_views.xml",
         "views/dv_retention_views.xml",
         "views/res_company_views.xml",
         "views/calendar_event_views.xml",
@@ -46,6 +56,7 @@
         "wizards/dv_share_reject_wizard_views.xml",
         "wizards/dv_statistics_settings_views.xml",
         "wizards/dv_protection_settings_views.xml",
+        "wizards/dv_signin_settings_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",
@@ -53,11 +64,16 @@
         "reports/dv_safety_plan_report.xml",
     ],
     "demo": [
+        "demo/dv_signin_demo.xml",
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
         "demo/dv_protection_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "dv_case_management/static/src/signin/signin.js",
+            "dv_case_management/static/src/signin/signin.xml",
+        ],
         "web.assets_tests": [
             "dv_case_management/static/tests/tours/dv_tour_utils.js",
             "dv_case_management/static/tests/tours/dv_referral_tour.js",
@@ -66,6 +82,7 @@
             "dv_case_management/static/tests/tours/dv_case_form_tour.js",
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
+            "dv_case_management/static/tests/tours/dv_signin_tour.js",
         ],
     },
 }

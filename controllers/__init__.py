@@ -1,1 +1,3 @@
 from . import export
+from . import dataset
+from . import home

@@ -8,6 +8,7 @@ from . import dv_service
 from . import dv_agency
 from . import dv_agency_member
 from . import dv_membership_log
+from . import dv_signin_log
 from . import dv_intake_sender
 from . import dv_land_profile
 from . import dv_code_tables
@@ -41,6 +42,8 @@ from . import mail_alias
 from . import res_company
 from . import res_partner
 from . import res_users
+from . import base
+from . import ir_http
 from . import resource_calendar
 from . import dv_dashboard
 from . import dv_deadline

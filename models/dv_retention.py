@@ -10,6 +10,7 @@ RECORD_TYPES = [
     ("closed_case", "Closed Case"),
     ("conference_minutes", "Conference Minutes"),
     ("access_log", "Access Log"),
+    ("signin_log", "Sign-in Log"),
 ]
 # Cases erased per run of the scheduled job; the job calls itself again
 # while cases remain.
@@ -188,26 +189,40 @@ class DvCaseRetention(models.AbstractModel):
     def _expire_access_log(self):
         """Delete the access log's entries older than the period of their
         company (one statement per company). Returns how many went."""
+        return self._expire_log("access_log", "dv.access.log", "accessed_at")
+
+    @api.model
+    def _expire_signin_log(self):
+        """Delete the sign-in log's entries older than the period of their
+        company. Returns how many went."""
+        return self._expire_log("signin_log", "dv.signin.log", "signed_in_at")
+
+    @api.model
+    def _expire_log(self, record_type, model_name, date_field):
         rules = self.env["dv.retention.rule"].sudo().search([("active", "=", True)])
         today = fields.Date.context_today(self)
-        self.env["dv.access.log"].flush_model()
-        self.env.cr.execute("SELECT DISTINCT company_id FROM dv_access_log")
+        Log = self.env[model_name]
+        Log.flush_model()
+        table = SQL.identifier(Log._table)
+        self.env.cr.execute(SQL("SELECT DISTINCT company_id FROM %s", table))
         deleted = 0
         for (company_id,) in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            days = rules._days_for("access_log", company, rules=rules)
+            days = rules._days_for(record_type, company, rules=rules)
             if not days:
                 continue
             self.env.cr.execute(
                 SQL(
-                    "DELETE FROM dv_access_log "
-                    "WHERE company_id IS NOT DISTINCT FROM %s AND accessed_at < %s",
+                    "DELETE FROM %s "
+                    "WHERE company_id IS NOT DISTINCT FROM %s AND %s < %s",
+                    table,
                     company_id,
+                    SQL.identifier(date_field),
                     fields.Datetime.to_datetime(today - timedelta(days=days)),
                 )
             )
             deleted += self.env.cr.rowcount
-        self.env["dv.access.log"].invalidate_model()
+        Log.invalidate_model()
         return deleted
 
     @api.model
@@ -222,6 +237,7 @@ class DvCaseRetention(models.AbstractModel):
         for conference in self._due_conferences():
             conference._erase_minutes()
         self._expire_access_log()
+        self._expire_signin_log()
         self.env["ir.cron"]._notify_progress(
             done=len(batch), remaining=len(due) - len(batch)
         )

@@ -83,20 +83,23 @@ def main(url, database):
         browser.open(f"{url}/odoo/apps")
         browser.wait_for(".o_main_navbar")
         browser.wait_for(".o_kanban_view .o_kanban_record")
+        expected = [
+            "dv_case_management",
+            "report_xlsx",
+            "mail",
+            "calendar",
+            "auth_totp",
+            "auth_passkey",
+            "auth_password_policy",
+        ]
         installed = admin.call(
             "ir.module.module",
             "search_read",
-            [
-                (
-                    "name",
-                    "in",
-                    ["dv_case_management", "report_xlsx", "mail", "calendar"],
-                )
-            ],
+            [("name", "in", expected)],
             fields=["name", "state"],
         )
         states = {module["name"]: module["state"] for module in installed}
-        if set(states.values()) != {"installed"} or len(states) != 4:
+        if set(states.values()) != {"installed"} or len(states) != len(expected):
             raise RuntimeError(f"modules not installed: {states}")
     finally:
         browser.close()

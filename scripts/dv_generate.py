@@ -153,7 +153,7 @@ class Generator:
                     {
                         "name": f"Fachkraft {office.name}",
                         "login": login,
-                        "password": login,
+                        "password": f"{login}-passwort",
                         "company_id": company.id,
                         "company_ids": [(6, 0, company.ids)],
                         "groups_id": [

@@ -22,3 +22,4 @@ from . import test_bad_input
 from . import test_dashboard
 from . import test_exports
 from . import test_tours
+from . import test_signin

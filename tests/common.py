@@ -1,4 +1,4 @@
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import TransactionCase, new_test_user
 
 GROUP = "dv_case_management.group_dv_%s"
@@ -69,6 +69,31 @@ class DvCommon(TransactionCase):
                 {"agency_id": cls.agency_b.id, "user_id": cls.caseworker_b.id},
             ]
         )
+        cls._signin_for_tests()
+
+    @classmethod
+    def _signin_for_tests(cls):
+        """The strong sign-in of the roles that read personal data
+        (tests/test_signin.py) is on in every test: the demo data's switch
+        that turns it off is off, tests never rely on it. Its users sign in
+        with a second factor after a grace period that starts when they get
+        the role: the users the tests make get it now, and this starts it now
+        for those already in the database (the administrator, the demo
+        users), so that the tests of every other rule run as users the sign-in
+        lets through, as it lets a new colleague through, whatever the age of
+        the database and the time a test is frozen at. Their passwords need
+        the lowest length the settings allow (Odoo's ``new_test_user`` gives
+        each user her login as password); tests/test_signin.py checks the
+        default length."""
+        ICP = cls.env["ir.config_parameter"]
+        ICP.set_param("dv_case_management.signin_demo_without_2fa", False)
+        ICP.set_param("dv_case_management.signin_password_minlength", 8)
+        users = (
+            cls.env["res.users"]
+            .with_context(active_test=False)
+            .search([("dv_signin_since", "!=", False)])
+        )
+        users.write({"dv_signin_since": fields.Datetime.now()})
 
     @classmethod
     def _new_member(cls, login, role, agency, company=None):

@@ -212,7 +212,7 @@ class AdversarialCommon(DvCommon):
                 "dv_adv_police", "network", cls.agency_shared
             ),
             "other company's case worker": cls._attacker(
-                "dv_adv_b_cw",
+                "dv_adv_b_caseworker",
                 "caseworker",
                 env["dv.agency"].create(
                     {

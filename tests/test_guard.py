@@ -11,9 +11,9 @@ from .common import DvCommon
 
 # Models that hold case data or decide who reads it. Configuration (agency
 # types, instruments, retention rules, an office's registered senders)
-# belongs to managers and coordinators; the logs and the original e-mails of
-# referrals are written by the addon only (users read them); agencies and
-# their members have their own rules.
+# belongs to managers and coordinators; the logs (the sign-in log too) and the
+# original e-mails of referrals are written by the addon only (users read
+# them); agencies and their members have their own rules.
 UNGUARDED = {
     "dv.access.log",
     "dv.agency",
@@ -39,6 +39,7 @@ UNGUARDED = {
     "dv.risk.item",
     "dv.safety.step.type",
     "dv.service",
+    "dv.signin.log",
 }
 TRUE = {"1", "True", "true"}
 

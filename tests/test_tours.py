@@ -61,7 +61,10 @@ class TestTours(HttpCase, DvCommon):
     @classmethod
     def _tour_user(cls, login, role, agency=None):
         """A German-speaking user in Berlin time (logins of eight characters
-        or more, so that the password is the login)."""
+        or more, so that the password is the login). Made now, she is inside
+        her grace period for two-factor sign-in (DvCommon._signin_for_tests):
+        the web client tells her so and lets her work, as it does for a new
+        colleague; tests/test_signin.py runs the tour of a user past it."""
         values = {
             "name": login.replace("_", " ").title(),
             "lang": "de_DE",

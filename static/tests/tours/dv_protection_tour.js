@@ -13,22 +13,20 @@ const WEAPONS_ROW = 3; // strangulation, threats to kill, weapons come first
 const STEPS = ".o_field_widget[name=step_ids]";
 const ACTIONS = ".modal .o_field_widget[name=action_ids]";
 
+const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
+
+/** One click answers an item (the form saves itself). */
 function answer(row, value) {
     const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
     return [
         {
-            content: `open item ${row}`,
-            trigger: `${line} td[name=answer]`,
-            run: "click",
-        },
-        {
             content: `answer item ${row}: ${value}`,
-            trigger: `${line}.o_selected_row .o_selection_badge[value='"${value}"']`,
+            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
             run: "click",
         },
         {
             content: `item ${row} is answered`,
-            trigger: `${line} .o_selection_badge.active[value='"${value}"']`,
+            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
         },
     ];
 }
@@ -55,7 +53,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_risk_assessment_menu"),
+        openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),
         {
             content: "record a new risk assessment",
             trigger: ".o_list_view .o_list_button_add",
@@ -63,8 +61,9 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
         },
         pickRecord("case_id", "dv.case", [["person_ids.name", "=", "Paula Plan"]]),
         pickRecord("instrument_id", "dv.risk.instrument", [["code", "=", "dv_screening"]]),
+        ...saveForm(),
         {
-            content: "the checklist's items are listed",
+            content: "the checklist's items are listed once the assessment is saved",
             trigger: ".o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(21)",
         },
         ...answer(1, "no"),
@@ -74,7 +73,6 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
             content: "the yes on weapons is a red flag: high",
             trigger: ".o_field_widget[name=computed_level] span[raw-value=high]",
         },
-        ...saveForm(),
         {
             content: "complete the assessment",
             trigger: ".o_form_statusbar button[name=action_done]",

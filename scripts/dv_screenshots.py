@@ -57,8 +57,8 @@ HIDE_CSS = (
 # name: who, what to open (an action of the addon, optionally with a view
 # type, a record by its XML id, or a dialog over another action; or "app", the
 # app as a click on its icon opens it), what to wait for, what to click before
-# the picture (a notebook tab, say) and what to wait for then. The order is
-# the README's.
+# the picture (a notebook tab, say) and what to wait for then; a form may be
+# taller than the screen (size). The order is the README's.
 SHOTS = {
     # The app as it opens for each role: its menu and its overview.
     "home_caseworker": {
@@ -91,6 +91,7 @@ SHOTS = {
         "login": "dv_caseworker",
         "action": "dv_referral_inbound_action",
         "record": "referral_sonnenberg_demo",
+        "size": (WIDTH, 900),
         "wait": [
             ".o_form_view .o_form_sheet .o_field_one2many .o_data_row",
             ".o_form_statusbar button[name='action_call_reached']",
@@ -107,6 +108,7 @@ SHOTS = {
         "login": "dv_caseworker",
         "action": "dv_case_action",
         "record": "case_progress_demo",
+        "size": (WIDTH, 1000),
         "wait": ".o_form_view .o_form_sheet",
         "click": ".o_notebook .nav-link[name='risk']",
         "then_wait": ".o_notebook .tab-pane.active .o_field_one2many .o_data_row",
@@ -128,6 +130,7 @@ SHOTS = {
         "login": "dv_coordinator",
         "action": "dv_conference_action",
         "record": "conference_next_demo",
+        "size": (WIDTH, 900),
         "wait": ".o_form_view .o_form_sheet",
         "click": ".o_notebook .nav-link[name='agenda']",
         "then_wait": ".o_notebook .tab-pane.active .o_field_one2many .o_data_row",

@@ -55,7 +55,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
     url: "/odoo",
     steps: () => [
         ...openApp(),
-        openMenu("dv_risk_assessment_menu"),
+        openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),
         {
             content: "record a new risk assessment",
             trigger: ".o_list_view .o_list_button_add",

@@ -19,8 +19,8 @@ from pathlib import Path
 
 
 def load_screenshots():
-    """The JSON-RPC and Chromium helpers of scripts/screenshots."""
-    path = Path(__file__).with_name("screenshots")
+    """The JSON-RPC and Chromium helpers of scripts/dv_screenshots.py."""
+    path = Path(__file__).with_name("dv_screenshots.py")
     loader = importlib.machinery.SourceFileLoader("dv_screenshots", str(path))
     spec = importlib.util.spec_from_loader("dv_screenshots", loader)
     module = importlib.util.module_from_spec(spec)

@@ -3,8 +3,9 @@
  * The case worker's main screen: she opens a case and, in its tabs, records
  * an incident, adds a child, logs a counselling session by phone and records
  * the victim's consent to share with the police, saving in between as she
- * would.
+ * would. At the end every tab of the case form fits a 1366 pixel wide screen.
  */
+import { queryAll, queryFirst } from "@odoo/hoot-dom";
 import { registry } from "@web/core/registry";
 import { openApp, openMenu, pickRecord, saveForm } from "./dv_tour_utils";
 
@@ -118,6 +119,22 @@ registry.category("web_tour.tours").add("dv_case_form_tour", {
         {
             content: "the consent is listed with its status",
             trigger: ".o_field_widget[name=consent_ids] .o_data_row td[name=state]",
+        },
+        {
+            content: "every tab fits the screen, the youth welfare office's of a case with children too",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=youth_office]",
+            run() {
+                const headers = queryFirst(".o_form_view .o_notebook .o_notebook_headers");
+                const right = headers.getBoundingClientRect().right;
+                const cut = queryAll(".o_form_view .o_notebook .o_notebook_headers .nav-link")
+                    .filter((tab) => tab.getBoundingClientRect().right > right + 1)
+                    .map((tab) => tab.textContent.trim());
+                if (cut.length || headers.scrollWidth > headers.clientWidth + 1) {
+                    throw new Error(
+                        `case tabs overflow at ${window.innerWidth}px: ${cut.join(", ") || "scrolling"}`
+                    );
+                }
+            },
         },
     ],
 });

@@ -11,6 +11,7 @@ from odoo.tools import email_normalize
 from odoo.addons.mail.tools.alias_error import AliasError
 
 from .dv_guard import is_system_write
+from .dv_mixins import schedule_for_users
 
 _logger = logging.getLogger(__name__)
 
@@ -448,6 +449,17 @@ class DvAgency(models.Model):
         coordinator, ...), e.g. to receive the agency's activities."""
         group = self.env.ref(f"dv_case_management.group_dv_{role}")
         return self.member_ids.user_id.filtered(lambda user: group in user.groups_id)
+
+    def _dv_schedule_for_role(
+        self, role, record, activity_type, summary, exclude=None, **kwargs
+    ):
+        """Give each member of these agencies who holds ``role`` an activity
+        on ``record`` in her own language (see schedule_for_users), but not
+        the users ``exclude`` (the author of a change, say)."""
+        users = self._members_in_role(role)
+        if exclude:
+            users -= exclude
+        schedule_for_users(record, users, activity_type, summary, **kwargs)
 
     def _get_first_contact_deadline(self, received):
         """Return the moment (naive UTC) by which a victim referred at

@@ -460,25 +460,13 @@ class DvCase(models.Model):
     # Actions
 
     def action_start(self):
-        for case in self:
-            if case.state != "new":
-                raise UserError(
-                    self.env._(
-                        "Only a new case can be started; %(case)s is %(state)s.",
-                        case=case.name,
-                        state=case._state_label(),
-                    )
-                )
-        self._dv_system_write({"state": "in_progress"})
+        self._dv_move("in_progress", self.env._("Starting"), from_states=("new",))
 
     def action_open_close_wizard(self):
         self.ensure_one()
         # Only who works the case closes it: say so before any wizard opens.
         self.check_access("write")
-        if self.state == "closed":
-            raise UserError(
-                self.env._("Case %(case)s is already closed.", case=self.name)
-            )
+        self._dv_check_move("closed", self.env._("Closing"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Close Case"),
@@ -489,39 +477,25 @@ class DvCase(models.Model):
         }
 
     def _close(self, reason, outcome):
-        for case in self:
-            if case.state == "closed":
-                raise UserError(
-                    self.env._("Case %(case)s is already closed.", case=case.name)
-                )
+        self._dv_check_move("closed", self.env._("Closing"))
         if not reason:
             raise UserError(self.env._("Give the reason for closing the case."))
-        self._dv_system_write(
+        self._dv_move(
+            "closed",
+            self.env._("Closing"),
             {
-                "state": "closed",
                 "closure_reason_id": reason.id,
                 "outcome": outcome,
                 "closed_on": fields.Date.context_today(self),
-            }
+            },
         )
 
     def action_reopen(self):
-        for case in self:
-            if case.state != "closed":
-                raise UserError(
-                    self.env._(
-                        "Only a closed case can be reopened; %(case)s is %(state)s.",
-                        case=case.name,
-                        state=case._state_label(),
-                    )
-                )
-        self._dv_system_write(
-            {
-                "state": "in_progress",
-                "closed_on": False,
-                "closure_reason_id": False,
-                "outcome": False,
-            }
+        self._dv_move(
+            "in_progress",
+            self.env._("Reopening"),
+            {"closed_on": False, "closure_reason_id": False, "outcome": False},
+            from_states=("closed",),
         )
 
     @api.ondelete(at_uninstall=False)
@@ -547,17 +521,13 @@ class DvCase(models.Model):
         """Tell the lead agency's coordinators that someone opened the case
         in an emergency (no personal data in the message)."""
         self.ensure_one()
-        for user in self.lead_agency_id._members_in_role("coordinator"):
-            case = self.sudo().with_context(lang=user.lang)
-            case.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(case),
-                summary=case.env._(
-                    "Emergency access by %(user)s", user=access.user_id.name
-                ),
-                note=case.env._("Reason given: %(reason)s", reason=access.reason),
-                user_id=user.id,
-            )
+        self.lead_agency_id._dv_schedule_for_role(
+            "coordinator",
+            self.sudo(),
+            "mail.mail_activity_data_todo",
+            lambda env: env._("Emergency access by %(user)s", user=access.user_id.name),
+            note=lambda env: env._("Reason given: %(reason)s", reason=access.reason),
+        )
 
     def action_open_safety_plan(self):
         """The case's safety plan; a new one in preparation when it has
@@ -764,7 +734,6 @@ class DvCase(models.Model):
         ``when`` is the day of the event that made it so (default today)."""
         today = fields.Date.context_today(self)
         when = min(when or today, today)
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_conference")
         for case in self.sudo():
             triggered = case.state != "closed" and (
                 case.risk_level == "high" or case.is_repeat or case.is_escalating
@@ -774,15 +743,13 @@ class DvCase(models.Model):
             if case.last_conference_date and case.last_conference_date >= when:
                 continue
             case.escalated_on = when
-            for user in case.lead_agency_id._members_in_role("coordinator"):
-                case.with_context(lang=user.lang).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=today,
-                    summary=case.with_context(lang=user.lang).env._(
-                        "Put the case on the next case conference"
-                    ),
-                    user_id=user.id,
-                )
+            case.lead_agency_id._dv_schedule_for_role(
+                "coordinator",
+                case,
+                "dv_case_management.mail_activity_type_conference",
+                lambda env: env._("Put the case on the next case conference"),
+                date_deadline=today,
+            )
 
     # Prompts: one activity per case and purpose, for the responsible person
 
@@ -937,9 +904,6 @@ class DvCase(models.Model):
         moments += self.incident_ids.mapped("date")
         moments += [r.received_at for r in self.referral_ids if r.received_at]
         return max(moments)
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
 
     def _schedule_deadline(self, key, deadline, summary):
         """Keep one reminder activity for the deadline ``key`` of this case: it

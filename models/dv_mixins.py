@@ -3,6 +3,34 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_guard import system_write
+
+
+def free_transitions(selection):
+    """Transitions of a status that is reported and corrected freely: from
+    each value to every value, the same one again included."""
+    values = tuple(value for value, _label in selection)
+    return dict.fromkeys(values, values)
+
+
+def schedule_for_users(
+    record, users, activity_type, summary, note=None, date_deadline=None
+):
+    """Give each of ``users`` an activity of ``activity_type`` (an xml id)
+    on ``record``, written in her own language: ``summary(env)`` and
+    ``note(env)`` return the texts in the language of ``env``. Due today
+    unless ``date_deadline`` says otherwise. Texts carry no personal data of
+    the case."""
+    for user in users:
+        translated = record.with_context(lang=user.lang)
+        translated.activity_schedule(
+            activity_type,
+            date_deadline=date_deadline,
+            summary=summary(translated.env),
+            note=note(translated.env) if note else "",
+            user_id=user.id,
+        )
+
 
 class DvCodeMixin(models.AbstractModel):
     """A small coded table: a translatable name, a stable code for reports
@@ -67,34 +95,72 @@ class DvReferenceMixin(models.AbstractModel):
 
 
 class DvWorkflowMixin(models.AbstractModel):
-    """A record whose ``state`` only moves along ``_state_transitions``
-    (state -> states it may go to), however it is written, so that no
-    RPC call skips a step of the workflow."""
+    """A record whose workflow field (``_state_field``) only moves along
+    ``_state_transitions`` (state -> states it may go to), however it is
+    written, so that no RPC call skips a step of the workflow. The actions
+    check their step with :meth:`_dv_check_move` (or, for a step that does
+    not move, :meth:`_dv_check_state`): one guard and one message for every
+    model with a workflow."""
 
     _name = "dv.workflow.mixin"
     _description = "Record with a Workflow"
+    _state_field = "state"
     _state_transitions = {}
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_transition(vals["state"])
+        if self._state_field in vals:
+            new_state = vals[self._state_field]
+            # Writing the state a record has is no step.
+            moving = self.filtered(lambda rec: rec[self._state_field] != new_state)
+            if moving:
+                moving._dv_check_move(
+                    new_state,
+                    self.env._(
+                        "Changing the status to %(state)s",
+                        state=self._state_label(new_state),
+                    ),
+                    error=ValidationError,
+                )
         return super().write(vals)
 
-    def _check_transition(self, new_state):
-        """Refuse a state the workflow does not lead to from the current one."""
-        states = dict(self._fields["state"]._description_selection(self.env))
+    def _state_label(self, state=None):
+        """The label of ``state`` (the record's own by default)."""
+        if state is None:
+            self.ensure_one()
+            state = self[self._state_field]
+        labels = dict(self._fields[self._state_field]._description_selection(self.env))
+        return labels.get(state, state)
+
+    def _dv_check_state(self, allowed, action, error=UserError):
+        """Refuse ``action`` (a label such as "Withdrawing") on a record
+        whose state is not one of ``allowed``."""
         for record in self:
-            if record.state != new_state and new_state not in (
-                self._state_transitions.get(record.state, ())
-            ):
-                raise ValidationError(
+            if record[self._state_field] not in allowed:
+                raise error(
                     self.env._(
-                        "%(ref)s cannot go from %(old)s to %(new)s.",
-                        ref=record.name,
-                        old=states.get(record.state, record.state),
-                        new=states.get(new_state, new_state),
+                        "%(action)s is not possible: %(ref)s is %(state)s.",
+                        action=action,
+                        ref=record.display_name,
+                        state=record._state_label(),
                     )
                 )
+
+    def _dv_check_move(self, new_state, action, from_states=None, error=UserError):
+        """Refuse ``action`` unless the workflow leads every record to
+        ``new_state``; ``from_states`` narrows the states the action starts
+        from (reopening and starting a case both lead to "in progress")."""
+        sources = [
+            state
+            for state, targets in self._state_transitions.items()
+            if new_state in targets and (from_states is None or state in from_states)
+        ]
+        self._dv_check_state(sources, action, error=error)
+
+    def _dv_move(self, new_state, action, values=None, from_states=None):
+        """Check the step, then write the new state (and ``values``)."""
+        self._dv_check_move(new_state, action, from_states=from_states)
+        with system_write():
+            return self.write(dict(values or {}, **{self._state_field: new_state}))
 
 
 class DvCaseDeadlineMixin(models.AbstractModel):

@@ -820,21 +820,6 @@ class DvReferral(models.Model):
 
     # Transitions
 
-    def _check_state(self, allowed, action_label):
-        for referral in self:
-            if referral.state not in allowed:
-                states = dict(
-                    referral._fields["state"]._description_selection(self.env)
-                )
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible: referral %(ref)s is %(state)s.",
-                        action=action_label,
-                        ref=referral.name,
-                        state=states[referral.state],
-                    )
-                )
-
     def _erase_after_date(self):
         days = self.to_agency_id.unreached_retention_days
         return fields.Date.context_today(self) + timedelta(days=days)
@@ -853,11 +838,11 @@ class DvReferral(models.Model):
                 referral._open_pending_case()
 
     def action_start_contacting(self):
-        self._check_state(("received",), self.env._("Starting contact"))
+        self._dv_check_move("contacting", self.env._("Starting contact"))
         self._write_state("contacting")
 
     def action_mark_unreachable(self):
-        self._check_state(INBOUND_OPEN, self.env._("Marking as unreachable"))
+        self._dv_check_move("unreachable", self.env._("Marking as unreachable"))
         for referral in self:
             if not referral.contact_attempt_ids:
                 raise UserError(
@@ -870,11 +855,11 @@ class DvReferral(models.Model):
         self._write_state("unreachable")
 
     def action_mark_declined(self):
-        self._check_state(INBOUND_OPEN, self.env._("Marking as declined"))
+        self._dv_check_move("declined", self.env._("Marking as declined"))
         self._write_state("declined")
 
     def action_withdraw(self):
-        self._check_state(INBOUND_OPEN, self.env._("Withdrawing"))
+        self._dv_check_move("withdrawn", self.env._("Withdrawing"))
         self._write_state("withdrawn")
 
     def _on_attempt_logged(self):
@@ -917,7 +902,7 @@ class DvReferral(models.Model):
     def _log_call(self, outcome):
         """Log a phone call made now."""
         self.ensure_one()
-        self._check_state(INBOUND_OPEN, self.env._("Logging a call"))
+        self._dv_check_state(INBOUND_OPEN, self.env._("Logging a call"))
         self.env["dv.contact.attempt"].create(
             {
                 "referral_id": self.id,
@@ -1130,17 +1115,13 @@ class DvReferral(models.Model):
         overdue = self.search(
             [("is_overdue", "=", True), ("overdue_notified", "=", False)]
         )
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
         for referral in overdue:
-            for user in referral.to_agency_id._members_in_role("caseworker"):
-                referral.with_context(lang=user.lang).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=fields.Date.context_today(referral),
-                    summary=referral.with_context(lang=user.lang).env._(
-                        "First contact overdue"
-                    ),
-                    user_id=user.id,
-                )
+            referral.to_agency_id._dv_schedule_for_role(
+                "caseworker",
+                referral,
+                "dv_case_management.mail_activity_type_deadline",
+                lambda env: env._("First contact overdue"),
+            )
             referral.overdue_notified = True
         return len(overdue)
 

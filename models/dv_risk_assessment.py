@@ -21,6 +21,8 @@ EXTERNAL_TOOLS = [
     ("dash", "DASH RIC"),
     ("other", "Other"),
 ]
+# A draft is completed; a coordinator reopens a completed assessment.
+ASSESSMENT_TRANSITIONS = {"draft": ("done",), "done": ("draft",)}
 # Fields of a completed assessment that may still change.
 UNLOCKED_FIELDS = {
     "state",
@@ -34,7 +36,8 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "mail.thread"]
+    _state_transitions = ASSESSMENT_TRANSITIONS
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -264,9 +267,8 @@ class DvRiskAssessment(models.Model):
     # Actions
 
     def action_done(self):
+        self._dv_check_move("done", self.env._("Completing"))
         for assessment in self:
-            if assessment.state != "draft":
-                raise UserError(self.env._("Only a draft assessment can be completed."))
             if assessment.kind == "external":
                 if not (assessment.external_tool and assessment.external_level):
                     raise UserError(
@@ -280,7 +282,7 @@ class DvRiskAssessment(models.Model):
                 raise UserError(
                     self.env._("Answer the items before completing the assessment.")
                 )
-        self._dv_system_write({"state": "done"})
+        self._dv_move("done", self.env._("Completing"))
         awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
             assessment._schedule_reassessment()
@@ -330,11 +332,10 @@ class DvRiskAssessment(models.Model):
             raise AccessError(
                 self.env._("Only a coordinator can reopen a completed assessment.")
             )
-        if self.state != "done":
-            raise UserError(self.env._("Only a completed assessment can be reopened."))
+        self._dv_check_move("draft", self.env._("Reopening"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the assessment."))
-        self._dv_system_write({"state": "draft", "reopen_reason": reason})
+        self._dv_move("draft", self.env._("Reopening"), {"reopen_reason": reason})
         self.case_id._schedule_deadline(self._reassessment_key(), False, "")
 
     def _reassessment_key(self):

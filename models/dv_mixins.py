@@ -3,6 +3,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_constants import POLICE_REFERENCE_MAX_LENGTH
 from .dv_guard import system_write
 
 
@@ -92,6 +93,90 @@ class DvReferenceMixin(models.AbstractModel):
                 }
             )
         return sequence.next_by_id()
+
+
+class DvPoliceReferenceMixin(models.AbstractModel):
+    """A record that carries a police reference: at most
+    POLICE_REFERENCE_MAX_LENGTH characters, checked before the database sees
+    it (an over-long text would fail in an index with a message nobody
+    understands), and, where ``_police_reference_unique_by`` names a field,
+    unique per value of that field (a referral's per source)."""
+
+    _name = "dv.police.reference.mixin"
+    _description = "Record with a Police Reference"
+    _police_reference_unique_by = None
+
+    police_reference = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_police_reference_length(vals)
+            scope = self._police_reference_unique_by
+            if scope and vals.get("police_reference"):
+                # Checked before the insert, so the user gets this message
+                # rather than the database's.
+                self._refuse_duplicate_police_reference(
+                    vals.get(scope), vals["police_reference"]
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_police_reference_length(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_police_reference_length(self, vals):
+        reference = vals.get("police_reference")
+        if reference and len(reference) > POLICE_REFERENCE_MAX_LENGTH:
+            raise ValidationError(
+                self.env._(
+                    "A police reference has at most %(max)s characters.",
+                    max=POLICE_REFERENCE_MAX_LENGTH,
+                )
+            )
+
+    @api.constrains(
+        lambda self: (
+            ("police_reference", self._police_reference_unique_by)
+            if self._police_reference_unique_by
+            else ()
+        )
+    )
+    def _check_police_reference_unique(self):
+        scope = self._police_reference_unique_by
+        for record in self.filtered("police_reference"):
+            self._refuse_duplicate_police_reference(
+                record[scope].id, record.police_reference, record.id
+            )
+
+    @api.model
+    def _police_reference_taken(self, scope_id, reference, own_id=0):
+        """Whether another record (archived ones included) of the scope
+        ``scope_id`` carries ``reference``."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("id", "!=", own_id),
+                    (self._police_reference_unique_by, "=", scope_id or False),
+                    ("police_reference", "=", reference),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _refuse_duplicate_police_reference(self, scope_id, reference, own_id=0):
+        if self._police_reference_taken(scope_id, reference, own_id):
+            raise ValidationError(
+                self.env._(
+                    "A referral with the police reference %(ref)s from this source "
+                    "already exists.",
+                    ref=reference,
+                )
+            )
 
 
 class DvWorkflowMixin(models.AbstractModel):

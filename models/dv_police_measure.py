@@ -18,7 +18,11 @@ TIMED_TYPES = ("eviction", "contact_ban")
 
 class DvPoliceMeasure(models.Model):
     _name = "dv.police.measure"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.police.reference.mixin",
+        "dv.case.deadline.mixin",
+    ]
     _description = "Police Measure"
     _dv_immutable_fields = ("case_id",)
     _order = "date_start desc, id desc"

@@ -50,9 +50,6 @@ TRANSITIONS = {
     "received": ("contacting", "contacted", "unreachable", "declined", "withdrawn"),
     "contacting": ("contacted", "unreachable", "declined", "withdrawn"),
 }
-# Police references are short (e.g. "PR-2026-4711"); a longer text is no
-# reference and would not fit the unique index.
-POLICE_REFERENCE_MAX_LENGTH = 64
 
 ATTEMPT_OUTCOMES = [
     ("reached", "Reached"),
@@ -72,10 +69,14 @@ class DvReferral(models.Model):
         "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
+        "dv.police.reference.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
     _state_transitions = TRANSITIONS
+    # Two referrals with the same police reference from the same source are
+    # one referral twice.
+    _police_reference_unique_by = "from_agency_id"
     _order = "id desc"
     _check_company_auto = True
     _reference_code = "dv.referral"
@@ -701,35 +702,6 @@ class DvReferral(models.Model):
                     self.env._("A referral cannot arrive in the future.")
                 )
 
-    @api.constrains("police_reference", "from_agency_id")
-    def _check_police_reference_unique(self):
-        for referral in self.filtered("police_reference"):
-            self._refuse_duplicate_police_reference(
-                referral.from_agency_id.id, referral.police_reference, referral.id
-            )
-
-    def _refuse_duplicate_police_reference(self, from_agency_id, reference, own_id=0):
-        duplicate = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [
-                    ("id", "!=", own_id),
-                    ("from_agency_id", "=", from_agency_id or False),
-                    ("police_reference", "=", reference),
-                ],
-                limit=1,
-            )
-        )
-        if duplicate:
-            raise ValidationError(
-                self.env._(
-                    "A referral with the police reference %(ref)s from this source "
-                    "already exists.",
-                    ref=reference,
-                )
-            )
-
     def init(self):
         # Two referrals with the same police reference from the same source
         # are one referral twice, even when they arrive at the same moment.
@@ -747,18 +719,9 @@ class DvReferral(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_receiving_agency(vals_list)
-        for vals in vals_list:
-            self._check_police_reference_length(vals)
-            if vals.get("police_reference"):
-                # Checked before the insert, so the user gets this message
-                # rather than the database's.
-                self._refuse_duplicate_police_reference(
-                    vals.get("from_agency_id"), vals["police_reference"]
-                )
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_police_reference_length(vals)
         if "from_agency_id" in vals and not is_system_write(self.env):
             for referral in self:
                 if (
@@ -795,19 +758,6 @@ class DvReferral(models.Model):
                         "are a member of."
                     )
                 )
-
-    @api.model
-    def _check_police_reference_length(self, vals):
-        """Checked before the database sees the value: an over-long text
-        would fail in the unique index with a message nobody understands."""
-        reference = vals.get("police_reference")
-        if reference and len(reference) > POLICE_REFERENCE_MAX_LENGTH:
-            raise ValidationError(
-                self.env._(
-                    "A police reference has at most %(max)s characters.",
-                    max=POLICE_REFERENCE_MAX_LENGTH,
-                )
-            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -960,14 +910,8 @@ class DvReferral(models.Model):
         )
         if not source:
             problems.append("source")
-        if values["police_reference"] and self.sudo().with_context(
-            active_test=False
-        ).search_count(
-            [
-                ("from_agency_id", "=", source.id or False),
-                ("police_reference", "=", values["police_reference"]),
-            ],
-            limit=1,
+        if values["police_reference"] and self._police_reference_taken(
+            source.id, values["police_reference"]
         ):
             # Sent twice: keep the message, without claiming the reference.
             problems.append("duplicate")

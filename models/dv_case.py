@@ -4,6 +4,14 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_constants import (
+    DEADLINE_REMINDER_DAYS,
+    ESCALATION_INCIDENTS,
+    ESCALATION_WINDOW_DAYS,
+    REPEAT_WINDOW_DAYS,
+    REVIEW_AFTER_DAYS,
+    WEAPONS_CHECK_DUE_DAYS,
+)
 from .dv_guard import system_write
 from .dv_perpetrator_measure import WEAPONS_CHECK
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS
@@ -28,11 +36,6 @@ CASE_TRANSITIONS = {
     "in_progress": ("closed",),
     "closed": ("in_progress",),
 }
-
-# Reminders of deadlines fall due this many days before the deadline.
-DEADLINE_REMINDER_DAYS = 2
-# A case with this many incidents within twelve months escalates.
-ESCALATION_INCIDENTS = 3
 
 
 class DvCase(models.Model):
@@ -281,12 +284,13 @@ class DvCase(models.Model):
 
     @api.depends("incident_ids.date")
     def _compute_incidents(self):
+        window = timedelta(days=ESCALATION_WINDOW_DAYS)
         for case in self:
             dates = sorted(case.incident_ids.mapped("date"))
             case.incident_count = len(dates)
             case.last_incident_date = dates[-1] if dates else False
             case.is_escalating = any(
-                len([d for d in dates if end - timedelta(days=365) < d <= end])
+                len([d for d in dates if end - window < d <= end])
                 >= ESCALATION_INCIDENTS
                 for end in dates
             )
@@ -308,7 +312,7 @@ class DvCase(models.Model):
         for case in self:
             dates = sorted(case.incident_ids.mapped("date"))
             case.is_repeat = any(case.referral_ids.mapped("is_repeat")) or any(
-                later - earlier <= timedelta(days=365)
+                later - earlier <= timedelta(days=REPEAT_WINDOW_DAYS)
                 for earlier, later in pairwise(dates)
             )
 
@@ -355,7 +359,7 @@ class DvCase(models.Model):
         return domain if (operator == "=") == value else ["!", *domain]
 
     def _review_due_domain(self):
-        year_ago = fields.Date.context_today(self) - timedelta(days=365)
+        year_ago = fields.Date.context_today(self) - timedelta(days=REVIEW_AFTER_DAYS)
         return [
             ("state", "!=", "closed"),
             ("last_conference_date", "!=", False),
@@ -883,7 +887,8 @@ class DvCase(models.Model):
                     "type_id": measure_type.id,
                     "person_id": perpetrator.id,
                     "user_id": self._reminder_user().id,
-                    "due_date": fields.Date.context_today(self) + timedelta(days=3),
+                    "due_date": fields.Date.context_today(self)
+                    + timedelta(days=WEAPONS_CHECK_DUE_DAYS),
                     "status": "proposed",
                     "assessment_id": assessment.id,
                 }

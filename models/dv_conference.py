@@ -4,7 +4,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_constants import MINUTES_DUE_WORKING_DAYS
 from .dv_mixins import schedule_for_users
+from .dv_time import working_day_after
 
 CONFERENCE_KINDS = [
     ("scheduled", "Scheduled Conference"),
@@ -26,10 +28,6 @@ CONFERENCE_TRANSITIONS = {
     "approved": ("closed",),
     "cancelled": ("planned",),
 }
-# The minutes are due this many working days after the conference.
-MINUTES_DUE_WORKING_DAYS = 3
-# A case is due for review when its last conference is this old.
-REVIEW_AFTER_DAYS = 365
 
 
 class DvConference(models.Model):
@@ -365,20 +363,10 @@ class DvConference(models.Model):
         self.ensure_one()
         day = fields.Date.context_today(self, self.start)
         calendar = self.organizer_agency_id.resource_calendar_id
-        if calendar:
-            working = sorted(
-                d
-                for d in calendar._get_working_dates(day, day + timedelta(days=30))
-                if d > day
-            )
-            if len(working) >= MINUTES_DUE_WORKING_DAYS:
-                return working[MINUTES_DUE_WORKING_DAYS - 1]
-        added = 0
-        while added < MINUTES_DUE_WORKING_DAYS:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                added += 1
-        return day
+        # A calendar with too few working days counts Monday to Friday.
+        return working_day_after(
+            calendar, day, MINUTES_DUE_WORKING_DAYS
+        ) or working_day_after(None, day, MINUTES_DUE_WORKING_DAYS)
 
     def _notify_minutes(self):
         """Tell the participants that the minutes are approved: the message

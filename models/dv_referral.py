@@ -8,17 +8,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
 from .dv_case import CASE_KINDS, CASE_STATES
+from .dv_constants import REPEAT_WINDOW_DAYS
 from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
 from .dv_time import remaining_label
 from .referral_parser import normalize_phone, parse_referral_text
 
 _logger = logging.getLogger(__name__)
-
-# A new referral for a victim whose case saw activity within this many days
-# is a repeat: that case is proposed, and the referral joins it once a case
-# worker confirms.
-REPEAT_WINDOW_DAYS = 365
 
 SOURCE_TYPES = [
     ("police", "Police"),
@@ -416,6 +412,9 @@ class DvReferral(models.Model):
             ]
         )
         phone = normalize_phone(phone) if phone else None
+        # A new referral for a victim whose case saw activity within the
+        # window is a repeat: that case is proposed, and the referral joins
+        # it once a case worker confirms.
         since = (self.received_at or fields.Datetime.now()) - timedelta(
             days=REPEAT_WINDOW_DAYS
         )

@@ -5,7 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from .dv_constants import (
-    DEADLINE_REMINDER_DAYS,
     ESCALATION_INCIDENTS,
     ESCALATION_WINDOW_DAYS,
     REPEAT_WINDOW_DAYS,
@@ -222,6 +221,14 @@ class DvCase(models.Model):
         "conference since.",
     )
     event_count = fields.Integer(compute="_compute_event_count")
+    deadline_activity_ids = fields.One2many(
+        "mail.activity",
+        "dv_case_id",
+        string="Reminders",
+        readonly=True,
+        help="The deadline reminders of the case's police measures, protection "
+        "orders, risk assessments, safety plan and perpetrator-side measures.",
+    )
     next_deadline = fields.Char(
         compute="_compute_next_deadline",
         help="The case's next running deadline and the time left.",
@@ -435,12 +442,16 @@ class DvCase(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if vals.get("user_id"):
-            # The deadline reminders go to the new responsible person.
+            # The prompts and the deadline reminders of the case's records go
+            # to the new responsible person.
             self.env["mail.activity"].sudo().search(
                 [
+                    ("dv_deadline_key", "!=", False),
+                    "|",
+                    ("dv_case_id", "in", self.ids),
+                    "&",
                     ("res_model", "=", self._name),
                     ("res_id", "in", self.ids),
-                    ("dv_deadline_key", "!=", False),
                 ]
             ).write({"user_id": vals["user_id"]})
         return result
@@ -909,43 +920,3 @@ class DvCase(models.Model):
         moments += self.incident_ids.mapped("date")
         moments += [r.received_at for r in self.referral_ids if r.received_at]
         return max(moments)
-
-    def _schedule_deadline(self, key, deadline, summary):
-        """Keep one reminder activity for the deadline ``key`` of this case: it
-        falls due a few days before ``deadline`` and is assigned to the
-        responsible person. Without a deadline the reminder is removed.
-        ``summary`` must not contain personal data."""
-        self.ensure_one()
-        Activity = self.env["mail.activity"].sudo()
-        existing = Activity.search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("dv_deadline_key", "=", key),
-            ]
-        )
-        today = fields.Date.context_today(self)
-        if not deadline or deadline < today or self.state == "closed":
-            existing.unlink()
-            return existing.browse()
-        due = max(today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS))
-        user = self._reminder_user()
-        values = {
-            "date_deadline": due,
-            "summary": summary,
-            "user_id": user.id,
-        }
-        if existing:
-            existing.write(values)
-            return existing
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
-        return Activity.create(
-            dict(
-                values,
-                res_model_id=self.env["ir.model"]._get_id(self._name),
-                res_id=self.id,
-                activity_type_id=activity_type.id,
-                dv_deadline_key=key,
-                automated=True,
-            )
-        )

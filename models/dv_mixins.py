@@ -1,9 +1,11 @@
 """Behaviour shared by several models of the addon."""
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .dv_constants import POLICE_REFERENCE_MAX_LENGTH
+from .dv_constants import DEADLINE_REMINDER_DAYS, POLICE_REFERENCE_MAX_LENGTH
 from .dv_guard import system_write
 
 
@@ -249,11 +251,16 @@ class DvWorkflowMixin(models.AbstractModel):
 
 
 class DvCaseDeadlineMixin(models.AbstractModel):
-    """A record of a case whose dates are deadlines of the case: each one
-    keeps a reminder activity for the case's responsible person, moved when
-    the date moves and removed with the record."""
+    """A record of a case whose dates are deadlines: each one keeps a
+    reminder activity on the record itself (``dv_deadline_key`` names which
+    of its deadlines), for the case's responsible person, moved when the
+    date moves and removed with the record or once the case is closed. The
+    case lists the reminders of its records (``deadline_activity_ids``).
+    The reminders follow the record's need-to-know (see dv.thread.mixin,
+    which every model with this mixin gets in dv_thread.py)."""
 
     _name = "dv.case.deadline.mixin"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Case Record with Deadlines"
 
     @api.model_create_multi
@@ -265,13 +272,6 @@ class DvCaseDeadlineMixin(models.AbstractModel):
     def write(self, vals):
         res = super().write(vals)
         self._sync_deadlines()
-        return res
-
-    def unlink(self):
-        keys = [(record.case_id, key) for record in self for key in record._deadlines()]
-        res = super().unlink()
-        for case, key in keys:
-            case._schedule_deadline(key, False, "")
         return res
 
     def _deadlines(self):
@@ -287,7 +287,51 @@ class DvCaseDeadlineMixin(models.AbstractModel):
                 lang=record.case_id.user_id.lang or self.env.lang
             )
             for key, (deadline, summary) in record._deadlines().items():
-                record.case_id._schedule_deadline(key, deadline, summary)
+                record._schedule_deadline(key, deadline, summary)
+
+    def _schedule_deadline(self, key, deadline, summary):
+        """Keep one reminder activity for the deadline ``key`` of this
+        record: it falls due a few days before ``deadline`` and is assigned
+        to the case's responsible person. Without a deadline, or once the
+        case is closed, the reminder is removed. ``summary`` must not
+        contain personal data."""
+        self.ensure_one()
+        Activity = self.env["mail.activity"].sudo()
+        existing = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("dv_deadline_key", "=", key),
+            ]
+        )
+        case = self.sudo().case_id
+        today = fields.Date.context_today(self)
+        if not deadline or deadline < today or case.state == "closed":
+            existing.unlink()
+            return existing.browse()
+        values = {
+            "date_deadline": max(
+                today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS)
+            ),
+            "summary": summary,
+            "user_id": case._reminder_user().id,
+        }
+        if existing:
+            existing.write(values)
+            return existing
+        return Activity.create(
+            dict(
+                values,
+                res_model_id=self.env["ir.model"]._get_id(self._name),
+                res_id=self.id,
+                activity_type_id=self.env.ref(
+                    "dv_case_management.mail_activity_type_deadline"
+                ).id,
+                dv_deadline_key=key,
+                dv_case_id=case.id,
+                automated=True,
+            )
+        )
 
 
 class DvAppendOnlyMixin(models.AbstractModel):

@@ -184,7 +184,7 @@ class DvPerpetratorMeasure(models.Model):
     def _deadlines(self):
         date = self.due_date if self.status in ("proposed", "open") else False
         return {
-            f"dv.perpetrator.measure,{self.id}": (
+            "due": (
                 date,
                 self.env._(
                     "%(measure)s due on %(date)s",

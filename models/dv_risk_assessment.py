@@ -36,7 +36,7 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
     _state_transitions = ASSESSMENT_TRANSITIONS
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
@@ -285,7 +285,6 @@ class DvRiskAssessment(models.Model):
         self._dv_move("done", self.env._("Completing"))
         awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
-            assessment._schedule_reassessment()
             assessment.case_id._check_escalation(assessment.date)
             if assessment.answer_ids.filtered(
                 lambda answer: (
@@ -336,21 +335,14 @@ class DvRiskAssessment(models.Model):
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the assessment."))
         self._dv_move("draft", self.env._("Reopening"), {"reopen_reason": reason})
-        self.case_id._schedule_deadline(self._reassessment_key(), False, "")
 
-    def _reassessment_key(self):
-        return f"dv.risk.assessment,{self.id}:reassess"
+    # A completed assessment is due for reassessment after the instrument's
+    # interval: its reminder is an activity of the assessment.
 
-    def _schedule_reassessment(self):
+    def _deadlines(self):
         days = self.instrument_id.reassessment_days
-        case = self.case_id.with_context(
-            lang=self.case_id.user_id.lang or self.env.lang
-        )
-        case._schedule_deadline(
-            self._reassessment_key(),
-            self.date + timedelta(days=days) if days else False,
-            case.env._("Risk reassessment due"),
-        )
+        due = self.state == "done" and days and self.date + timedelta(days=days)
+        return {"reassess": (due or False, self.env._("Risk reassessment due"))}
 
 
 class DvRiskAnswer(models.Model):

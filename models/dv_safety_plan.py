@@ -183,7 +183,7 @@ class DvSafetyPlan(models.Model):
     def _deadlines(self):
         date = self.review_date if self.state != "closed" else False
         return {
-            f"dv.safety.plan,{self.id}:review": (
+            "review": (
                 date,
                 self.env._(
                     "Safety plan review on %(date)s",

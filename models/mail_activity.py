@@ -114,18 +114,20 @@ _DEFAULT_DEADLINE_KEYS = {
 }
 
 
-def move_case_deadline_reminders(env):
+def move_case_deadline_reminders(env, cases=None):
     """Before 18.0.1.4.0 a deadline reminder of a case's record (a police
     measure, a protection order, an assessment, ...) was an activity of the
     case, its key naming the record ("dv.protection.order,42:claim"). Each
     becomes an activity of its record, listed by the case; one whose record
     is gone (or belongs to another case) is removed. Prompts of the case
-    ("weapons_check", ...) stay. Returns the number of reminders moved."""
+    ("weapons_check", ...) stay. Only those of ``cases`` when given. Returns
+    the number of reminders moved."""
     Activity = env["mail.activity"].sudo().with_context(active_test=False)
+    domain = [("res_model", "=", "dv.case"), ("dv_deadline_key", "=like", "dv.%,%")]
+    if cases is not None:
+        domain.append(("res_id", "in", cases.ids))
     moved = 0
-    for activity in Activity.search(
-        [("res_model", "=", "dv.case"), ("dv_deadline_key", "=like", "dv.%,%")]
-    ):
+    for activity in Activity.search(domain):
         target, _colon, name = activity.dv_deadline_key.partition(":")
         model, _comma, res_id = target.partition(",")
         record = None

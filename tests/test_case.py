@@ -218,13 +218,13 @@ class TestMeasuresAndOrders(DvCommon):
         (measure.activity_ids | order.activity_ids).unlink()
         Activity = self.env["mail.activity"].sudo()
 
-        def old(key):
+        def old(key, kind="deadline"):
             return Activity.create(
                 {
                     "res_model_id": self.env["ir.model"]._get_id("dv.case"),
                     "res_id": case.id,
                     "activity_type_id": self.env.ref(
-                        "dv_case_management.mail_activity_type_deadline"
+                        f"dv_case_management.mail_activity_type_{kind}"
                     ).id,
                     "dv_deadline_key": key,
                     "user_id": self.caseworker.id,
@@ -235,16 +235,18 @@ class TestMeasuresAndOrders(DvCommon):
         ends = old(f"dv.police.measure,{measure.id}")
         claim = old(f"dv.protection.order,{order.id}:claim")
         orphan = old("dv.police.measure,999999999")
+        other_case = self._create_case()
         other_order = self.env["dv.protection.order"].create(
             {
-                "case_id": self._create_case().id,
+                "case_id": other_case.id,
                 "section": "s2",
                 "act_date": "2026-04-30",
             }
         )
         foreign = old(f"dv.protection.order,{other_order.id}:claim")
-        prompt = old("weapons_check")
-        self.assertEqual(move_case_deadline_reminders(self.env), 2)
+        prompt = old("weapons_check", "weapons_check")
+        cases = case | other_case
+        self.assertEqual(move_case_deadline_reminders(self.env, cases), 2)
         self.assertEqual(
             (ends.res_model, ends.res_id, ends.dv_deadline_key, ends.dv_case_id),
             ("dv.police.measure", measure.id, "end", case),
@@ -263,7 +265,7 @@ class TestMeasuresAndOrders(DvCommon):
             ("dv.case", case.id, "weapons_check"),
         )
         self.assertEqual(self._deadline_activities(case), ends | claim)
-        self.assertEqual(move_case_deadline_reminders(self.env), 0)
+        self.assertEqual(move_case_deadline_reminders(self.env, cases), 0)
         # The moved reminder follows its deadline as a new one does.
         measure.duration_days = 7
         self.assertEqual(ends.date_deadline, date(2026, 5, 7))

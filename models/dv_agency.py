@@ -10,7 +10,10 @@ from odoo.tools import email_normalize
 
 from odoo.addons.mail.tools.alias_error import AliasError
 
+from .dv_constants import MAX_SEARCH_DAYS
 from .dv_guard import is_system_write
+from .dv_mixins import schedule_for_users
+from .dv_time import working_day_after
 
 _logger = logging.getLogger(__name__)
 
@@ -40,10 +43,6 @@ DEADLINE_UNITS = [
     ("working_hours", "Hours on working days only"),
     ("working_days", "Working days"),
 ]
-
-# How far ahead a deadline is searched for before the calendar is declared
-# unusable (a calendar without any working day would loop for ever).
-MAX_SEARCH_DAYS = 366
 
 
 class DvAgency(models.Model):
@@ -449,6 +448,17 @@ class DvAgency(models.Model):
         group = self.env.ref(f"dv_case_management.group_dv_{role}")
         return self.member_ids.user_id.filtered(lambda user: group in user.groups_id)
 
+    def _dv_schedule_for_role(
+        self, role, record, activity_type, summary, exclude=None, **kwargs
+    ):
+        """Give each member of these agencies who holds ``role`` an activity
+        on ``record`` in her own language (see schedule_for_users), but not
+        the users ``exclude`` (the author of a change, say)."""
+        users = self._members_in_role(role)
+        if exclude:
+            users -= exclude
+        schedule_for_users(record, users, activity_type, summary, **kwargs)
+
     def _get_first_contact_deadline(self, received):
         """Return the moment (naive UTC) by which a victim referred at
         ``received`` (naive UTC) must have been contacted, following the
@@ -475,12 +485,9 @@ class DvAgency(models.Model):
             )
         tz = pytz.timezone(calendar.tz or "UTC")
         local = pytz.utc.localize(received).astimezone(tz)
-        working_days = calendar._get_working_dates(
-            local.date(), local.date() + timedelta(days=MAX_SEARCH_DAYS)
-        )
         if unit == "working_days":
-            later_days = sorted(day for day in working_days if day > local.date())
-            if len(later_days) < amount:
+            last_day = working_day_after(calendar, local.date(), amount)
+            if not last_day:
                 raise ValidationError(
                     self.env._(
                         "The working calendar of %(agency)s has too few working "
@@ -488,9 +495,12 @@ class DvAgency(models.Model):
                         agency=self.display_name,
                     )
                 )
-            end = tz.localize(datetime.combine(later_days[amount - 1], time.max))
+            end = tz.localize(datetime.combine(last_day, time.max))
             return end.astimezone(pytz.utc).replace(tzinfo=None, microsecond=0)
         # working_hours: walk day by day and count the hours of working days.
+        working_days = calendar._get_working_dates(
+            local.date(), local.date() + timedelta(days=MAX_SEARCH_DAYS)
+        )
         remaining = timedelta(hours=amount)
         cursor = local
         for _step in range(MAX_SEARCH_DAYS + 1):

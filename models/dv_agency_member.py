@@ -194,15 +194,16 @@ class DvAgencyMember(models.Model):
                 message_type="notification",
                 subtype_xmlid="mail.mt_note",
             )
-            for coordinator in each._members_in_role("coordinator") - author:
-                translated = each.with_context(lang=coordinator.lang)
-                translated.activity_schedule(
-                    "mail.mail_activity_data_todo",
-                    date_deadline=fields.Date.context_today(translated),
-                    summary=translated.env._("Check a change of members"),
-                    note=translated._dv_membership_note(entries, author),
-                    user_id=coordinator.id,
-                )
+            each._dv_schedule_for_role(
+                "coordinator",
+                each,
+                "mail.mail_activity_data_todo",
+                lambda env: env._("Check a change of members"),
+                note=lambda env, each=each, entries=entries: each.with_env(
+                    env
+                )._dv_membership_note(entries, author),
+                exclude=author,
+            )
 
     @api.model
     def _dv_after_leaving(self, agency, user):

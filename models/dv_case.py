@@ -4,6 +4,13 @@ from itertools import pairwise
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .dv_constants import (
+    ESCALATION_INCIDENTS,
+    ESCALATION_WINDOW_DAYS,
+    REPEAT_WINDOW_DAYS,
+    REVIEW_AFTER_DAYS,
+    WEAPONS_CHECK_DUE_DAYS,
+)
 from .dv_guard import system_write
 from .dv_perpetrator_measure import WEAPONS_CHECK
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS
@@ -28,11 +35,6 @@ CASE_TRANSITIONS = {
     "in_progress": ("closed",),
     "closed": ("in_progress",),
 }
-
-# Reminders of deadlines fall due this many days before the deadline.
-DEADLINE_REMINDER_DAYS = 2
-# A case with this many incidents within twelve months escalates.
-ESCALATION_INCIDENTS = 3
 
 
 class DvCase(models.Model):
@@ -219,6 +221,14 @@ class DvCase(models.Model):
         "conference since.",
     )
     event_count = fields.Integer(compute="_compute_event_count")
+    deadline_activity_ids = fields.One2many(
+        "mail.activity",
+        "dv_case_id",
+        string="Reminders",
+        readonly=True,
+        help="The deadline reminders of the case's police measures, protection "
+        "orders, risk assessments, safety plan and perpetrator-side measures.",
+    )
     next_deadline = fields.Char(
         compute="_compute_next_deadline",
         help="The case's next running deadline and the time left.",
@@ -281,12 +291,13 @@ class DvCase(models.Model):
 
     @api.depends("incident_ids.date")
     def _compute_incidents(self):
+        window = timedelta(days=ESCALATION_WINDOW_DAYS)
         for case in self:
             dates = sorted(case.incident_ids.mapped("date"))
             case.incident_count = len(dates)
             case.last_incident_date = dates[-1] if dates else False
             case.is_escalating = any(
-                len([d for d in dates if end - timedelta(days=365) < d <= end])
+                len([d for d in dates if end - window < d <= end])
                 >= ESCALATION_INCIDENTS
                 for end in dates
             )
@@ -308,7 +319,7 @@ class DvCase(models.Model):
         for case in self:
             dates = sorted(case.incident_ids.mapped("date"))
             case.is_repeat = any(case.referral_ids.mapped("is_repeat")) or any(
-                later - earlier <= timedelta(days=365)
+                later - earlier <= timedelta(days=REPEAT_WINDOW_DAYS)
                 for earlier, later in pairwise(dates)
             )
 
@@ -355,7 +366,7 @@ class DvCase(models.Model):
         return domain if (operator == "=") == value else ["!", *domain]
 
     def _review_due_domain(self):
-        year_ago = fields.Date.context_today(self) - timedelta(days=365)
+        year_ago = fields.Date.context_today(self) - timedelta(days=REVIEW_AFTER_DAYS)
         return [
             ("state", "!=", "closed"),
             ("last_conference_date", "!=", False),
@@ -431,12 +442,16 @@ class DvCase(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if vals.get("user_id"):
-            # The deadline reminders go to the new responsible person.
+            # The prompts and the deadline reminders of the case's records go
+            # to the new responsible person.
             self.env["mail.activity"].sudo().search(
                 [
+                    ("dv_deadline_key", "!=", False),
+                    "|",
+                    ("dv_case_id", "in", self.ids),
+                    "&",
                     ("res_model", "=", self._name),
                     ("res_id", "in", self.ids),
-                    ("dv_deadline_key", "!=", False),
                 ]
             ).write({"user_id": vals["user_id"]})
         return result
@@ -460,25 +475,13 @@ class DvCase(models.Model):
     # Actions
 
     def action_start(self):
-        for case in self:
-            if case.state != "new":
-                raise UserError(
-                    self.env._(
-                        "Only a new case can be started; %(case)s is %(state)s.",
-                        case=case.name,
-                        state=case._state_label(),
-                    )
-                )
-        self._dv_system_write({"state": "in_progress"})
+        self._dv_move("in_progress", self.env._("Starting"), from_states=("new",))
 
     def action_open_close_wizard(self):
         self.ensure_one()
         # Only who works the case closes it: say so before any wizard opens.
         self.check_access("write")
-        if self.state == "closed":
-            raise UserError(
-                self.env._("Case %(case)s is already closed.", case=self.name)
-            )
+        self._dv_check_move("closed", self.env._("Closing"))
         return {
             "type": "ir.actions.act_window",
             "name": self.env._("Close Case"),
@@ -489,39 +492,25 @@ class DvCase(models.Model):
         }
 
     def _close(self, reason, outcome):
-        for case in self:
-            if case.state == "closed":
-                raise UserError(
-                    self.env._("Case %(case)s is already closed.", case=case.name)
-                )
+        self._dv_check_move("closed", self.env._("Closing"))
         if not reason:
             raise UserError(self.env._("Give the reason for closing the case."))
-        self._dv_system_write(
+        self._dv_move(
+            "closed",
+            self.env._("Closing"),
             {
-                "state": "closed",
                 "closure_reason_id": reason.id,
                 "outcome": outcome,
                 "closed_on": fields.Date.context_today(self),
-            }
+            },
         )
 
     def action_reopen(self):
-        for case in self:
-            if case.state != "closed":
-                raise UserError(
-                    self.env._(
-                        "Only a closed case can be reopened; %(case)s is %(state)s.",
-                        case=case.name,
-                        state=case._state_label(),
-                    )
-                )
-        self._dv_system_write(
-            {
-                "state": "in_progress",
-                "closed_on": False,
-                "closure_reason_id": False,
-                "outcome": False,
-            }
+        self._dv_move(
+            "in_progress",
+            self.env._("Reopening"),
+            {"closed_on": False, "closure_reason_id": False, "outcome": False},
+            from_states=("closed",),
         )
 
     @api.ondelete(at_uninstall=False)
@@ -547,17 +536,13 @@ class DvCase(models.Model):
         """Tell the lead agency's coordinators that someone opened the case
         in an emergency (no personal data in the message)."""
         self.ensure_one()
-        for user in self.lead_agency_id._members_in_role("coordinator"):
-            case = self.sudo().with_context(lang=user.lang)
-            case.activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(case),
-                summary=case.env._(
-                    "Emergency access by %(user)s", user=access.user_id.name
-                ),
-                note=case.env._("Reason given: %(reason)s", reason=access.reason),
-                user_id=user.id,
-            )
+        self.lead_agency_id._dv_schedule_for_role(
+            "coordinator",
+            self.sudo(),
+            "mail.mail_activity_data_todo",
+            lambda env: env._("Emergency access by %(user)s", user=access.user_id.name),
+            note=lambda env: env._("Reason given: %(reason)s", reason=access.reason),
+        )
 
     def action_open_safety_plan(self):
         """The case's safety plan; a new one in preparation when it has
@@ -764,7 +749,6 @@ class DvCase(models.Model):
         ``when`` is the day of the event that made it so (default today)."""
         today = fields.Date.context_today(self)
         when = min(when or today, today)
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_conference")
         for case in self.sudo():
             triggered = case.state != "closed" and (
                 case.risk_level == "high" or case.is_repeat or case.is_escalating
@@ -774,15 +758,13 @@ class DvCase(models.Model):
             if case.last_conference_date and case.last_conference_date >= when:
                 continue
             case.escalated_on = when
-            for user in case.lead_agency_id._members_in_role("coordinator"):
-                case.with_context(lang=user.lang).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=today,
-                    summary=case.with_context(lang=user.lang).env._(
-                        "Put the case on the next case conference"
-                    ),
-                    user_id=user.id,
-                )
+            case.lead_agency_id._dv_schedule_for_role(
+                "coordinator",
+                case,
+                "dv_case_management.mail_activity_type_conference",
+                lambda env: env._("Put the case on the next case conference"),
+                date_deadline=today,
+            )
 
     # Prompts: one activity per case and purpose, for the responsible person
 
@@ -916,7 +898,8 @@ class DvCase(models.Model):
                     "type_id": measure_type.id,
                     "person_id": perpetrator.id,
                     "user_id": self._reminder_user().id,
-                    "due_date": fields.Date.context_today(self) + timedelta(days=3),
+                    "due_date": fields.Date.context_today(self)
+                    + timedelta(days=WEAPONS_CHECK_DUE_DAYS),
                     "status": "proposed",
                     "assessment_id": assessment.id,
                 }
@@ -937,46 +920,3 @@ class DvCase(models.Model):
         moments += self.incident_ids.mapped("date")
         moments += [r.received_at for r in self.referral_ids if r.received_at]
         return max(moments)
-
-    def _state_label(self):
-        return dict(self._fields["state"]._description_selection(self.env))[self.state]
-
-    def _schedule_deadline(self, key, deadline, summary):
-        """Keep one reminder activity for the deadline ``key`` of this case: it
-        falls due a few days before ``deadline`` and is assigned to the
-        responsible person. Without a deadline the reminder is removed.
-        ``summary`` must not contain personal data."""
-        self.ensure_one()
-        Activity = self.env["mail.activity"].sudo()
-        existing = Activity.search(
-            [
-                ("res_model", "=", self._name),
-                ("res_id", "=", self.id),
-                ("dv_deadline_key", "=", key),
-            ]
-        )
-        today = fields.Date.context_today(self)
-        if not deadline or deadline < today or self.state == "closed":
-            existing.unlink()
-            return existing.browse()
-        due = max(today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS))
-        user = self._reminder_user()
-        values = {
-            "date_deadline": due,
-            "summary": summary,
-            "user_id": user.id,
-        }
-        if existing:
-            existing.write(values)
-            return existing
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
-        return Activity.create(
-            dict(
-                values,
-                res_model_id=self.env["ir.model"]._get_id(self._name),
-                res_id=self.id,
-                activity_type_id=activity_type.id,
-                dv_deadline_key=key,
-                automated=True,
-            )
-        )

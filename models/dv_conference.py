@@ -4,6 +4,10 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_constants import MINUTES_DUE_WORKING_DAYS
+from .dv_mixins import schedule_for_users
+from .dv_time import working_day_after
+
 CONFERENCE_KINDS = [
     ("scheduled", "Scheduled Conference"),
     ("adhoc", "Ad-hoc Conference"),
@@ -16,10 +20,14 @@ CONFERENCE_STATES = [
     ("closed", "Closed"),
     ("cancelled", "Cancelled"),
 ]
-# The minutes are due this many working days after the conference.
-MINUTES_DUE_WORKING_DAYS = 3
-# A case is due for review when its last conference is this old.
-REVIEW_AFTER_DAYS = 365
+# The states a conference may go to from each state; a closed one is final.
+CONFERENCE_TRANSITIONS = {
+    "planned": ("invited", "held", "cancelled"),
+    "invited": ("held", "cancelled"),
+    "held": ("approved",),
+    "approved": ("closed",),
+    "cancelled": ("planned",),
+}
 
 
 class DvConference(models.Model):
@@ -28,9 +36,11 @@ class DvConference(models.Model):
     _inherit = [
         "dv.guard.mixin",
         "dv.reference.mixin",
+        "dv.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
+    _state_transitions = CONFERENCE_TRANSITIONS
     _order = "start desc, id desc"
     _check_company_auto = True
     _reference_code = "dv.conference"
@@ -175,20 +185,8 @@ class DvConference(models.Model):
 
     # Transitions
 
-    def _check_state(self, allowed):
-        for conference in self:
-            if conference.state not in allowed:
-                states = dict(self._fields["state"]._description_selection(self.env))
-                raise UserError(
-                    self.env._(
-                        "This is not possible: conference %(ref)s is %(state)s.",
-                        ref=conference.name,
-                        state=states[conference.state],
-                    )
-                )
-
     def action_invite(self):
-        self._check_state(("planned",))
+        self._dv_check_move("invited", self.env._("Inviting"))
         for conference in self:
             if not conference.participant_ids:
                 raise UserError(self.env._("Add the participants before inviting."))
@@ -216,7 +214,9 @@ class DvConference(models.Model):
     def action_sign_all_present(self):
         """Every participant present signed the confidentiality statement
         today (as they do at the start of the meeting)."""
-        self._check_state(("planned", "invited"))
+        self._dv_check_state(
+            ("planned", "invited"), self.env._("Recording the signatures")
+        )
         today = fields.Date.context_today(self)
         self.participant_ids.filtered(
             lambda p: p.attended and not p.confidentiality_signed_on
@@ -224,7 +224,7 @@ class DvConference(models.Model):
         return True
 
     def action_held(self):
-        self._check_state(("planned", "invited"))
+        self._dv_check_move("held", self.env._("Marking as held"))
         today = fields.Date.context_today(self)
         for conference in self:
             day = fields.Date.context_today(self, conference.start)
@@ -263,14 +263,12 @@ class DvConference(models.Model):
                 ["dv_case_management.mail_activity_type_conference"]
             )
             conference._log_disclosures()
-            chair = conference.chair_id or self.env.user
-            conference.with_context(lang=chair.lang).activity_schedule(
+            schedule_for_users(
+                conference,
+                conference.chair_id or self.env.user,
                 "dv_case_management.mail_activity_type_minutes",
+                lambda env: env._("Minutes of the case conference due"),
                 date_deadline=due,
-                summary=conference.with_context(lang=chair.lang).env._(
-                    "Minutes of the case conference due"
-                ),
-                user_id=chair.id,
             )
 
     def _log_disclosures(self):
@@ -296,7 +294,7 @@ class DvConference(models.Model):
         self.env["dv.disclosure"].sudo().create(values)
 
     def action_approve_minutes(self):
-        self._check_state(("held",))
+        self._dv_check_move("approved", self.env._("Approving the minutes"))
         self._dv_system_write(
             {
                 "state": "approved",
@@ -308,16 +306,13 @@ class DvConference(models.Model):
             conference._notify_minutes()
 
     def action_close(self):
-        self._check_state(("approved",))
-        self._dv_system_write({"state": "closed"})
+        self._dv_move("closed", self.env._("Closing"))
 
     def action_cancel(self):
-        self._check_state(("planned", "invited"))
-        self._dv_system_write({"state": "cancelled"})
+        self._dv_move("cancelled", self.env._("Cancelling"))
 
     def action_reset(self):
-        self._check_state(("cancelled",))
-        self._dv_system_write({"state": "planned"})
+        self._dv_move("planned", self.env._("Planning again"))
 
     # Agenda
 
@@ -326,7 +321,7 @@ class DvConference(models.Model):
         open actions from earlier conferences, new cases with children, new
         cases with adults only, cases due for their review."""
         self.ensure_one()
-        self._check_state(("planned", "invited"))
+        self._dv_check_state(("planned", "invited"), self.env._("Proposing the agenda"))
         Case = self.env["dv.case"]
         listed = self.sudo().line_ids.case_ref_id
         open_actions = self.env["dv.conference.action"].search(
@@ -368,20 +363,10 @@ class DvConference(models.Model):
         self.ensure_one()
         day = fields.Date.context_today(self, self.start)
         calendar = self.organizer_agency_id.resource_calendar_id
-        if calendar:
-            working = sorted(
-                d
-                for d in calendar._get_working_dates(day, day + timedelta(days=30))
-                if d > day
-            )
-            if len(working) >= MINUTES_DUE_WORKING_DAYS:
-                return working[MINUTES_DUE_WORKING_DAYS - 1]
-        added = 0
-        while added < MINUTES_DUE_WORKING_DAYS:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                added += 1
-        return day
+        # A calendar with too few working days counts Monday to Friday.
+        return working_day_after(
+            calendar, day, MINUTES_DUE_WORKING_DAYS
+        ) or working_day_after(None, day, MINUTES_DUE_WORKING_DAYS)
 
     def _notify_minutes(self):
         """Tell the participants that the minutes are approved: the message

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .dv_guard import is_system_write
+from .dv_mixins import free_transitions, schedule_for_users
 
 ACTION_STATUSES = [
     ("open", "Open"),
@@ -9,6 +10,8 @@ ACTION_STATUSES = [
     ("not_possible", "Not Possible (Circumstances Changed)"),
     ("not_done", "Not Done"),
 ]
+# The owner agency reports an action and corrects its report freely.
+ACTION_TRANSITIONS = free_transitions(ACTION_STATUSES)
 
 
 class DvConferenceAction(models.Model):
@@ -18,7 +21,14 @@ class DvConferenceAction(models.Model):
 
     _name = "dv.conference.action"
     _description = "Conference Action"
-    _inherit = ["dv.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.workflow.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+    ]
+    _state_field = "status"
+    _state_transitions = ACTION_TRANSITIONS
     _dv_immutable_fields = ("line_id",)
     _order = "due_date, id"
 
@@ -174,15 +184,12 @@ class DvConferenceAction(models.Model):
                     )
                 )
 
-    def _set_status(self, status):
+    def _set_status(self, status, action):
         self._check_can_report()
         self.check_access("write")
         today = fields.Date.context_today(self)
-        self._dv_system_write(
-            {
-                "status": status,
-                "reported_on": today if status != "open" else False,
-            }
+        self._dv_move(
+            status, action, {"reported_on": today if status != "open" else False}
         )
         if status != "open":
             # The action is reported: its to-dos (the overdue reminder) are
@@ -193,39 +200,33 @@ class DvConferenceAction(models.Model):
         return True
 
     def _status_label(self):
-        labels = dict(self._fields["status"]._description_selection(self.env))
-        return ", ".join(sorted({labels[action.status] for action in self}))
+        return ", ".join(sorted({action._state_label() for action in self}))
 
     def action_mark_done(self):
-        return self._set_status("done")
+        return self._set_status("done", self.env._("Marking as done"))
 
     def action_mark_not_possible(self):
-        return self._set_status("not_possible")
+        return self._set_status("not_possible", self.env._("Marking as not possible"))
 
     def action_mark_not_done(self):
-        return self._set_status("not_done")
+        return self._set_status("not_done", self.env._("Marking as not done"))
 
     def action_reopen(self):
-        return self._set_status("open")
+        return self._set_status("open", self.env._("Reopening"))
 
     @api.model
     def _cron_notify_overdue(self):
         """An activity for the owner of every overdue action (once)."""
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
         overdue = self.search([("is_overdue", "=", True)])
         for action in overdue:
             if action.activity_ids:
                 continue
-            users = action.user_id or action.owner_agency_id.member_ids.user_id
-            for user in users:
-                action.with_context(lang=user.lang).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=fields.Date.context_today(action),
-                    summary=action.with_context(lang=user.lang).env._(
-                        "Conference action overdue"
-                    ),
-                    user_id=user.id,
-                )
+            schedule_for_users(
+                action,
+                action.user_id or action.owner_agency_id.member_ids.user_id,
+                "mail.mail_activity_data_todo",
+                lambda env: env._("Conference action overdue"),
+            )
         return len(overdue)
 
     @api.model

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 
 class DvIncident(models.Model):
     _name = "dv.incident"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.police.reference.mixin"]
     _description = "Incident"
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
@@ -43,16 +43,10 @@ class DvIncident(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        for vals in vals_list:
-            self.env["dv.referral"]._check_police_reference_length(vals)
         incidents = super().create(vals_list)
         for incident in incidents:
             incident.case_id._check_escalation(incident.date.date())
         return incidents
-
-    def write(self, vals):
-        self.env["dv.referral"]._check_police_reference_length(vals)
-        return super().write(vals)
 
     @api.depends("protection_order_id")
     def _compute_is_order_breach(self):

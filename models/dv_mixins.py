@@ -1,7 +1,38 @@
 """Behaviour shared by several models of the addon."""
 
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+
+from .dv_constants import DEADLINE_REMINDER_DAYS, POLICE_REFERENCE_MAX_LENGTH
+from .dv_guard import system_write
+
+
+def free_transitions(selection):
+    """Transitions of a status that is reported and corrected freely: from
+    each value to every value, the same one again included."""
+    values = tuple(value for value, _label in selection)
+    return dict.fromkeys(values, values)
+
+
+def schedule_for_users(
+    record, users, activity_type, summary, note=None, date_deadline=None
+):
+    """Give each of ``users`` an activity of ``activity_type`` (an xml id)
+    on ``record``, written in her own language: ``summary(env)`` and
+    ``note(env)`` return the texts in the language of ``env``. Due today
+    unless ``date_deadline`` says otherwise. Texts carry no personal data of
+    the case."""
+    for user in users:
+        translated = record.with_context(lang=user.lang)
+        translated.activity_schedule(
+            activity_type,
+            date_deadline=date_deadline,
+            summary=summary(translated.env),
+            note=note(translated.env) if note else "",
+            user_id=user.id,
+        )
 
 
 class DvCodeMixin(models.AbstractModel):
@@ -66,43 +97,170 @@ class DvReferenceMixin(models.AbstractModel):
         return sequence.next_by_id()
 
 
+class DvPoliceReferenceMixin(models.AbstractModel):
+    """A record that carries a police reference: at most
+    POLICE_REFERENCE_MAX_LENGTH characters, checked before the database sees
+    it (an over-long text would fail in an index with a message nobody
+    understands), and, where ``_police_reference_unique_by`` names a field,
+    unique per value of that field (a referral's per source)."""
+
+    _name = "dv.police.reference.mixin"
+    _description = "Record with a Police Reference"
+    _police_reference_unique_by = None
+
+    police_reference = fields.Char()
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_police_reference_length(vals)
+            scope = self._police_reference_unique_by
+            if scope and vals.get("police_reference"):
+                # Checked before the insert, so the user gets this message
+                # rather than the database's.
+                self._refuse_duplicate_police_reference(
+                    vals.get(scope), vals["police_reference"]
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_police_reference_length(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_police_reference_length(self, vals):
+        reference = vals.get("police_reference")
+        if reference and len(reference) > POLICE_REFERENCE_MAX_LENGTH:
+            raise ValidationError(
+                self.env._(
+                    "A police reference has at most %(max)s characters.",
+                    max=POLICE_REFERENCE_MAX_LENGTH,
+                )
+            )
+
+    @api.constrains(
+        lambda self: (
+            ("police_reference", self._police_reference_unique_by)
+            if self._police_reference_unique_by
+            else ()
+        )
+    )
+    def _check_police_reference_unique(self):
+        scope = self._police_reference_unique_by
+        for record in self.filtered("police_reference"):
+            self._refuse_duplicate_police_reference(
+                record[scope].id, record.police_reference, record.id
+            )
+
+    @api.model
+    def _police_reference_taken(self, scope_id, reference, own_id=0):
+        """Whether another record (archived ones included) of the scope
+        ``scope_id`` carries ``reference``."""
+        return bool(
+            self.sudo()
+            .with_context(active_test=False)
+            .search_count(
+                [
+                    ("id", "!=", own_id),
+                    (self._police_reference_unique_by, "=", scope_id or False),
+                    ("police_reference", "=", reference),
+                ],
+                limit=1,
+            )
+        )
+
+    @api.model
+    def _refuse_duplicate_police_reference(self, scope_id, reference, own_id=0):
+        if self._police_reference_taken(scope_id, reference, own_id):
+            raise ValidationError(
+                self.env._(
+                    "A referral with the police reference %(ref)s from this source "
+                    "already exists.",
+                    ref=reference,
+                )
+            )
+
+
 class DvWorkflowMixin(models.AbstractModel):
-    """A record whose ``state`` only moves along ``_state_transitions``
-    (state -> states it may go to), however it is written, so that no
-    RPC call skips a step of the workflow."""
+    """A record whose workflow field (``_state_field``) only moves along
+    ``_state_transitions`` (state -> states it may go to), however it is
+    written, so that no RPC call skips a step of the workflow. The actions
+    check their step with :meth:`_dv_check_move` (or, for a step that does
+    not move, :meth:`_dv_check_state`): one guard and one message for every
+    model with a workflow."""
 
     _name = "dv.workflow.mixin"
     _description = "Record with a Workflow"
+    _state_field = "state"
     _state_transitions = {}
 
     def write(self, vals):
-        if "state" in vals:
-            self._check_transition(vals["state"])
+        if self._state_field in vals:
+            new_state = vals[self._state_field]
+            # Writing the state a record has is no step.
+            moving = self.filtered(lambda rec: rec[self._state_field] != new_state)
+            if moving:
+                moving._dv_check_move(
+                    new_state,
+                    self.env._(
+                        "Changing the status to %(state)s",
+                        state=self._state_label(new_state),
+                    ),
+                    error=ValidationError,
+                )
         return super().write(vals)
 
-    def _check_transition(self, new_state):
-        """Refuse a state the workflow does not lead to from the current one."""
-        states = dict(self._fields["state"]._description_selection(self.env))
+    def _state_label(self, state=None):
+        """The label of ``state`` (the record's own by default)."""
+        if state is None:
+            self.ensure_one()
+            state = self[self._state_field]
+        labels = dict(self._fields[self._state_field]._description_selection(self.env))
+        return labels.get(state, state)
+
+    def _dv_check_state(self, allowed, action, error=UserError):
+        """Refuse ``action`` (a label such as "Withdrawing") on a record
+        whose state is not one of ``allowed``."""
         for record in self:
-            if record.state != new_state and new_state not in (
-                self._state_transitions.get(record.state, ())
-            ):
-                raise ValidationError(
+            if record[self._state_field] not in allowed:
+                raise error(
                     self.env._(
-                        "%(ref)s cannot go from %(old)s to %(new)s.",
-                        ref=record.name,
-                        old=states.get(record.state, record.state),
-                        new=states.get(new_state, new_state),
+                        "%(action)s is not possible: %(ref)s is %(state)s.",
+                        action=action,
+                        ref=record.display_name,
+                        state=record._state_label(),
                     )
                 )
 
+    def _dv_check_move(self, new_state, action, from_states=None, error=UserError):
+        """Refuse ``action`` unless the workflow leads every record to
+        ``new_state``; ``from_states`` narrows the states the action starts
+        from (reopening and starting a case both lead to "in progress")."""
+        sources = [
+            state
+            for state, targets in self._state_transitions.items()
+            if new_state in targets and (from_states is None or state in from_states)
+        ]
+        self._dv_check_state(sources, action, error=error)
+
+    def _dv_move(self, new_state, action, values=None, from_states=None):
+        """Check the step, then write the new state (and ``values``)."""
+        self._dv_check_move(new_state, action, from_states=from_states)
+        with system_write():
+            return self.write(dict(values or {}, **{self._state_field: new_state}))
+
 
 class DvCaseDeadlineMixin(models.AbstractModel):
-    """A record of a case whose dates are deadlines of the case: each one
-    keeps a reminder activity for the case's responsible person, moved when
-    the date moves and removed with the record."""
+    """A record of a case whose dates are deadlines: each one keeps a
+    reminder activity on the record itself (``dv_deadline_key`` names which
+    of its deadlines), for the case's responsible person, moved when the
+    date moves and removed with the record or once the case is closed. The
+    case lists the reminders of its records (``deadline_activity_ids``).
+    The reminders follow the record's need-to-know (see dv.thread.mixin,
+    which every model with this mixin gets in dv_thread.py)."""
 
     _name = "dv.case.deadline.mixin"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Case Record with Deadlines"
 
     @api.model_create_multi
@@ -114,13 +272,6 @@ class DvCaseDeadlineMixin(models.AbstractModel):
     def write(self, vals):
         res = super().write(vals)
         self._sync_deadlines()
-        return res
-
-    def unlink(self):
-        keys = [(record.case_id, key) for record in self for key in record._deadlines()]
-        res = super().unlink()
-        for case, key in keys:
-            case._schedule_deadline(key, False, "")
         return res
 
     def _deadlines(self):
@@ -136,7 +287,51 @@ class DvCaseDeadlineMixin(models.AbstractModel):
                 lang=record.case_id.user_id.lang or self.env.lang
             )
             for key, (deadline, summary) in record._deadlines().items():
-                record.case_id._schedule_deadline(key, deadline, summary)
+                record._schedule_deadline(key, deadline, summary)
+
+    def _schedule_deadline(self, key, deadline, summary):
+        """Keep one reminder activity for the deadline ``key`` of this
+        record: it falls due a few days before ``deadline`` and is assigned
+        to the case's responsible person. Without a deadline, or once the
+        case is closed, the reminder is removed. ``summary`` must not
+        contain personal data."""
+        self.ensure_one()
+        Activity = self.env["mail.activity"].sudo()
+        existing = Activity.search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("dv_deadline_key", "=", key),
+            ]
+        )
+        case = self.sudo().case_id
+        today = fields.Date.context_today(self)
+        if not deadline or deadline < today or case.state == "closed":
+            existing.unlink()
+            return existing.browse()
+        values = {
+            "date_deadline": max(
+                today, deadline - timedelta(days=DEADLINE_REMINDER_DAYS)
+            ),
+            "summary": summary,
+            "user_id": case._reminder_user().id,
+        }
+        if existing:
+            existing.write(values)
+            return existing
+        return Activity.create(
+            dict(
+                values,
+                res_model_id=self.env["ir.model"]._get_id(self._name),
+                res_id=self.id,
+                activity_type_id=self.env.ref(
+                    "dv_case_management.mail_activity_type_deadline"
+                ).id,
+                dv_deadline_key=key,
+                dv_case_id=case.id,
+                automated=True,
+            )
+        )
 
 
 class DvAppendOnlyMixin(models.AbstractModel):

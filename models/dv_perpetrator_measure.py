@@ -55,7 +55,9 @@ class DvPerpetratorMeasureType(models.Model):
 
 class DvPerpetratorMeasure(models.Model):
     _name = "dv.perpetrator.measure"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _state_field = "status"
+    _state_transitions = MEASURE_TRANSITIONS
     _description = "Perpetrator-side Measure"
     _dv_immutable_fields = ("case_id",)
     _order = "due_date, id"
@@ -120,6 +122,10 @@ class DvPerpetratorMeasure(models.Model):
                 and measure.reported_on <= measure.due_date
             )
 
+    def _compute_display_name(self):
+        for measure in self:
+            measure.display_name = measure.sudo().type_id.name or ""
+
     @api.constrains("person_id")
     def _check_person(self):
         for measure in self:
@@ -130,34 +136,24 @@ class DvPerpetratorMeasure(models.Model):
 
     # Actions
 
-    def _move(self, status, values=None):
-        labels = dict(self._fields["status"]._description_selection(self.env))
-        for measure in self:
-            if status not in MEASURE_TRANSITIONS[measure.status]:
-                raise UserError(
-                    self.env._(
-                        "The measure cannot go from %(old)s to %(new)s.",
-                        old=labels[measure.status],
-                        new=labels[status],
-                    )
-                )
+    def _move(self, status, action, values=None):
+        self._dv_check_move(status, action)
         self.check_access("write")
         today = fields.Date.context_today(self)
         reported = status in ("done", "not_possible", "not_done")
-        self._dv_system_write(
-            dict(values or {}, status=status, reported_on=today if reported else False)
+        return self._dv_move(
+            status, action, dict(values or {}, reported_on=today if reported else False)
         )
-        return True
 
     def action_agree(self):
-        result = self._move("open")
+        result = self._move("open", self.env._("Agreeing"))
         self.case_id._dv_prompt_done(
             "weapons_check", self.env._("The weapons check was agreed.")
         )
         return result
 
     def action_dismiss(self):
-        result = self._move("dismissed")
+        result = self._move("dismissed", self.env._("Not pursuing"))
         self.case_id._dv_prompt_done(
             "weapons_check", self.env._("The weapons check is not pursued.")
         )
@@ -167,20 +163,20 @@ class DvPerpetratorMeasure(models.Model):
         for measure in self:
             if not measure.outcome:
                 raise UserError(self.env._("Record the outcome of the measure."))
-        return self._move("done")
+        return self._move("done", self.env._("Marking as done"))
 
     def action_mark_not_possible(self):
-        return self._move("not_possible")
+        return self._move("not_possible", self.env._("Marking as not possible"))
 
     def action_mark_not_done(self):
-        return self._move("not_done")
+        return self._move("not_done", self.env._("Marking as not done"))
 
     def action_reopen(self):
         for measure in self:
             if measure.status == "dismissed":
-                measure._move("proposed")
+                measure._move("proposed", self.env._("Reopening"))
             else:
-                measure._move("open")
+                measure._move("open", self.env._("Reopening"))
         return True
 
     # The due date of a measure still to be taken is a deadline of the case.
@@ -188,7 +184,7 @@ class DvPerpetratorMeasure(models.Model):
     def _deadlines(self):
         date = self.due_date if self.status in ("proposed", "open") else False
         return {
-            f"dv.perpetrator.measure,{self.id}": (
+            "due": (
                 date,
                 self.env._(
                     "%(measure)s due on %(date)s",

@@ -18,7 +18,11 @@ TIMED_TYPES = ("eviction", "contact_ban")
 
 class DvPoliceMeasure(models.Model):
     _name = "dv.police.measure"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.police.reference.mixin",
+        "dv.case.deadline.mixin",
+    ]
     _description = "Police Measure"
     _dv_immutable_fields = ("case_id",)
     _order = "date_start desc, id desc"
@@ -127,12 +131,13 @@ class DvPoliceMeasure(models.Model):
                     self.env._("The duration of a police measure cannot be negative.")
                 )
 
-    # The end of a measure is a deadline of the case.
+    # The end of a measure is a deadline: its reminder is an activity of the
+    # measure.
 
     def _deadlines(self):
         labels = dict(self._fields["measure_type"]._description_selection(self.env))
         return {
-            f"dv.police.measure,{self.id}": (
+            "end": (
                 self.effective_end,
                 self.env._(
                     "%(measure)s ends on %(date)s",

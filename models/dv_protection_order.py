@@ -107,17 +107,16 @@ class DvProtectionOrder(models.Model):
     # the case.
 
     def _deadlines(self):
-        key = f"dv.protection.order,{self.id}"
         claim_open = self.section == "s2" and not self.application_date
         return {
-            f"{key}:claim": (
+            "claim": (
                 self.claim_deadline if claim_open else False,
                 self.env._(
                     "Claim for the home (§ 2 GewSchG) due by %(date)s",
                     date=format_date(self.env, self.claim_deadline),
                 ),
             ),
-            f"{key}:end": (
+            "end": (
                 self.order_end if self.decision == "granted" else False,
                 self.env._(
                     "Protection order ends on %(date)s",

@@ -8,17 +8,13 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
 from .dv_case import CASE_KINDS, CASE_STATES
+from .dv_constants import REPEAT_WINDOW_DAYS
 from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
 from .dv_time import remaining_label
 from .referral_parser import normalize_phone, parse_referral_text
 
 _logger = logging.getLogger(__name__)
-
-# A new referral for a victim whose case saw activity within this many days
-# is a repeat: that case is proposed, and the referral joins it once a case
-# worker confirms.
-REPEAT_WINDOW_DAYS = 365
 
 SOURCE_TYPES = [
     ("police", "Police"),
@@ -50,9 +46,6 @@ TRANSITIONS = {
     "received": ("contacting", "contacted", "unreachable", "declined", "withdrawn"),
     "contacting": ("contacted", "unreachable", "declined", "withdrawn"),
 }
-# Police references are short (e.g. "PR-2026-4711"); a longer text is no
-# reference and would not fit the unique index.
-POLICE_REFERENCE_MAX_LENGTH = 64
 
 ATTEMPT_OUTCOMES = [
     ("reached", "Reached"),
@@ -72,10 +65,14 @@ class DvReferral(models.Model):
         "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
+        "dv.police.reference.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
     _state_transitions = TRANSITIONS
+    # Two referrals with the same police reference from the same source are
+    # one referral twice.
+    _police_reference_unique_by = "from_agency_id"
     _order = "id desc"
     _check_company_auto = True
     _reference_code = "dv.referral"
@@ -415,6 +412,9 @@ class DvReferral(models.Model):
             ]
         )
         phone = normalize_phone(phone) if phone else None
+        # A new referral for a victim whose case saw activity within the
+        # window is a repeat: that case is proposed, and the referral joins
+        # it once a case worker confirms.
         since = (self.received_at or fields.Datetime.now()) - timedelta(
             days=REPEAT_WINDOW_DAYS
         )
@@ -701,35 +701,6 @@ class DvReferral(models.Model):
                     self.env._("A referral cannot arrive in the future.")
                 )
 
-    @api.constrains("police_reference", "from_agency_id")
-    def _check_police_reference_unique(self):
-        for referral in self.filtered("police_reference"):
-            self._refuse_duplicate_police_reference(
-                referral.from_agency_id.id, referral.police_reference, referral.id
-            )
-
-    def _refuse_duplicate_police_reference(self, from_agency_id, reference, own_id=0):
-        duplicate = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search_count(
-                [
-                    ("id", "!=", own_id),
-                    ("from_agency_id", "=", from_agency_id or False),
-                    ("police_reference", "=", reference),
-                ],
-                limit=1,
-            )
-        )
-        if duplicate:
-            raise ValidationError(
-                self.env._(
-                    "A referral with the police reference %(ref)s from this source "
-                    "already exists.",
-                    ref=reference,
-                )
-            )
-
     def init(self):
         # Two referrals with the same police reference from the same source
         # are one referral twice, even when they arrive at the same moment.
@@ -747,18 +718,9 @@ class DvReferral(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         self._check_receiving_agency(vals_list)
-        for vals in vals_list:
-            self._check_police_reference_length(vals)
-            if vals.get("police_reference"):
-                # Checked before the insert, so the user gets this message
-                # rather than the database's.
-                self._refuse_duplicate_police_reference(
-                    vals.get("from_agency_id"), vals["police_reference"]
-                )
         return super().create(vals_list)
 
     def write(self, vals):
-        self._check_police_reference_length(vals)
         if "from_agency_id" in vals and not is_system_write(self.env):
             for referral in self:
                 if (
@@ -796,19 +758,6 @@ class DvReferral(models.Model):
                     )
                 )
 
-    @api.model
-    def _check_police_reference_length(self, vals):
-        """Checked before the database sees the value: an over-long text
-        would fail in the unique index with a message nobody understands."""
-        reference = vals.get("police_reference")
-        if reference and len(reference) > POLICE_REFERENCE_MAX_LENGTH:
-            raise ValidationError(
-                self.env._(
-                    "A police reference has at most %(max)s characters.",
-                    max=POLICE_REFERENCE_MAX_LENGTH,
-                )
-            )
-
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         raise UserError(
@@ -819,21 +768,6 @@ class DvReferral(models.Model):
         )
 
     # Transitions
-
-    def _check_state(self, allowed, action_label):
-        for referral in self:
-            if referral.state not in allowed:
-                states = dict(
-                    referral._fields["state"]._description_selection(self.env)
-                )
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible: referral %(ref)s is %(state)s.",
-                        action=action_label,
-                        ref=referral.name,
-                        state=states[referral.state],
-                    )
-                )
 
     def _erase_after_date(self):
         days = self.to_agency_id.unreached_retention_days
@@ -853,11 +787,11 @@ class DvReferral(models.Model):
                 referral._open_pending_case()
 
     def action_start_contacting(self):
-        self._check_state(("received",), self.env._("Starting contact"))
+        self._dv_check_move("contacting", self.env._("Starting contact"))
         self._write_state("contacting")
 
     def action_mark_unreachable(self):
-        self._check_state(INBOUND_OPEN, self.env._("Marking as unreachable"))
+        self._dv_check_move("unreachable", self.env._("Marking as unreachable"))
         for referral in self:
             if not referral.contact_attempt_ids:
                 raise UserError(
@@ -870,11 +804,11 @@ class DvReferral(models.Model):
         self._write_state("unreachable")
 
     def action_mark_declined(self):
-        self._check_state(INBOUND_OPEN, self.env._("Marking as declined"))
+        self._dv_check_move("declined", self.env._("Marking as declined"))
         self._write_state("declined")
 
     def action_withdraw(self):
-        self._check_state(INBOUND_OPEN, self.env._("Withdrawing"))
+        self._dv_check_move("withdrawn", self.env._("Withdrawing"))
         self._write_state("withdrawn")
 
     def _on_attempt_logged(self):
@@ -917,7 +851,7 @@ class DvReferral(models.Model):
     def _log_call(self, outcome):
         """Log a phone call made now."""
         self.ensure_one()
-        self._check_state(INBOUND_OPEN, self.env._("Logging a call"))
+        self._dv_check_state(INBOUND_OPEN, self.env._("Logging a call"))
         self.env["dv.contact.attempt"].create(
             {
                 "referral_id": self.id,
@@ -975,14 +909,8 @@ class DvReferral(models.Model):
         )
         if not source:
             problems.append("source")
-        if values["police_reference"] and self.sudo().with_context(
-            active_test=False
-        ).search_count(
-            [
-                ("from_agency_id", "=", source.id or False),
-                ("police_reference", "=", values["police_reference"]),
-            ],
-            limit=1,
+        if values["police_reference"] and self._police_reference_taken(
+            source.id, values["police_reference"]
         ):
             # Sent twice: keep the message, without claiming the reference.
             problems.append("duplicate")
@@ -1130,17 +1058,13 @@ class DvReferral(models.Model):
         overdue = self.search(
             [("is_overdue", "=", True), ("overdue_notified", "=", False)]
         )
-        activity_type = self.env.ref("dv_case_management.mail_activity_type_deadline")
         for referral in overdue:
-            for user in referral.to_agency_id._members_in_role("caseworker"):
-                referral.with_context(lang=user.lang).activity_schedule(
-                    activity_type_id=activity_type.id,
-                    date_deadline=fields.Date.context_today(referral),
-                    summary=referral.with_context(lang=user.lang).env._(
-                        "First contact overdue"
-                    ),
-                    user_id=user.id,
-                )
+            referral.to_agency_id._dv_schedule_for_role(
+                "caseworker",
+                referral,
+                "dv_case_management.mail_activity_type_deadline",
+                lambda env: env._("First contact overdue"),
+            )
             referral.overdue_notified = True
         return len(overdue)
 

@@ -21,6 +21,8 @@ EXTERNAL_TOOLS = [
     ("dash", "DASH RIC"),
     ("other", "Other"),
 ]
+# A draft is completed; a coordinator reopens a completed assessment.
+ASSESSMENT_TRANSITIONS = {"draft": ("done",), "done": ("draft",)}
 # Fields of a completed assessment that may still change.
 UNLOCKED_FIELDS = {
     "state",
@@ -34,7 +36,8 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _state_transitions = ASSESSMENT_TRANSITIONS
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -264,9 +267,8 @@ class DvRiskAssessment(models.Model):
     # Actions
 
     def action_done(self):
+        self._dv_check_move("done", self.env._("Completing"))
         for assessment in self:
-            if assessment.state != "draft":
-                raise UserError(self.env._("Only a draft assessment can be completed."))
             if assessment.kind == "external":
                 if not (assessment.external_tool and assessment.external_level):
                     raise UserError(
@@ -280,10 +282,9 @@ class DvRiskAssessment(models.Model):
                 raise UserError(
                     self.env._("Answer the items before completing the assessment.")
                 )
-        self._dv_system_write({"state": "done"})
+        self._dv_move("done", self.env._("Completing"))
         awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
-            assessment._schedule_reassessment()
             assessment.case_id._check_escalation(assessment.date)
             if assessment.answer_ids.filtered(
                 lambda answer: (
@@ -330,26 +331,18 @@ class DvRiskAssessment(models.Model):
             raise AccessError(
                 self.env._("Only a coordinator can reopen a completed assessment.")
             )
-        if self.state != "done":
-            raise UserError(self.env._("Only a completed assessment can be reopened."))
+        self._dv_check_move("draft", self.env._("Reopening"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the assessment."))
-        self._dv_system_write({"state": "draft", "reopen_reason": reason})
-        self.case_id._schedule_deadline(self._reassessment_key(), False, "")
+        self._dv_move("draft", self.env._("Reopening"), {"reopen_reason": reason})
 
-    def _reassessment_key(self):
-        return f"dv.risk.assessment,{self.id}:reassess"
+    # A completed assessment is due for reassessment after the instrument's
+    # interval: its reminder is an activity of the assessment.
 
-    def _schedule_reassessment(self):
+    def _deadlines(self):
         days = self.instrument_id.reassessment_days
-        case = self.case_id.with_context(
-            lang=self.case_id.user_id.lang or self.env.lang
-        )
-        case._schedule_deadline(
-            self._reassessment_key(),
-            self.date + timedelta(days=days) if days else False,
-            case.env._("Risk reassessment due"),
-        )
+        due = self.state == "done" and days and self.date + timedelta(days=days)
+        return {"reassess": (due or False, self.env._("Risk reassessment due"))}
 
 
 class DvRiskAnswer(models.Model):

@@ -8,6 +8,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_mixins import free_transitions
+
 PLAN_STATES = [
     ("draft", "In Preparation"),
     ("agreed", "Agreed"),
@@ -25,6 +27,9 @@ STEP_STATUSES = [
     ("not_possible", "Not Possible (Circumstances Changed)"),
     ("not_done", "Not Done"),
 ]
+# A step's status (like a conference action's) is reported and corrected
+# freely, the same status again included.
+STEP_TRANSITIONS = free_transitions(STEP_STATUSES)
 STEP_OWNERS = [
     ("victim", "The Victim Herself"),
     ("agency", "An Agency"),
@@ -55,7 +60,8 @@ class DvSafetyStepType(models.Model):
 
 class DvSafetyPlan(models.Model):
     _name = "dv.safety.plan"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _state_transitions = PLAN_TRANSITIONS
     _description = "Safety Plan"
     _dv_immutable_fields = ("case_id",)
     _order = "id desc"
@@ -132,20 +138,6 @@ class DvSafetyPlan(models.Model):
 
     # Actions
 
-    def _move(self, state, values=None):
-        labels = dict(self._fields["state"]._description_selection(self.env))
-        for plan in self:
-            if state not in PLAN_TRANSITIONS[plan.state]:
-                raise UserError(
-                    self.env._(
-                        "The safety plan cannot go from %(old)s to %(new)s.",
-                        old=labels[plan.state],
-                        new=labels[state],
-                    )
-                )
-        self._dv_system_write(dict(values or {}, state=state))
-        return True
-
     def action_agree(self):
         for plan in self:
             if not plan.step_ids:
@@ -154,21 +146,27 @@ class DvSafetyPlan(models.Model):
                 )
             if not plan.review_date:
                 raise UserError(self.env._("Set the date the plan is reviewed."))
-        return self._move("agreed", {"agreed_on": fields.Date.context_today(self)})
+        return self._dv_move(
+            "agreed",
+            self.env._("Agreeing"),
+            {"agreed_on": fields.Date.context_today(self)},
+        )
 
     def action_revise(self):
-        return self._move("draft")
+        return self._dv_move("draft", self.env._("Revising"))
 
     def action_close(self):
-        return self._move("closed", {"closed_on": fields.Date.context_today(self)})
+        return self._dv_move(
+            "closed",
+            self.env._("Closing"),
+            {"closed_on": fields.Date.context_today(self)},
+        )
 
     def action_reopen(self):
-        return self._move("draft", {"closed_on": False})
+        return self._dv_move("draft", self.env._("Reopening"), {"closed_on": False})
 
     def action_mark_reviewed(self):
-        for plan in self:
-            if plan.state != "agreed":
-                raise UserError(self.env._("Only an agreed plan is reviewed."))
+        self._dv_check_state(("agreed",), self.env._("Marking as reviewed"))
         self.check_access("write")
         self._dv_system_write({"reviewed_on": fields.Date.context_today(self)})
         return True
@@ -185,7 +183,7 @@ class DvSafetyPlan(models.Model):
     def _deadlines(self):
         date = self.review_date if self.state != "closed" else False
         return {
-            f"dv.safety.plan,{self.id}:review": (
+            "review": (
                 date,
                 self.env._(
                     "Safety plan review on %(date)s",
@@ -260,7 +258,9 @@ def _redact(text, words):
 
 class DvSafetyPlanStep(models.Model):
     _name = "dv.safety.plan.step"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin"]
+    _state_field = "status"
+    _state_transitions = STEP_TRANSITIONS
     _description = "Safety Plan Step"
     _dv_immutable_fields = ("plan_id",)
     _order = "plan_id, sequence, id"
@@ -373,26 +373,22 @@ class DvSafetyPlanStep(models.Model):
 
     # Actions
 
-    def _set_status(self, status):
+    def _set_status(self, status, action):
         self.check_access("write")
-        self._dv_system_write(
-            {
-                "status": status,
-                "done_on": fields.Date.context_today(self)
-                if status == "done"
-                else False,
-            }
+        return self._dv_move(
+            status,
+            action,
+            {"done_on": fields.Date.context_today(self) if status == "done" else False},
         )
-        return True
 
     def action_mark_done(self):
-        return self._set_status("done")
+        return self._set_status("done", self.env._("Marking as done"))
 
     def action_mark_not_possible(self):
-        return self._set_status("not_possible")
+        return self._set_status("not_possible", self.env._("Marking as not possible"))
 
     def action_mark_not_done(self):
-        return self._set_status("not_done")
+        return self._set_status("not_done", self.env._("Marking as not done"))
 
     def action_reopen(self):
-        return self._set_status("open")
+        return self._set_status("open", self.env._("Reopening"))

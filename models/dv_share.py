@@ -281,19 +281,6 @@ class DvShare(models.Model):
 
     # Actions
 
-    def _check_state(self, allowed, action_label):
-        states = dict(self._fields["state"]._description_selection(self.env))
-        for share in self:
-            if share.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "%(action)s is not possible: %(ref)s is %(state)s.",
-                        action=action_label,
-                        ref=share.name,
-                        state=states[share.state],
-                    )
-                )
-
     def _check_receiver(self):
         """Only a member of the receiving agency answers."""
         if self.env.su:
@@ -331,7 +318,7 @@ class DvShare(models.Model):
         self.env.registry.clear_cache()
 
     def action_accept(self):
-        self._check_state(("sent",), self.env._("Accepting"))
+        self._dv_check_move("accepted", self.env._("Accepting"))
         self._check_receiver()
         for share in self.sudo():
             share._check_legal_basis()
@@ -358,7 +345,7 @@ class DvShare(models.Model):
 
     def action_open_reject_wizard(self):
         self.ensure_one()
-        self._check_state(("sent",), self.env._("Rejecting"))
+        self._dv_check_move("rejected", self.env._("Rejecting"))
         self._check_receiver()
         return {
             "type": "ir.actions.act_window",
@@ -370,7 +357,7 @@ class DvShare(models.Model):
         }
 
     def action_reject(self, reason=None, note=None):
-        self._check_state(("sent",), self.env._("Rejecting"))
+        self._dv_check_move("rejected", self.env._("Rejecting"))
         self._check_receiver()
         codes = dict(REJECTION_REASONS)
         if reason not in codes:
@@ -389,7 +376,7 @@ class DvShare(models.Model):
 
     def action_complete(self):
         """The work the share was for is done: the access it gave ends."""
-        self._check_state(("accepted",), self.env._("Completing"))
+        self._dv_check_move("completed", self.env._("Completing"))
         for share in self:
             if not share.is_receiver and not share.is_sender and not self.env.su:
                 raise AccessError(
@@ -402,7 +389,7 @@ class DvShare(models.Model):
         return True
 
     def action_revoke(self):
-        self._check_state(("sent", "accepted"), self.env._("Revoking"))
+        self._dv_check_move("revoked", self.env._("Revoking"))
         self._check_sender()
         for share in self:
             if share.kind == "transfer" and share.state == "accepted":
@@ -443,16 +430,12 @@ class DvShare(models.Model):
         personal data in it)."""
         self.ensure_one()
         share = self.sudo()
-        users = share.to_agency_id._members_in_role("network")
-        for user in users:
-            share.with_context(lang=user.lang).activity_schedule(
-                "mail.mail_activity_data_todo",
-                date_deadline=fields.Date.context_today(share),
-                summary=share.with_context(lang=user.lang).env._(
-                    "Answer %(ref)s", ref=share.name
-                ),
-                user_id=user.id,
-            )
+        share.to_agency_id._dv_schedule_for_role(
+            "network",
+            share,
+            "mail.mail_activity_data_todo",
+            lambda env: env._("Answer %(ref)s", ref=share.name),
+        )
 
     def _log_disclosure(self):
         self.ensure_one()

@@ -228,6 +228,10 @@ class DvCase(models.Model):
             cases.referral_ids,
             cases.consent_ids,
             cases.assessment_ids,
+            cases.measure_ids,
+            cases.protection_order_ids,
+            cases.safety_plan_ids,
+            cases.perpetrator_measure_ids,
             actions,
         ):
             records._dv_drop_followers_without_access(partners)
@@ -303,6 +307,30 @@ class DvConsent(models.Model):
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _inherit = ["dv.thread.mixin", "dv.risk.assessment"]
+
+
+# The records whose deadline reminders are their own activities (see
+# dv.case.deadline.mixin): read as their case, like its assessments.
+
+
+class DvPoliceMeasure(models.Model):
+    _name = "dv.police.measure"
+    _inherit = ["dv.thread.mixin", "dv.police.measure"]
+
+
+class DvProtectionOrder(models.Model):
+    _name = "dv.protection.order"
+    _inherit = ["dv.thread.mixin", "dv.protection.order"]
+
+
+class DvSafetyPlan(models.Model):
+    _name = "dv.safety.plan"
+    _inherit = ["dv.thread.mixin", "dv.safety.plan"]
+
+
+class DvPerpetratorMeasure(models.Model):
+    _name = "dv.perpetrator.measure"
+    _inherit = ["dv.thread.mixin", "dv.perpetrator.measure"]
 
 
 class DvConference(models.Model):

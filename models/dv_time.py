@@ -7,6 +7,29 @@ from babel.dates import format_timedelta
 from odoo import fields
 from odoo.tools.misc import babel_locale_parse
 
+from .dv_constants import MAX_SEARCH_DAYS
+
+
+def working_day_after(calendar, day, count):
+    """The ``count``-th working day after ``day``: on ``calendar`` (a
+    ``resource.calendar``, its leaves, the public holidays, taken out), or
+    Monday to Friday without one. None when the calendar has fewer working
+    days in the MAX_SEARCH_DAYS after ``day``."""
+    if not calendar:
+        while count:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                count -= 1
+        return day
+    later = sorted(
+        working
+        for working in calendar._get_working_dates(
+            day, day + timedelta(days=MAX_SEARCH_DAYS)
+        )
+        if working > day
+    )
+    return later[count - 1] if len(later) >= count else None
+
 
 def remaining_label(env, deadline, now=None):
     """'in 3 Tagen', 'überfällig seit 2 Std.': the time left, in the

@@ -15,6 +15,14 @@ class MailActivity(models.Model):
         help="Technical: which deadline of a case this reminder stands for, so "
         "that it moves when the deadline moves.",
     )
+    dv_case_id = fields.Many2one(
+        "dv.case",
+        string="Case of the Deadline",
+        index="btree_not_null",
+        ondelete="cascade",
+        help="Technical: the case whose record (a police measure, a protection "
+        "order, ...) the deadline reminder is on; the case lists it.",
+    )
 
     # Activities on the addon's records. Odoo already asks write access to
     # the record to create one (``_mail_post_access``); moreover:
@@ -96,3 +104,51 @@ class MailActivity(models.Model):
         # Done posts on the record: only while the user may still read it.
         self.check_access("write")
         return super()._action_done(feedback=feedback, attachment_ids=attachment_ids)
+
+
+# What a reminder of a record was called when it sat on the case with the
+# key "model,id" alone (the other keys named it: "model,id:claim").
+_DEFAULT_DEADLINE_KEYS = {
+    "dv.police.measure": "end",
+    "dv.perpetrator.measure": "due",
+}
+
+
+def move_case_deadline_reminders(env, cases=None):
+    """Before 18.0.1.4.0 a deadline reminder of a case's record (a police
+    measure, a protection order, an assessment, ...) was an activity of the
+    case, its key naming the record ("dv.protection.order,42:claim"). Each
+    becomes an activity of its record, listed by the case; one whose record
+    is gone (or belongs to another case) is removed. Prompts of the case
+    ("weapons_check", ...) stay. Only those of ``cases`` when given. Returns
+    the number of reminders moved."""
+    Activity = env["mail.activity"].sudo().with_context(active_test=False)
+    domain = [("res_model", "=", "dv.case"), ("dv_deadline_key", "=like", "dv.%,%")]
+    if cases is not None:
+        domain.append(("res_id", "in", cases.ids))
+    moved = 0
+    for activity in Activity.search(domain):
+        target, _colon, name = activity.dv_deadline_key.partition(":")
+        model, _comma, res_id = target.partition(",")
+        record = None
+        if model in env and res_id.isdigit():
+            record = env[model].sudo().browse(int(res_id)).exists()
+        name = name or _DEFAULT_DEADLINE_KEYS.get(model)
+        if (
+            not record
+            or not name
+            or "case_id" not in record._fields
+            or record.case_id.id != activity.res_id
+        ):
+            activity.unlink()
+            continue
+        activity.write(
+            {
+                "res_model_id": env["ir.model"]._get_id(model),
+                "res_id": record.id,
+                "dv_deadline_key": name,
+                "dv_case_id": record.case_id.id,
+            }
+        )
+        moved += 1
+    return moved

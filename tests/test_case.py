@@ -4,6 +4,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time
 
+from ..models.mail_activity import move_case_deadline_reminders
 from .common import DvCommon
 
 
@@ -176,13 +177,99 @@ class TestIncidents(DvCommon):
 
 class TestMeasuresAndOrders(DvCommon):
     def _deadline_activities(self, case):
-        return self.env["mail.activity"].search(
-            [
-                ("res_model", "=", "dv.case"),
-                ("res_id", "=", case.id),
-                ("dv_deadline_key", "!=", False),
-            ]
+        """The case's deadline reminders: activities of its records (not of
+        the case), which the case lists."""
+        reminders = self.env["mail.activity"].search(
+            [("dv_case_id", "=", case.id), ("dv_deadline_key", "!=", False)]
         )
+        case.invalidate_recordset(["deadline_activity_ids"])
+        self.assertEqual(case.deadline_activity_ids, reminders)
+        self.assertFalse(
+            self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "dv.case"),
+                    ("res_id", "=", case.id),
+                    (
+                        "activity_type_id",
+                        "=",
+                        self.env.ref(
+                            "dv_case_management.mail_activity_type_deadline"
+                        ).id,
+                    ),
+                ]
+            ),
+            "no deadline reminder sits on the case itself",
+        )
+        return reminders
+
+    @freeze_time("2026-05-04")
+    def test_update_moves_reminders_from_the_case_to_their_records(self):
+        """Before 18.0.1.4.0 the reminders sat on the case, keyed
+        "model,id[:name]": the update moves each to its record and the case
+        lists it; the case's prompts stay; one whose record is gone goes."""
+        case = self._create_case()
+        measure = self.env["dv.police.measure"].create(
+            {"case_id": case.id, "measure_type": "eviction", "date_start": "2026-05-02"}
+        )
+        order = self.env["dv.protection.order"].create(
+            {"case_id": case.id, "section": "s2", "act_date": "2026-04-30"}
+        )
+        # As the former version kept them.
+        (measure.activity_ids | order.activity_ids).unlink()
+        Activity = self.env["mail.activity"].sudo()
+
+        def old(key, kind="deadline"):
+            return Activity.create(
+                {
+                    "res_model_id": self.env["ir.model"]._get_id("dv.case"),
+                    "res_id": case.id,
+                    "activity_type_id": self.env.ref(
+                        f"dv_case_management.mail_activity_type_{kind}"
+                    ).id,
+                    "dv_deadline_key": key,
+                    "user_id": self.caseworker.id,
+                    "date_deadline": "2026-05-10",
+                }
+            )
+
+        ends = old(f"dv.police.measure,{measure.id}")
+        claim = old(f"dv.protection.order,{order.id}:claim")
+        orphan = old("dv.police.measure,999999999")
+        other_case = self._create_case()
+        other_order = self.env["dv.protection.order"].create(
+            {
+                "case_id": other_case.id,
+                "section": "s2",
+                "act_date": "2026-04-30",
+            }
+        )
+        foreign = old(f"dv.protection.order,{other_order.id}:claim")
+        prompt = old("weapons_check", "weapons_check")
+        cases = case | other_case
+        self.assertEqual(move_case_deadline_reminders(self.env, cases), 2)
+        self.assertEqual(
+            (ends.res_model, ends.res_id, ends.dv_deadline_key, ends.dv_case_id),
+            ("dv.police.measure", measure.id, "end", case),
+        )
+        self.assertEqual(
+            (claim.res_model, claim.res_id, claim.dv_deadline_key, claim.dv_case_id),
+            ("dv.protection.order", order.id, "claim", case),
+        )
+        self.assertEqual(
+            (ends.user_id, ends.date_deadline), (self.caseworker, date(2026, 5, 10))
+        )
+        self.assertFalse(orphan.exists())
+        self.assertFalse(foreign.exists())
+        self.assertEqual(
+            (prompt.res_model, prompt.res_id, prompt.dv_deadline_key),
+            ("dv.case", case.id, "weapons_check"),
+        )
+        self.assertEqual(self._deadline_activities(case), ends | claim)
+        self.assertEqual(move_case_deadline_reminders(self.env, cases), 0)
+        # The moved reminder follows its deadline as a new one does.
+        measure.duration_days = 7
+        self.assertEqual(ends.date_deadline, date(2026, 5, 7))
+        self.assertEqual(self._deadline_activities(case), ends | claim)
 
     @freeze_time("2026-05-04")
     def test_reminders_without_responsible_go_to_the_lead_agency(self):
@@ -215,6 +302,10 @@ class TestMeasuresAndOrders(DvCommon):
         self.assertEqual(measure.duration_days, 10, "NRW: up to 10 days")
         self.assertEqual(measure.date_end, date(2026, 5, 12))
         (activity,) = self._deadline_activities(case)
+        self.assertEqual(
+            (activity.res_model, activity.res_id, activity.dv_deadline_key),
+            ("dv.police.measure", measure.id, "end"),
+        )
         self.assertEqual(activity.user_id, self.caseworker)
         self.assertEqual(activity.date_deadline, date(2026, 5, 10))
         self.assertNotIn("Vera", activity.summary, "no personal data in reminders")
@@ -282,6 +373,10 @@ class TestMeasuresAndOrders(DvCommon):
         )
         self.assertEqual(order.claim_deadline, date(2026, 7, 30))
         (activity,) = self._deadline_activities(case)
+        self.assertEqual(
+            (activity.res_model, activity.res_id, activity.dv_deadline_key),
+            ("dv.protection.order", order.id, "claim"),
+        )
         self.assertEqual(activity.date_deadline, date(2026, 7, 28))
         # Once the claim is made, the reminder goes.
         order.application_date = "2026-05-04"
@@ -294,6 +389,10 @@ class TestMeasuresAndOrders(DvCommon):
             }
         )
         (end_activity,) = self._deadline_activities(case)
+        self.assertEqual(
+            (end_activity.res_model, end_activity.dv_deadline_key),
+            ("dv.protection.order", "end"),
+        )
         self.assertEqual(end_activity.date_deadline, date(2026, 11, 2))
 
     @freeze_time("2026-05-04")

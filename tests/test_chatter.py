@@ -1,6 +1,7 @@
 import json
+from datetime import timedelta
 
-from odoo import Command
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
@@ -328,6 +329,70 @@ class TestChatterNeedsWriteAccess(ChatterCommon):
         self.assertTrue(stale.exists())
         activity.with_user(self.lead_coordinator).action_feedback("Done")
         self.assertFalse(activity.exists())
+
+    def test_deadline_reminders_follow_their_record(self):
+        """A deadline reminder is an activity of the record that owns the
+        deadline (here a protection order), listed by its case: a user of
+        another agency neither reads it nor schedules one on the order."""
+        order = (
+            self.env["dv.protection.order"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "case_id": self.case.id,
+                    "section": "s2",
+                    "act_date": fields.Date.today() - timedelta(days=10),
+                }
+            )
+        )
+        reminder = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "dv.protection.order"),
+                ("res_id", "=", order.id),
+                ("dv_deadline_key", "=", "claim"),
+            ]
+        )
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(
+            self.case.with_user(self.caseworker).deadline_activity_ids, reminder
+        )
+        self.assertEqual(
+            order.with_user(self.caseworker).activity_ids.dv_deadline_key, "claim"
+        )
+        Activity = self.env["mail.activity"]
+        for user in (self.shelter_worker, self.other_coordinator, self.caseworker_b):
+            with self.subTest(user=user.login):
+                self.env.invalidate_all()
+                self.assertFalse(
+                    Activity.with_user(user).search([("id", "=", reminder.id)])
+                )
+                with self.assertRaises(AccessError):
+                    reminder.with_user(user).read(["summary"])
+                with self.assertRaises(AccessError):
+                    order.with_user(user).activity_schedule(
+                        "mail.mail_activity_data_todo", user_id=user.id
+                    )
+                with self.assertRaises(AccessError):
+                    Activity.with_user(user).create(
+                        {
+                            "res_model_id": self.env["ir.model"]._get_id(
+                                "dv.protection.order"
+                            ),
+                            "res_id": order.id,
+                            "activity_type_id": self.env.ref(
+                                "mail.mail_activity_data_todo"
+                            ).id,
+                            "user_id": user.id,
+                        }
+                    )
+                with self.assertRaises(AccessError):
+                    reminder.with_user(user).action_feedback("done")
+        self.assertTrue(reminder.exists())
+        # Nor is it given to someone who cannot read the order.
+        with self.assertRaises(AccessError):
+            reminder.with_user(self.caseworker).write(
+                {"user_id": self.other_coordinator.id}
+            )
 
     def test_appointments(self):
         self._share(self._consent())

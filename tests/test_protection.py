@@ -98,6 +98,16 @@ class ProtectionCommon(DvCommon):
         assessment.action_done()
         return assessment
 
+    def _reminder(self, record, key):
+        """The deadline reminder ``key``: an activity of ``record`` itself."""
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", record._name),
+                ("res_id", "=", record.id),
+                ("dv_deadline_key", "=", key),
+            ]
+        )
+
     def _prompts(self, case, key):
         return self.env["mail.activity"].search(
             [
@@ -343,10 +353,11 @@ class TestSafetyPlan(ProtectionCommon):
         self.assertEqual(step.done_on, fields.Date.context_today(step))
         self.assertFalse(step.done_in_time, "due on 5 January 2026, done later")
         # The review is a deadline of the case.
-        reminder = self._prompts(self.case, f"dv.safety.plan,{plan.id}:review")
+        reminder = self._reminder(plan, "review")
         self.assertEqual(reminder.date_deadline, plan.review_date - timedelta(days=2))
+        self.assertIn(reminder, self.case.deadline_activity_ids)
         plan.action_close()
-        self.assertFalse(self._prompts(self.case, f"dv.safety.plan,{plan.id}:review"))
+        self.assertFalse(self._reminder(plan, "review"))
         with self.assertRaises(UserError):
             plan.action_agree()
         plan.action_reopen()

@@ -173,12 +173,13 @@ class TestLifecycle(RiskCommon):
             assessment.with_user(self.caseworker).unlink()
         activity = self.env["mail.activity"].search(
             [
-                ("res_model", "=", "dv.case"),
-                ("res_id", "=", self.case.id),
-                ("dv_deadline_key", "like", "reassess"),
+                ("res_model", "=", "dv.risk.assessment"),
+                ("res_id", "=", assessment.id),
+                ("dv_deadline_key", "=", "reassess"),
             ]
         )
         self.assertEqual(str(activity.date_deadline), "2026-06-29")
+        self.assertEqual(activity.dv_case_id, self.case, "the case lists it")
 
     def test_coordinator_reopens_with_reason(self):
         assessment = self._assess(self.weighted, ["yes", "no", "no"])

@@ -1,13 +1,18 @@
 """18.0.1.4.0: the shipped federal state profiles are protected from updates
 again; the youth welfare office notification recorded on each child becomes
 the case's youth welfare office step, and cases with children still to
-decide get it."""
+decide get it; the deadline reminders of a case's records become
+activities of those records."""
 
 import io
 
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL, file_open
 from odoo.tools.convert import convert_xml_import
+
+from odoo.addons.dv_case_management.models.mail_activity import (
+    move_case_deadline_reminders,
+)
 
 LEGAL_BASES = (("8a", "sgb8_8a"), ("kkg", "kkg_4"), ("einwillig", "consent"))
 
@@ -92,6 +97,7 @@ def migrate(cr, version):
         [("has_children", "=", True), ("state", "!=", "closed")]
     )
     cases._prompt_youth_office()
+    move_case_deadline_reminders(env)
     # Labels changed: load the German anew, as a new database reads it.
     env["ir.module.module"].search(
         [("name", "=", "dv_case_management")]

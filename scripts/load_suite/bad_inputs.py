@@ -862,7 +862,7 @@ ROWS = (
         "caseworker",
         method("dv.case", "case_progress", "action_start"),
         error="UserError",
-        german="nur bei einem neuen Fall",
+        german="Das Beginnen der Bearbeitung ist nicht möglich",
         watch=watch("dv_case", "case_progress"),
     ),
     Row(
@@ -871,7 +871,7 @@ ROWS = (
         "caseworker",
         method("dv.case", "case_new", "action_reopen"),
         error="UserError",
-        german="Nur ein abgeschlossener Fall",
+        german="Das Wiedereröffnen ist nicht möglich",
         watch=watch("dv_case", "case_new"),
     ),
     Row(
@@ -969,7 +969,7 @@ ROWS = (
         "caseworker",
         method("dv.referral", "referral_declined", "action_start_contacting"),
         error="UserError",
-        german="ist nicht möglich",
+        german="Das Beginnen der Kontaktaufnahme ist nicht möglich",
         watch=watch("dv_referral", "referral_declined"),
     ),
     Row(
@@ -1003,7 +1003,7 @@ ROWS = (
         "manager",
         method("dv.conference", "conference", "action_approve_minutes", user="manager"),
         error="UserError",
-        german="Dies ist nicht möglich",
+        german="Das Freigeben des Protokolls ist nicht möglich",
         watch=watch("dv_conference", "conference"),
     ),
     Row(

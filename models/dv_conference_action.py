@@ -18,7 +18,12 @@ class DvConferenceAction(models.Model):
 
     _name = "dv.conference.action"
     _description = "Conference Action"
-    _inherit = ["dv.guard.mixin", "mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "mail.thread",
+        "mail.activity.mixin",
+        "dv.erasable.mixin",
+    ]
     _dv_immutable_fields = ("line_id",)
     _order = "due_date, id"
 
@@ -237,3 +242,14 @@ class DvConferenceAction(models.Model):
         return self.env.ref(
             "dv_case_management.report_action_tracker_xlsx"
         ).report_action(actions)
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("line_id.case_ref_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """Owner agency, due date and status stay; what was agreed and the
+        report go."""
+        self.write({"name": self.env._("Erased"), "report": False})

@@ -28,7 +28,7 @@ class DvConsent(models.Model):
 
     _name = "dv.consent"
     _description = "Consent"
-    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "mail.thread", "dv.erasable.mixin"]
     # What the person consented to is a record: a changed consent is a new
     # one (and the old one is withdrawn).
     _dv_immutable_fields = (
@@ -159,3 +159,11 @@ class DvConsent(models.Model):
         self.flush_recordset()
         self.env.registry.clear_cache()
         return True
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Recipients, purposes, form and dates stay; the withdrawal note
+        and the signed documents go."""
+        self.write({"withdrawal_note": False})
+        self.attachment_ids.sudo().unlink()

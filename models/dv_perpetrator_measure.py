@@ -55,7 +55,7 @@ class DvPerpetratorMeasureType(models.Model):
 
 class DvPerpetratorMeasure(models.Model):
     _name = "dv.perpetrator.measure"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin", "dv.erasable.mixin"]
     _description = "Perpetrator-side Measure"
     _dv_immutable_fields = ("case_id",)
     _order = "due_date, id"
@@ -197,3 +197,10 @@ class DvPerpetratorMeasure(models.Model):
                 ),
             )
         }
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Type, agency, due date, status and outcome stay; the note on
+        the outcome goes."""
+        self.write({"outcome_note": False})

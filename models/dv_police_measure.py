@@ -18,7 +18,7 @@ TIMED_TYPES = ("eviction", "contact_ban")
 
 class DvPoliceMeasure(models.Model):
     _name = "dv.police.measure"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin", "dv.erasable.mixin"]
     _description = "Police Measure"
     _dv_immutable_fields = ("case_id",)
     _order = "date_start desc, id desc"
@@ -141,3 +141,9 @@ class DvPoliceMeasure(models.Model):
                 ),
             )
         }
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Kind and dates stay; the police's reference and the note go."""
+        self.write({"police_reference": False, "note": False})

@@ -34,7 +34,7 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "mail.thread", "dv.erasable.mixin"]
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -350,6 +350,22 @@ class DvRiskAssessment(models.Model):
             self.date + timedelta(days=days) if days else False,
             case.env._("Risk reassessment due"),
         )
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Instrument, answers, score and levels stay; notes, reasons and
+        the attached report go. An override keeps a placeholder reason (it
+        requires one)."""
+        self.write(
+            {
+                "note": False,
+                "override_reason": self.env._("Erased"),
+                "reopen_reason": False,
+            }
+        )
+        self.filtered(lambda a: not a.override_level).write({"override_reason": False})
+        self.report_attachment_ids.sudo().unlink()
 
 
 class DvRiskAnswer(models.Model):

@@ -55,7 +55,7 @@ class DvSafetyStepType(models.Model):
 
 class DvSafetyPlan(models.Model):
     _name = "dv.safety.plan"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin", "dv.erasable.mixin"]
     _description = "Safety Plan"
     _dv_immutable_fields = ("case_id",)
     _order = "id desc"
@@ -250,6 +250,12 @@ class DvSafetyPlan(models.Model):
                     words.add(value)
         return words
 
+    # Erasure
+
+    def _dv_erase(self):
+        """State and dates stay; the note goes."""
+        self.write({"note": False})
+
 
 def _redact(text, words):
     """``text`` without any of ``words`` (case-insensitive)."""
@@ -260,7 +266,7 @@ def _redact(text, words):
 
 class DvSafetyPlanStep(models.Model):
     _name = "dv.safety.plan.step"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Safety Plan Step"
     _dv_immutable_fields = ("plan_id",)
     _order = "plan_id, sequence, id"
@@ -396,3 +402,12 @@ class DvSafetyPlanStep(models.Model):
 
     def action_reopen(self):
         return self._set_status("open")
+
+    # Erasure
+
+    def _dv_erase(self):
+        """The step keeps its catalogue wording, type, state and dates; the
+        note and a wording of one's own go."""
+        self.write({"note": False})
+        for step in self:
+            step.name = step.step_type_id.name or self.env._("Erased")

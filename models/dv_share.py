@@ -70,6 +70,7 @@ class DvShare(models.Model):
         "dv.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "dv.erasable.mixin",
     ]
     _state_transitions = SHARE_TRANSITIONS
     _order = "id desc"
@@ -490,6 +491,15 @@ class DvShare(models.Model):
             )
         )
         self.env.registry.clear_cache()
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Recipient, kind, legal basis and dates stay; the free text goes.
+        A justification is required for some legal bases: it is replaced,
+        not emptied."""
+        self.write({"reason": False, "rejection_note": False})
+        self.filtered("justification").write({"justification": self.env._("Erased")})
 
 
 # Migration from the single referral model of 18.0.1.0.0, whose outbound rows

@@ -2,6 +2,8 @@ from . import referral_parser
 from . import statistics_suppression
 from . import dv_mixins
 from . import dv_guard
+from . import dv_erasable
+from . import dv_grant
 from . import dv_access_log
 from . import dv_agency_type
 from . import dv_service

@@ -16,7 +16,8 @@ PURPOSES = [
 
 
 class CalendarEvent(models.Model):
-    _inherit = "calendar.event"
+    _name = "calendar.event"
+    _inherit = ["calendar.event", "dv.erasable.mixin"]
 
     dv_case_id = fields.Many2one(
         "dv.case", string="Case", index="btree_not_null", ondelete="set null"
@@ -166,3 +167,13 @@ class CalendarEvent(models.Model):
         hidden = linked.filtered(lambda event: event.dv_case_id not in readable)
         self.env.cache.update(hidden, self._fields["dv_case_id"], repeat(None))
         return events
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("dv_case_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """A case's appointments go whole."""
+        self.unlink()

@@ -48,8 +48,16 @@ DEADLINE_UNITS = [
 class DvAgency(models.Model):
     _name = "dv.agency"
     _description = "Agency"
-    _inherit = ["mail.thread", "mail.activity.mixin", "mail.alias.mixin.optional"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "mail.alias.mixin.optional",
+        "dv.grant.mixin",
+    ]
     _inherits = {"res.partner": "partner_id"}
+    # Membership of an archived agency grants nothing.
+    _dv_grant_fields = ("active",)
+    _dv_grant_on_create = False
     _order = "sequence, name, id"
     _check_company_auto = True
 
@@ -235,9 +243,9 @@ class DvAgency(models.Model):
             self._sync_partner_company()
         if "active" in vals:
             # Membership of archived agencies grants nothing: refresh the
-            # users' agencies and the cached record rules.
+            # users' agencies (the cached record rules follow, see
+            # dv.grant.mixin).
             self.env["res.users"].invalidate_model(["dv_agency_ids"])
-            self.env.registry.clear_cache()
             if not vals["active"]:
                 members = self.sudo().member_ids.user_id
                 self.env["dv.thread.mixin"]._dv_drop_follows_of(members.partner_id)

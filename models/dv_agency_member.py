@@ -12,7 +12,9 @@ class DvAgencyMember(models.Model):
     coordinators."""
 
     _name = "dv.agency.member"
+    _inherit = ["dv.grant.mixin"]
     _description = "Agency Member"
+    _dv_grant_fields = ("agency_id", "user_id")
     _order = "agency_id, sequence, id"
     _rec_name = "user_id"
 
@@ -66,7 +68,7 @@ class DvAgencyMember(models.Model):
 
     # CRUD: a membership decides what a user may see. Each change is checked
     # against the agencies the user may manage as they were before it, is
-    # logged and told, and refreshes the cached record rules.
+    # logged and told, and refreshes the cached record rules (dv.grant.mixin).
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -77,7 +79,6 @@ class DvAgencyMember(models.Model):
             self._dv_manageable_agencies(),
         )
         members = super().create(vals_list)
-        self.env.registry.clear_cache()
         for member in members.sudo():
             self._dv_record_change("added", member.agency_id, member.user_id)
         return members
@@ -92,7 +93,6 @@ class DvAgencyMember(models.Model):
         }
         result = super().write(vals)
         if {"agency_id", "user_id"} & set(vals):
-            self.env.registry.clear_cache()
             for member in self.sudo():
                 agency, user = before[member.id]
                 if (agency, user) != (member.agency_id, member.user_id):
@@ -110,7 +110,6 @@ class DvAgencyMember(models.Model):
         self._dv_check_manageable(self.sudo().agency_id, self._dv_manageable_agencies())
         removed = [(member.agency_id, member.user_id) for member in self.sudo()]
         result = super().unlink()
-        self.env.registry.clear_cache()
         for agency, user in removed:
             self._dv_record_change("removed", agency, user)
             self._dv_after_leaving(agency, user)

@@ -13,8 +13,12 @@ class DvBreakGlass(models.Model):
     coordinators are told."""
 
     _name = "dv.break.glass"
+    _inherit = ["dv.grant.mixin"]
     _description = "Emergency Access"
     _order = "started_at desc, id desc"
+    # Which cases a user reads depends on the emergency accesses (see
+    # ir.rule).
+    _dv_grant_fields = ("case_id", "user_id", "started_at", "expires_at")
 
     case_id = fields.Many2one("dv.case", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True)
@@ -25,19 +29,6 @@ class DvBreakGlass(models.Model):
     started_at = fields.Datetime(required=True, default=fields.Datetime.now)
     expires_at = fields.Datetime(required=True, index=True)
     is_active = fields.Boolean(compute="_compute_is_active")
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        accesses = super().create(vals_list)
-        # Which cases a user reads depends on the emergency accesses (see
-        # ir.rule).
-        self.env.registry.clear_cache()
-        return accesses
-
-    def write(self, vals):
-        result = super().write(vals)
-        self.env.registry.clear_cache()
-        return result
 
     @api.depends("expires_at")
     @api.depends_context("uid")

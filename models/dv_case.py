@@ -45,6 +45,7 @@ class DvCase(models.Model):
         "dv.access.logged.mixin",
         "dv.reference.mixin",
         "dv.workflow.mixin",
+        "dv.erasable.mixin",
         "mail.thread",
         "mail.activity.mixin",
     ]
@@ -618,103 +619,24 @@ class DvCase(models.Model):
         """Erase the identifying data of the cases (names, addresses,
         contact data, free text, attachments, messages, appointments) and
         keep the statistical skeleton (age, sex, relationship, offence
-        groups, month, outcome, risk level). Each case is done whole and
-        marked; erased cases are skipped."""
-        erased = self.env._("Erased")
+        groups, month, outcome, risk level). Every model inheriting
+        ``dv.erasable.mixin`` (the case among them) erases its own records
+        of the case, then their messages, activities and attachments go.
+        Each case is done whole, marked and logged; erased cases are
+        skipped."""
+        erasable = self.env["dv.retention"]._erasable_models()
         for case in self.sudo().with_context(
             dv_erasing=True, tracking_disable=True, active_test=False
         ):
             if case.erased_on:
                 continue
-            people = case.person_ids
-            people.protected_id.unlink()
-            people.write(
-                {
-                    "name": erased,
-                    "aliases": False,
-                    "birth_date": False,
-                    "age_estimate": 0,
-                    "disability_note": False,
-                }
-            )
-            case.incident_ids.write(
-                {"description": False, "police_reference": False, "weapon_note": False}
-            )
-            for incident in case.incident_ids:
-                incident.date = incident.date.replace(day=1, hour=0, minute=0, second=0)
-            case.measure_ids.write({"police_reference": False, "note": False})
-            case.protection_order_ids.write({"court_reference": False, "note": False})
-            referrals = case.referral_ids
-            referrals.write(
-                {
-                    "police_reference": False,
-                    "consent_scope": False,
-                    "consent_attachment_ids": [fields.Command.clear()],
-                }
-            )
-            referrals.filtered("justification").write({"justification": erased})
-            referrals.contact_attempt_ids.write({"note": False})
-            originals = referrals.original_ids
-            shares = case.share_ids
-            shares.write({"reason": False, "rejection_note": False})
-            shares.filtered("justification").write({"justification": erased})
-            case.session_ids.write({"note": False})
-            case.assessment_ids.write(
-                {"note": False, "override_reason": erased, "reopen_reason": False}
-            )
-            case.assessment_ids.filtered(lambda a: not a.override_level).write(
-                {"override_reason": False}
-            )
-            case.consent_ids.write({"withdrawal_note": False})
-            plans = case.safety_plan_ids
-            plans.write({"note": False})
-            plans.step_ids.write({"note": False})
-            for step in plans.step_ids:
-                step.name = step.step_type_id.name or erased
-            measures = case.perpetrator_measure_ids
-            measures.write({"outcome_note": False})
-            notices = case.youth_office_notice_ids
-            notices.filtered("reply").write({"reply": erased})
-            notices.filtered("waived_reason").write({"waived_reason": erased})
-            lines = (
-                self.env["dv.conference.case"]
-                .sudo()
-                .search([("case_ref_id", "=", case.id)])
-            )
-            lines.write({"facts": False, "decisions": False})
-            lines.contribution_ids.unlink()
-            lines.action_ids.write({"name": erased, "report": False})
-            records = [
-                case,
-                case.person_ids,
-                case.incident_ids,
-                case.session_ids,
-                case.measure_ids,
-                case.protection_order_ids,
-                referrals,
-                referrals.contact_attempt_ids,
-                originals,
-                shares,
-                case.assessment_ids,
-                case.consent_ids,
-                lines.action_ids,
-                plans,
-                plans.step_ids,
-                measures,
-                notices,
-            ]
+            # Found before any is erased: erasing may delete records whose
+            # traces go afterwards.
+            records = [case.env[name]._dv_erasable_records(case) for name in erasable]
+            for recordset in records:
+                recordset._dv_erase()
             case._erase_traces(records)
-            originals.unlink()
-            case.event_ids.unlink()
-            case.write(
-                {
-                    "safety_plan": False,
-                    "outcome": False,
-                    "opened_on": case.opened_on.replace(day=1),
-                    "closed_on": case.closed_on and case.closed_on.replace(day=1),
-                    "erased_on": fields.Date.context_today(case),
-                }
-            )
+            case.write({"erased_on": fields.Date.context_today(case)})
             self.env["dv.erasure.log"].sudo().create(
                 {
                     "case_id": case.id,
@@ -729,19 +651,24 @@ class DvCase(models.Model):
     def _erase_traces(self, recordsets):
         """Messages, activities and attachments of the given records."""
         for records in recordsets:
-            if not records:
-                continue
-            domain = [("model", "=", records._name), ("res_id", "in", records.ids)]
-            self.env["mail.message"].sudo().search(domain).unlink()
-            self.env["mail.activity"].sudo().search(
-                [("res_model", "=", records._name), ("res_id", "in", records.ids)]
-            ).unlink()
-            self.env["ir.attachment"].sudo().search(
-                [("res_model", "=", records._name), ("res_id", "in", records.ids)]
-            ).unlink()
-        assessments = self.assessment_ids
-        assessments.report_attachment_ids.sudo().unlink()
-        self.consent_ids.attachment_ids.sudo().unlink()
+            records._dv_erase_traces()
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """The free text goes, dates keep their month; the reference stays
+        (it names nobody and keys the erasure log)."""
+        for case in self:
+            case.write(
+                {
+                    "safety_plan": False,
+                    "outcome": False,
+                    "opened_on": case.opened_on.replace(day=1),
+                    "closed_on": case.closed_on and case.closed_on.replace(day=1),
+                }
+            )
 
     def _check_escalation(self, when=None):
         """A case that is high risk, a repeat or escalating goes to the next

@@ -391,12 +391,11 @@ class DvConference(models.Model):
     def _erase_minutes(self):
         """After the retention period of minutes: the free text of the
         agenda and the messages go; dates, agencies and counts remain."""
-        erased = self.env._("Erased")
         for conference in self.sudo().with_context(tracking_disable=True):
             lines = conference.line_ids
-            lines.write({"facts": False, "decisions": False})
-            lines.contribution_ids.unlink()
-            lines.action_ids.write({"name": erased, "report": False})
+            lines._dv_erase()
+            lines.contribution_ids._dv_erase()
+            lines.action_ids._dv_erase()
             self.env["mail.message"].search(
                 [("model", "=", self._name), ("res_id", "=", conference.id)]
             ).unlink()

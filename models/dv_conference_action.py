@@ -26,6 +26,7 @@ class DvConferenceAction(models.Model):
         "dv.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "dv.erasable.mixin",
     ]
     _state_field = "status"
     _state_transitions = ACTION_TRANSITIONS
@@ -238,3 +239,14 @@ class DvConferenceAction(models.Model):
         return self.env.ref(
             "dv_case_management.report_action_tracker_xlsx"
         ).report_action(actions)
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("line_id.case_ref_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """Owner agency, due date and status stay; what was agreed and the
+        report go."""
+        self.write({"name": self.env._("Erased"), "report": False})

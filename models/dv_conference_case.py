@@ -24,7 +24,7 @@ class DvConferenceCase(models.Model):
     show; the case itself stays behind its own access rules."""
 
     _name = "dv.conference.case"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Case on a Conference Agenda"
     _dv_immutable_fields = ("conference_id",)
     _order = "conference_id, agenda_rank, sequence, id"
@@ -204,6 +204,17 @@ class DvConferenceCase(models.Model):
             raise UserError(self.env._("You have no access to this case."))
         return self.case_id.get_formview_action()
 
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("case_ref_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """Conference, reason and lead agency stay; facts and decisions go
+        (also when the minutes expire, see dv.conference._erase_minutes)."""
+        self.write({"facts": False, "decisions": False})
+
 
 def _letters(number):
     """1 -> A, 26 -> Z, 27 -> AA."""
@@ -216,7 +227,7 @@ def _letters(number):
 
 class DvConferenceContribution(models.Model):
     _name = "dv.conference.contribution"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Contribution to a Case Conference"
     _dv_immutable_fields = ("line_id", "agency_id")
     _order = "line_id, id"
@@ -248,3 +259,13 @@ class DvConferenceContribution(models.Model):
                     self.env._("Only the organising agency shares contributions.")
                 )
         self._dv_system_write({"shared": True})
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("line_id.case_ref_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """A contribution is nothing but what an agency knows: it goes."""
+        self.unlink()

@@ -28,7 +28,7 @@ class DvConsent(models.Model):
 
     _name = "dv.consent"
     _description = "Consent"
-    _inherit = ["dv.guard.mixin", "mail.thread"]
+    _inherit = ["dv.guard.mixin", "mail.thread", "dv.erasable.mixin", "dv.grant.mixin"]
     # What the person consented to is a record: a changed consent is a new
     # one (and the old one is withdrawn).
     _dv_immutable_fields = (
@@ -39,6 +39,17 @@ class DvConsent(models.Model):
         "given_on",
         "valid_until",
     )
+    # What the grant query reads of a consent (see ir.rule); a new consent
+    # grants nothing until a share resting on it is accepted.
+    _dv_grant_fields = (
+        "person_id",
+        "agency_ids",
+        "purpose_ids",
+        "given_on",
+        "valid_until",
+        "withdrawn_on",
+    )
+    _dv_grant_on_create = False
     _order = "given_on desc, id desc"
 
     person_id = fields.Many2one(
@@ -133,14 +144,6 @@ class DvConsent(models.Model):
             and purpose_code in self.purpose_ids.mapped("code")
         )
 
-    def write(self, vals):
-        result = super().write(vals)
-        if "valid_until" in vals:
-            # Shares end with their consent's validity (see ir.rule).
-            self.flush_recordset(["valid_until"])
-            self.env.registry.clear_cache()
-        return result
-
     def action_withdraw(self, note=None):
         """Record the withdrawal: every share resting on the consent ends
         now, and with it the access it gave."""
@@ -156,6 +159,12 @@ class DvConsent(models.Model):
                 }
             )
             consent.share_ids._revoke_for_withdrawn_consent()
-        self.flush_recordset()
-        self.env.registry.clear_cache()
         return True
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Recipients, purposes, form and dates stay; the withdrawal note
+        and the signed documents go."""
+        self.write({"withdrawal_note": False})
+        self.attachment_ids.sudo().unlink()

@@ -4,7 +4,7 @@ from odoo.exceptions import ValidationError
 
 class DvIncident(models.Model):
     _name = "dv.incident"
-    _inherit = ["dv.guard.mixin", "dv.police.reference.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.police.reference.mixin", "dv.erasable.mixin"]
     _description = "Incident"
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
@@ -79,3 +79,15 @@ class DvIncident(models.Model):
                 raise ValidationError(
                     self.env._("The breached order must belong to the same case.")
                 )
+
+    # Erasure
+
+    def _dv_erase(self):
+        """The account of what happened goes; offence groups, the flags
+        (weapon, strangulation, children present, online) and the month
+        stay."""
+        self.write(
+            {"description": False, "police_reference": False, "weapon_note": False}
+        )
+        for incident in self:
+            incident.date = incident.date.replace(day=1, hour=0, minute=0, second=0)

@@ -55,7 +55,12 @@ class DvPerpetratorMeasureType(models.Model):
 
 class DvPerpetratorMeasure(models.Model):
     _name = "dv.perpetrator.measure"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.workflow.mixin",
+        "dv.case.deadline.mixin",
+        "dv.erasable.mixin",
+    ]
     _state_field = "status"
     _state_transitions = MEASURE_TRANSITIONS
     _description = "Perpetrator-side Measure"
@@ -193,3 +198,10 @@ class DvPerpetratorMeasure(models.Model):
                 ),
             )
         }
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Type, agency, due date, status and outcome stay; the note on
+        the outcome goes."""
+        self.write({"outcome_note": False})

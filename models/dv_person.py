@@ -70,7 +70,7 @@ def normalize_name(name):
 
 class DvPerson(models.Model):
     _name = "dv.person"
-    _inherit = ["dv.guard.mixin", "dv.access.logged.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.access.logged.mixin", "dv.erasable.mixin"]
     _dv_immutable_fields = ("case_id",)
     _description = "Person Involved"
     _order = "case_id, role_sequence, id"
@@ -329,10 +329,25 @@ class DvPerson(models.Model):
             self.case_id._prompt_youth_office()
         return result
 
+    # Erasure
+
+    def _dv_erase(self):
+        """Names and what identifies the person go; role, sex, relationship
+        and the age at opening stay for the statistics."""
+        self.write(
+            {
+                "name": self.env._("Erased"),
+                "aliases": False,
+                "birth_date": False,
+                "age_estimate": 0,
+                "disability_note": False,
+            }
+        )
+
 
 class DvPersonProtected(models.Model):
     _name = "dv.person.protected"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Protected Details of a Person"
     _dv_immutable_fields = ("person_id",)
 
@@ -362,3 +377,7 @@ class DvPersonProtected(models.Model):
             "A person has one set of protected details.",
         ),
     ]
+
+    def _dv_erase(self):
+        """Nothing of it is statistics: the details go whole."""
+        self.unlink()

@@ -22,6 +22,7 @@ class DvPoliceMeasure(models.Model):
         "dv.guard.mixin",
         "dv.police.reference.mixin",
         "dv.case.deadline.mixin",
+        "dv.erasable.mixin",
     ]
     _description = "Police Measure"
     _dv_immutable_fields = ("case_id",)
@@ -146,3 +147,9 @@ class DvPoliceMeasure(models.Model):
                 ),
             )
         }
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Kind and dates stay; the police's reference and the note go."""
+        self.write({"police_reference": False, "note": False})

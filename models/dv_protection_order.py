@@ -20,7 +20,7 @@ DECISIONS = [
 
 class DvProtectionOrder(models.Model):
     _name = "dv.protection.order"
-    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.case.deadline.mixin", "dv.erasable.mixin"]
     _description = "Protection Order Proceedings (Gewaltschutzgesetz)"
     _dv_immutable_fields = ("case_id",)
     _order = "act_date desc, id desc"
@@ -124,3 +124,10 @@ class DvProtectionOrder(models.Model):
                 ),
             ),
         }
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Section, dates and decision stay; the court's reference and the
+        note go."""
+        self.write({"court_reference": False, "note": False})

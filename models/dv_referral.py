@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
@@ -68,6 +68,7 @@ class DvReferral(models.Model):
         "dv.police.reference.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "dv.erasable.mixin",
     ]
     _state_transitions = TRANSITIONS
     # Two referrals with the same police reference from the same source are
@@ -1068,10 +1069,25 @@ class DvReferral(models.Model):
             referral.overdue_notified = True
         return len(overdue)
 
+    # Erasure
+
+    def _dv_erase(self):
+        """Legal basis, dates and outcome of the first contact stay; what
+        identifies the victim or the call-out goes. A justification is
+        required for some legal bases: it is replaced, not emptied."""
+        self.write(
+            {
+                "police_reference": False,
+                "consent_scope": False,
+                "consent_attachment_ids": [Command.clear()],
+            }
+        )
+        self.filtered("justification").write({"justification": self.env._("Erased")})
+
 
 class DvContactAttempt(models.Model):
     _name = "dv.contact.attempt"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Contact Attempt"
     _dv_immutable_fields = ("referral_id",)
     _order = "attempted_at desc, id desc"
@@ -1126,3 +1142,7 @@ class DvContactAttempt(models.Model):
         attempts = super().create(vals_list)
         attempts.referral_id._on_attempt_logged()
         return attempts
+
+    def _dv_erase(self):
+        """When, how and with what outcome stay; the note goes."""
+        self.write({"note": False})

@@ -15,6 +15,7 @@ class DvReferralOriginal(models.Model):
     Created by the mail gateway, never by hand."""
 
     _name = ORIGINAL_MODEL
+    _inherit = ["dv.erasable.mixin"]
     _description = "Original Message"
     _order = "received_at desc, id desc"
 
@@ -90,6 +91,17 @@ class DvReferralOriginal(models.Model):
             self.env["ir.attachment"].sudo().create(attachments)
             original.invalidate_recordset(["attachment_ids"])
         return original
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("referral_id.case_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """The message is nothing but identifying data: it goes whole, with
+        its attachments."""
+        self.unlink()
 
 
 def migrate_referral_originals(env):

@@ -88,11 +88,30 @@ class DvErasureLog(models.Model):
 
 
 class DvCaseRetention(models.AbstractModel):
-    """The retention engine: finds what is due and erases the identifying
-    data of cases, keeping the statistical skeleton."""
+    """The retention engine: finds what is due by the retention rules and
+    has it erased. A due case is erased by ``dv.case._erase``, which asks
+    every model inheriting ``dv.erasable.mixin`` (``_erasable_models``) to
+    erase its own records of the case (``_dv_erase``: the identifying data
+    goes, the statistical skeleton stays), removes their messages,
+    activities and attachments, marks the case and logs it. Expired
+    conference minutes lose their free text (``dv.conference._erase_minutes``);
+    the access and sign-in logs, which name staff and no data subject beyond
+    a case's reference, lose their old entries whole."""
 
     _name = "dv.retention"
     _description = "Retention"
+
+    @api.model
+    def _erasable_models(self):
+        """The names of the models holding personal data of a case's
+        people, in name order: every model inheriting
+        ``dv.erasable.mixin``."""
+        names = self.env.registry.descendants(["dv.erasable.mixin"], "_inherit")
+        return sorted(
+            name
+            for name in names
+            if not self.env[name]._abstract and not self.env[name]._transient
+        )
 
     @api.model
     def _due_cases(self, limit=None):

@@ -36,7 +36,12 @@ UNLOCKED_FIELDS = {
 class DvRiskAssessment(models.Model):
     _name = "dv.risk.assessment"
     _description = "Risk Assessment"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.workflow.mixin",
+        "dv.case.deadline.mixin",
+        "dv.erasable.mixin",
+    ]
     _state_transitions = ASSESSMENT_TRANSITIONS
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
@@ -343,6 +348,22 @@ class DvRiskAssessment(models.Model):
         days = self.instrument_id.reassessment_days
         due = self.state == "done" and days and self.date + timedelta(days=days)
         return {"reassess": (due or False, self.env._("Risk reassessment due"))}
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Instrument, answers, score and levels stay; notes, reasons and
+        the attached report go. An override keeps a placeholder reason (it
+        requires one)."""
+        self.write(
+            {
+                "note": False,
+                "override_reason": self.env._("Erased"),
+                "reopen_reason": False,
+            }
+        )
+        self.filtered(lambda a: not a.override_level).write({"override_reason": False})
+        self.report_attachment_ids.sudo().unlink()
 
 
 class DvRiskAnswer(models.Model):

@@ -60,7 +60,12 @@ class DvSafetyStepType(models.Model):
 
 class DvSafetyPlan(models.Model):
     _name = "dv.safety.plan"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.case.deadline.mixin"]
+    _inherit = [
+        "dv.guard.mixin",
+        "dv.workflow.mixin",
+        "dv.case.deadline.mixin",
+        "dv.erasable.mixin",
+    ]
     _state_transitions = PLAN_TRANSITIONS
     _description = "Safety Plan"
     _dv_immutable_fields = ("case_id",)
@@ -248,6 +253,12 @@ class DvSafetyPlan(models.Model):
                     words.add(value)
         return words
 
+    # Erasure
+
+    def _dv_erase(self):
+        """State and dates stay; the note goes."""
+        self.write({"note": False})
+
 
 def _redact(text, words):
     """``text`` without any of ``words`` (case-insensitive)."""
@@ -258,7 +269,7 @@ def _redact(text, words):
 
 class DvSafetyPlanStep(models.Model):
     _name = "dv.safety.plan.step"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.erasable.mixin"]
     _state_field = "status"
     _state_transitions = STEP_TRANSITIONS
     _description = "Safety Plan Step"
@@ -392,3 +403,12 @@ class DvSafetyPlanStep(models.Model):
 
     def action_reopen(self):
         return self._set_status("open", self.env._("Reopening"))
+
+    # Erasure
+
+    def _dv_erase(self):
+        """The step keeps its catalogue wording, type, state and dates; the
+        note and a wording of one's own go."""
+        self.write({"note": False})
+        for step in self:
+            step.name = step.step_type_id.name or self.env._("Erased")

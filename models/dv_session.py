@@ -15,7 +15,7 @@ class DvSession(models.Model):
     person)."""
 
     _name = "dv.session"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Counselling Session"
     _dv_immutable_fields = ("case_id",)
     _order = "date desc, id desc"
@@ -97,3 +97,9 @@ class DvSession(models.Model):
                 raise ValidationError(
                     self.env._("The duration of a session cannot be negative.")
                 )
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Date, mode and duration stay for the statistics; the note goes."""
+        self.write({"note": False})

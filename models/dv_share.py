@@ -70,6 +70,8 @@ class DvShare(models.Model):
         "dv.workflow.mixin",
         "mail.thread",
         "mail.activity.mixin",
+        "dv.erasable.mixin",
+        "dv.grant.mixin",
     ]
     _state_transitions = SHARE_TRANSITIONS
     _order = "id desc"
@@ -77,6 +79,20 @@ class DvShare(models.Model):
     _reference_code = "dv.share"
     _reference_prefix = "WG"
     _dv_immutable_fields = ROUTING_FIELDS
+    # What the grant query reads of a share and its consent (see ir.rule);
+    # a new share grants nothing until it is accepted.
+    _dv_grant_fields = (
+        "active",
+        "state",
+        "case_id",
+        "to_agency_id",
+        "kind",
+        "legal_basis",
+        "consent_id",
+        "valid_until",
+    )
+    _dv_grant_on_create = False
+    _dv_grant_flush_models = ("dv.consent",)
 
     company_id = fields.Many2one(
         related="case_id.company_id", store=True, index=True, precompute=True
@@ -310,12 +326,10 @@ class DvShare(models.Model):
                 )
 
     def _set_state(self, values):
-        """Write a state change and let the record rules see it at once."""
+        """Write a state change; the record rules see it at once
+        (dv.grant.mixin)."""
         with system_write():
             self.sudo().write(values)
-        self.sudo().flush_recordset()
-        self.env["dv.consent"].flush_model()
-        self.env.registry.clear_cache()
 
     def action_accept(self):
         self._dv_check_move("accepted", self.env._("Accepting"))
@@ -472,7 +486,15 @@ class DvShare(models.Model):
                 ref=self.name,
             )
         )
-        self.env.registry.clear_cache()
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Recipient, kind, legal basis and dates stay; the free text goes.
+        A justification is required for some legal bases: it is replaced,
+        not emptied."""
+        self.write({"reason": False, "rejection_note": False})
+        self.filtered("justification").write({"justification": self.env._("Erased")})
 
 
 # Migration from the single referral model of 18.0.1.0.0, whose outbound rows

@@ -21,7 +21,7 @@ NOTICE_STATES = [
 
 class DvYouthOfficeNotice(models.Model):
     _name = "dv.youth.office.notice"
-    _inherit = ["dv.guard.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Youth Welfare Office Notification"
     _dv_immutable_fields = ("case_id",)
     _order = "id desc"
@@ -127,3 +127,13 @@ class DvYouthOfficeNotice(models.Model):
                 "youth_office",
                 self.env._("The youth welfare office step was recorded."),
             )
+
+    # Erasure
+
+    def _dv_erase(self):
+        """Dates, legal basis and state stay; the answer and the reason for
+        not informing give way to a placeholder (their state requires
+        them)."""
+        erased = self.env._("Erased")
+        self.filtered("reply").write({"reply": erased})
+        self.filtered("waived_reason").write({"waived_reason": erased})

@@ -19,14 +19,15 @@ class IrRule(models.Model):
         subqueries evaluated for every case. The computed domains of this
         addon's models are cached by the minute (see _dv_compute_domain), so
         a consent, a share or an emergency access expires within the minute,
-        and shares, consents and emergency accesses clear the cache when they
-        change.
+        and the records that grant access (dv.grant.mixin: memberships,
+        agencies, shares, consents, emergency accesses) clear the cache when
+        they change.
 
         The grants are read as the database has them: nothing the current
-        request wrote and did not flush itself counts. The addon's own
-        methods that grant or end access (accepting, revoking, withdrawing)
-        flush their rows before they clear the cache; a row a user is
-        writing through the API is never flushed here to authorise itself."""
+        request wrote and did not flush itself counts. A grant record flushes
+        its grant fields before it clears the cache, once its write has
+        passed its checks; a row a user is writing through the API is never
+        flushed here to authorise itself."""
         context = super()._eval_context()
         now = fields.Datetime.now()
         emergency, shared = [], []

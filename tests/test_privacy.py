@@ -387,3 +387,140 @@ class TestRuleCache(DvCommon):
                 Rule._compute_domain("dv.case", "read")
         self.assertEqual(calls.count("res.partner"), 1)
         self.assertEqual(calls.count("dv.case"), 2)
+
+
+class TestGrantsSeenAtOnce(PrivacyCommon):
+    """A grant that changes is seen by the very next access check of the same
+    request, with no cache cleared by hand: every grant model clears the
+    rule cache itself (dv.grant.mixin). Each check follows one that cached
+    the rules as they were, in the same minute (the class's clock stands
+    still), so a grant model that stopped clearing the cache fails here."""
+
+    GRANT_MODELS = {
+        "dv.agency",
+        "dv.agency.member",
+        "dv.break.glass",
+        "dv.consent",
+        "dv.share",
+    }
+
+    def _reads(self, user):
+        return self.case.with_user(user).has_access("read")
+
+    def test_every_grant_model_is_tested_here(self):
+        names = {
+            name
+            for name in self.env.registry.descendants(["dv.grant.mixin"], "_inherit")
+            if not self.env[name]._abstract
+        }
+        self.assertEqual(names, self.GRANT_MODELS)
+        for name in names:
+            with self.subTest(model=name):
+                self.assertTrue(self.env[name]._dv_grant_fields)
+
+    def test_share_accepted_and_revoked(self):
+        share = (
+            self.env["dv.share"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "kind": "share",
+                    "case_id": self.case.id,
+                    "to_agency_id": self.shelter.id,
+                    "legal_basis": "consent",
+                    "consent_id": self._consent().id,
+                }
+            )
+        )
+        self.assertFalse(self._reads(self.shelter_worker))
+        share.with_user(self.shelter_worker).action_accept()
+        self.assertTrue(self._reads(self.shelter_worker))
+        share.with_user(self.caseworker).action_revoke()
+        self.assertFalse(self._reads(self.shelter_worker))
+
+    def test_consent_expired_and_withdrawn(self):
+        consent = self._consent()
+        share = self._share(consent)
+        self.assertTrue(self._reads(self.shelter_worker))
+        # The share stays accepted: only the consent changes.
+        consent._dv_system_write({"valid_until": "2026-05-31"})
+        self.assertFalse(self._reads(self.shelter_worker))
+        consent._dv_system_write({"valid_until": False})
+        self.assertTrue(self._reads(self.shelter_worker))
+        consent._dv_system_write({"withdrawn_on": "2026-06-01"})
+        self.assertEqual(share.state, "accepted")
+        self.assertFalse(self._reads(self.shelter_worker))
+
+    def test_membership_added_moved_and_removed(self):
+        newcomer = self._new_member(
+            "dv_test_grant_newcomer", "caseworker", self.shelter
+        )
+        self.assertFalse(self._reads(newcomer))
+        self.assertFalse(self._reads(self.shelter_worker))
+        member = self.env["dv.agency.member"].create(
+            {"agency_id": self.agency_a.id, "user_id": newcomer.id}
+        )
+        self.assertTrue(self._reads(newcomer))
+        member.write({"user_id": self.shelter_worker.id})
+        self.assertFalse(self._reads(newcomer))
+        self.assertTrue(self._reads(self.shelter_worker))
+        elsewhere = self.env["dv.agency"].create(
+            {
+                "name": "Grant Elsewhere",
+                "agency_type_id": self.type_counselling.id,
+                "company_id": self.company_a.id,
+            }
+        )
+        member.write({"agency_id": elsewhere.id})
+        self.assertFalse(self._reads(self.shelter_worker))
+        member.write({"agency_id": self.agency_a.id})
+        self.assertTrue(self._reads(self.shelter_worker))
+        member.unlink()
+        self.assertFalse(self._reads(self.shelter_worker))
+
+    def test_agency_archived_and_restored(self):
+        self.assertTrue(self._reads(self.caseworker))
+        self.agency_a.write({"active": False})
+        self.assertFalse(self._reads(self.caseworker))
+        self.agency_a.write({"active": True})
+        self.assertTrue(self._reads(self.caseworker))
+
+    def test_emergency_access_opened_and_ended(self):
+        self.assertFalse(self._reads(self.other_coordinator))
+        access = (
+            self.env["dv.break.glass"]
+            .with_user(self.other_coordinator)
+            ._open(self.case.name, "Acute danger: police at the door, address now.")
+        )
+        self.assertTrue(self._reads(self.other_coordinator))
+        access.write({"expires_at": "2026-06-01 07:59:00"})
+        self.assertFalse(self._reads(self.other_coordinator))
+        access.write({"expires_at": "2026-06-01 09:00:00"})
+        self.assertTrue(self._reads(self.other_coordinator))
+        access.unlink()
+        self.assertFalse(self._reads(self.other_coordinator))
+
+    def test_transfer_is_seen_at_once(self):
+        """The lead agency is a condition of the rules the database checks,
+        not a cached value: a transfer needs no cache of its own cleared."""
+        transfer = (
+            self.env["dv.share"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "kind": "transfer",
+                    "case_id": self.case.id,
+                    "to_agency_id": self.shelter.id,
+                    "legal_basis": "statute",
+                    "legal_norm": "§ 34a PolG NRW",
+                }
+            )
+        )
+        self.assertTrue(self._reads(self.caseworker))
+        self.assertFalse(self._reads(self.shelter_worker))
+        # Even with no cache cleared at all.
+        with patch.object(type(self.env.registry), "clear_cache"):
+            transfer.with_user(self.shelter_worker).action_accept()
+        self.assertEqual(self.case.lead_agency_id, self.shelter)
+        self.assertFalse(self._reads(self.caseworker))
+        self.assertTrue(self._reads(self.shelter_worker))

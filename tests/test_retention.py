@@ -4,7 +4,46 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time
 
+from ..models.dv_erasable import DvErasableMixin
 from .test_privacy import PrivacyCommon
+
+# What counts as personal data for the erasure check below: the stored
+# char, text, html and binary fields and the attachments (many2many and
+# one2many to ir.attachment) of every model that holds a case's data, that is
+# a model with a stored many2one to a case or a person, or with a required
+# many2one to such a model (a referral's contact attempts, a safety plan's
+# steps, an agenda item's actions). Related fields are left out: they copy
+# a field of the record they point to, which is erased there. Database views
+# hold nothing of their own. A conference (dv.conference) belongs to no
+# case: its notes go when its minutes expire (dv.conference._erase_minutes).
+# Staff's data (sign-in, membership and access logs) belongs to no case's
+# people: the retention engine deletes the old entries of the logs whole.
+PERSONAL_TYPES = ("char", "text", "html", "binary")
+CASE_ROOTS = ("dv.case", "dv.person")
+
+# Fields of such models that the case's erasure keeps, each with its reason.
+# A model with a personal field not listed here must inherit
+# dv.erasable.mixin and say in _dv_erase what it erases.
+KEPT_FIELDS = {
+    # The model that was read: a technical name.
+    ("dv.access.log", "res_model"),
+    # The emergency-access, disclosure and erasure logs are kept without an
+    # automatic end (README, "Data protection"): they account for an access,
+    # a disclosure or an erasure. Their free text justifies it and is to
+    # name no one; norms and references name nobody.
+    ("dv.break.glass", "reason"),
+    ("dv.disclosure", "legal_norm"),
+    ("dv.disclosure", "justification"),
+    ("dv.disclosure", "source"),
+    ("dv.erasure.log", "reference"),
+    ("dv.erasure.log", "reason"),
+}
+# Models whose records go with the record they belong to, whose erasure
+# deletes it: the required many2one deletes in cascade.
+DELETED_WITH = {
+    # An appointment's attendees (names, tokens) go with the appointment.
+    "calendar.attendee": "event_id",
+}
 
 
 class TestRetention(PrivacyCommon):
@@ -264,3 +303,141 @@ class TestRetention(PrivacyCommon):
             self.env["dv.retention"]._cron_erase()
         remaining = Log.search([("case_id", "=", case.id)])
         self.assertEqual(remaining, entries[1])
+
+
+class TestErasureCoverage(PrivacyCommon):
+    """Every model holding a case's personal data erases it: the check that
+    fails when a new model (or a new field of a model that had none) is not
+    erased with its case."""
+
+    def _case_models(self):
+        """The stored models holding a case's data (see PERSONAL_TYPES)."""
+
+        def stored(model):
+            return not (model._abstract or model._transient or not model._auto)
+
+        def links(model, targets, required=False):
+            return any(
+                field.type == "many2one"
+                and field.store
+                and field.comodel_name in targets
+                and (field.required or not required)
+                for field in model._fields.values()
+            )
+
+        models = [self.env[name] for name in self.env.registry]
+        found = {m._name for m in models if stored(m) and links(m, CASE_ROOTS)}
+        grown = True
+        while grown:
+            grown = False
+            for model in models:
+                if (
+                    model._name not in found
+                    and stored(model)
+                    and links(model, found, required=True)
+                ):
+                    found.add(model._name)
+                    grown = True
+        return found
+
+    def _personal_fields(self, model_name):
+        return {
+            field.name
+            for field in self.env[model_name]._fields.values()
+            if field.store
+            and not field.related
+            and (
+                field.type in PERSONAL_TYPES
+                or (
+                    field.type in ("many2many", "one2many")
+                    and field.comodel_name == "ir.attachment"
+                )
+            )
+        }
+
+    def test_every_model_with_personal_fields_is_erased(self):
+        erasable = self.env["dv.retention"]._erasable_models()
+        unerased = {}
+        for name in sorted(self._case_models()):
+            personal = {
+                fname
+                for fname in self._personal_fields(name)
+                if (name, fname) not in KEPT_FIELDS
+            }
+            if personal and name not in erasable and name not in DELETED_WITH:
+                unerased[name] = sorted(personal)
+        self.assertFalse(
+            unerased,
+            "These models hold personal data of a case's people but do not "
+            "inherit dv.erasable.mixin; implement _dv_erase (or, for a field "
+            "that is not personal, list it in KEPT_FIELDS with the reason).",
+        )
+        # The scan sees the models it must: those of the protection planning,
+        # a model linked through a required parent only, one outside dv.*.
+        for name in (
+            "dv.person.protected",
+            "dv.safety.plan",
+            "dv.safety.plan.step",
+            "dv.perpetrator.measure",
+            "dv.youth.office.notice",
+            "dv.conference.action",
+            "dv.referral.original",
+            "calendar.event",
+        ):
+            with self.subTest(model=name):
+                self.assertIn(name, self._case_models())
+                self.assertTrue(self._personal_fields(name))
+                self.assertIn(name, erasable)
+        for name, fname in DELETED_WITH.items():
+            with self.subTest(model=name):
+                field = self.env[name]._fields[fname]
+                self.assertEqual((field.required, field.ondelete), (True, "cascade"))
+                self.assertIn(field.comodel_name, erasable)
+        # Staff's sign-in log belongs to no case; it expires whole.
+        self.assertNotIn("dv.signin.log", self._case_models())
+        # Every kept field exists and would be flagged without its entry.
+        for name, fname in KEPT_FIELDS:
+            with self.subTest(field=f"{name}.{fname}"):
+                self.assertIn(name, self._case_models())
+                self.assertIn(fname, self._personal_fields(name))
+                self.assertNotIn(name, erasable)
+
+    def test_every_erasable_model_says_what_it_erases(self):
+        erasable = self.env["dv.retention"]._erasable_models()
+        self.assertIn("dv.case", erasable)
+        case = self._create_case()
+        for name in erasable:
+            with self.subTest(model=name):
+                self.assertIsNot(
+                    type(self.env[name])._dv_erase,
+                    DvErasableMixin._dv_erase,
+                    f"{name} inherits dv.erasable.mixin without _dv_erase",
+                )
+                # Its records of a case can be found.
+                self.env[name]._dv_erasable_records(case)
+        # A model that does not implement the hook refuses to erase.
+        with self.assertRaises(NotImplementedError):
+            DvErasableMixin._dv_erase(case)
+
+    def test_erasure_asks_every_erasable_model(self):
+        case = self._create_case()
+        asked = {}
+        patches = []
+        for name in self.env["dv.retention"]._erasable_models():
+            cls = type(self.env[name])
+            original = cls._dv_erase
+
+            def record(records, original=original):
+                asked[records._name] = records
+                return original(records)
+
+            patches.append(patch.object(cls, "_dv_erase", record))
+        for one in patches:
+            one.start()
+            self.addCleanup(one.stop)
+        victim = case.victim_id
+        case._erase("request", "test")
+        self.assertEqual(set(asked), set(self.env["dv.retention"]._erasable_models()))
+        self.assertEqual(asked["dv.case"], case)
+        self.assertEqual(asked["dv.person"], victim)
+        self.assertEqual(victim.name, "Erased")

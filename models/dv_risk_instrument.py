@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .risk_instrument_io import instrument_rows, rows_to_csv, rows_to_xlsx
+from ..tools.risk_instrument_io import instrument_rows, rows_to_csv, rows_to_xlsx
 
 RISK_LEVELS = [
     ("standard", "Standard"),

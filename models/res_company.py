@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .statistics_suppression import DEFAULT_MINIMUM
+from ..tools.statistics_suppression import DEFAULT_MINIMUM
 
 
 class ResCompany(models.Model):

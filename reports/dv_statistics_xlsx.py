@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL, format_date, format_datetime
 
 from ..models.dv_perpetrator_measure import WEAPONS_CHECK
-from ..models.statistics_suppression import hidden_label, suppress_list, suppress_table
+from ..tools.statistics_suppression import hidden_label, suppress_list, suppress_table
 
 # Age bands of the Bavarian funding form (victims) and of its children's
 # section; the age classes of the police crime statistics (Lagebild).

@@ -1,5 +1,5 @@
 from odoo import Command, fields
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import TransactionCase, freeze_time, new_test_user
 
 GROUP = "dv_case_management.group_dv_%s"
 
@@ -139,4 +139,224 @@ class DvCommon(TransactionCase):
             .with_company(vals["company_id"])
             .create(vals)
             .with_user(cls.env.user)
+        )
+
+
+class ReferralCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.calendar = cls.env["resource.calendar"].create(
+            {"name": "Office", "tz": "Europe/Berlin", "company_id": cls.company_a.id}
+        )
+        cls.calendar._dv_load_public_holidays("NW", [2026])
+        cls.office = cls.env["dv.agency"].create(
+            {
+                "name": "Test Intervention Office",
+                "agency_type_id": cls.type_intake.id,
+                "company_id": cls.company_a.id,
+                "resource_calendar_id": cls.calendar.id,
+                "first_contact_deadline": 3,
+                "first_contact_deadline_unit": "working_days",
+            }
+        )
+        cls.police = cls.agency_shared
+        cls.office_worker = cls._new_member(
+            "dv_test_office_worker", "caseworker", cls.office
+        )
+        cls.police_officer = cls._new_member(
+            "dv_test_police", "network", cls.police, cls.company_a
+        )
+        cls.phone = cls.env.ref("dv_case_management.contact_channel_phone")
+
+    def _inbound(self, user=None, **values):
+        vals = {
+            "source_type": "police",
+            "from_agency_id": self.police.id,
+            "to_agency_id": self.office.id,
+            "company_id": self.company_a.id,
+            "received_at": "2026-12-18 17:00:00",
+            "police_reference": "PR-1",
+            "legal_basis": "consent",
+            "consent_date": "2026-12-18",
+            "victim_name": "Vera Referred",
+            "victim_phone": "+49 170 5550000",
+        }
+        vals.update(values)
+        return (
+            self.env["dv.referral"]
+            .with_user(user or self.office_worker)
+            .create(vals)
+            .with_user(self.env.user)
+        )
+
+    def _attempt(self, referral, when, outcome, user=None):
+        return (
+            self.env["dv.contact.attempt"]
+            .with_user(user or self.office_worker)
+            .create(
+                {
+                    "referral_id": referral.id,
+                    "attempted_at": when,
+                    "channel_id": self.phone.id,
+                    "outcome": outcome,
+                }
+            )
+        )
+
+
+@freeze_time("2026-12-28 09:00:00")
+class PrivacyCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.shelter = cls.env["dv.agency"].create(
+            {
+                "name": "Privacy Shelter",
+                "agency_type_id": cls.env.ref(
+                    "dv_case_management.agency_type_shelter"
+                ).id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.shelter_worker = cls._new_member(
+            "dv_test_privacy_shelter", "caseworker", cls.shelter
+        )
+        cls.other_coordinator = cls._new_member(
+            "dv_test_privacy_other_coord",
+            "coordinator",
+            cls.env["dv.agency"].create(
+                {
+                    "name": "Other Office",
+                    "agency_type_id": cls.type_counselling.id,
+                    "company_id": cls.company_a.id,
+                }
+            ),
+        )
+        cls.lead_coordinator = cls._new_member(
+            "dv_test_privacy_lead_coord", "coordinator", cls.agency_a
+        )
+        cls.dpo = new_test_user(
+            cls.env,
+            login="dv_test_dpo",
+            groups="dv_case_management.group_dv_dpo",
+            company_id=cls.company_a.id,
+            company_ids=[Command.set(cls.company_a.ids)],
+        )
+        cls.case = cls._create_case()
+        cls.purpose_referral = cls.env.ref(
+            "dv_case_management.consent_purpose_referral"
+        )
+
+    def _consent(self, **values):
+        vals = {
+            "person_id": self.case.victim_id.id,
+            "agency_ids": [Command.set(self.shelter.ids)],
+            "purpose_ids": [Command.set(self.purpose_referral.ids)],
+            "given_on": "2026-05-30",
+        }
+        vals.update(values)
+        return self.env["dv.consent"].with_user(self.caseworker).create(vals)
+
+    def _share(self, consent):
+        share = (
+            self.env["dv.share"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "kind": "share",
+                    "case_id": self.case.id,
+                    "to_agency_id": self.shelter.id,
+                    "legal_basis": "consent",
+                    "consent_id": consent.id,
+                }
+            )
+        )
+        share.with_user(self.shelter_worker).action_accept()
+        return share
+
+
+class ConferenceCommon(DvCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.coordinator_a = cls._new_member(
+            "dv_test_conf_coordinator", "coordinator", cls.agency_a
+        )
+        cls.shelter = cls.env["dv.agency"].create(
+            {
+                "name": "Conference Shelter",
+                "agency_type_id": cls.env.ref(
+                    "dv_case_management.agency_type_shelter"
+                ).id,
+                "company_id": cls.company_a.id,
+            }
+        )
+        cls.shelter_worker = cls._new_member(
+            "dv_test_conf_shelter", "caseworker", cls.shelter
+        )
+        cls.outsider = cls._new_member(
+            "dv_test_conf_outsider",
+            "caseworker",
+            cls.env["dv.agency"].create(
+                {
+                    "name": "Not Invited",
+                    "agency_type_id": cls.type_counselling.id,
+                    "company_id": cls.company_a.id,
+                }
+            ),
+        )
+        cls.case = cls._create_case()
+        cls.case.victim_id.name = "Vera Secret"
+        cls.env["dv.person"].create(
+            {"case_id": cls.case.id, "role": "child", "name": "Kid", "age_estimate": 5}
+        )
+        cls.adult_case = cls._create_case()
+
+    def _conference(self, **values):
+        vals = {
+            "kind": "scheduled",
+            "start": "2026-06-10 08:00:00",
+            "duration": 2,
+            "place": "Town hall, room 3",
+            "organizer_agency_id": self.agency_a.id,
+            "chair_id": self.coordinator_a.id,
+            "company_id": self.company_a.id,
+            "participant_ids": [
+                Command.create(
+                    {
+                        "agency_id": self.agency_a.id,
+                        "user_id": self.coordinator_a.id,
+                        "confidentiality_signed_on": "2026-05-01",
+                    }
+                ),
+                Command.create(
+                    {
+                        "agency_id": self.shelter.id,
+                        "user_id": self.shelter_worker.id,
+                        "confidentiality_signed_on": "2026-05-01",
+                    }
+                ),
+            ],
+        }
+        vals.update(values)
+        return (
+            self.env["dv.conference"]
+            .with_user(self.coordinator_a)
+            .create(vals)
+            .with_user(self.coordinator_a)
+        )
+
+    def _held(self, conference):
+        """Mark ``conference`` as held on its day."""
+        with freeze_time(conference.start):
+            conference.action_held()
+
+    def _line(self, conference, case, **values):
+        return (
+            self.env["dv.conference.case"]
+            .with_user(self.coordinator_a)
+            .create(
+                dict({"conference_id": conference.id, "case_id": case.id}, **values)
+            )
         )

@@ -3,8 +3,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tests.common import JsonRpcException
 
-from .common import DvCommon
-from .test_privacy import PrivacyCommon
+from .common import DvCommon, PrivacyCommon
 
 
 class _Rollback(Exception):

@@ -12,8 +12,7 @@ from odoo import http
 from odoo.exceptions import ValidationError
 from odoo.tests import HttpCase, freeze_time, tagged
 
-from .common import DvCommon
-from .test_referral import ReferralCommon
+from .common import DvCommon, ReferralCommon
 
 
 class TestStatesOnlyThroughTheWorkflow(ReferralCommon):

@@ -5,8 +5,7 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
-from .common import DvCommon
-from .test_privacy import PrivacyCommon
+from .common import DvCommon, PrivacyCommon
 
 
 class ChatterCommon(PrivacyCommon):

@@ -2,96 +2,10 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 
-from .common import DvCommon
+from .common import ConferenceCommon
 
 
 @freeze_time("2026-06-01 08:00:00")
-class ConferenceCommon(DvCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.coordinator_a = cls._new_member(
-            "dv_test_conf_coordinator", "coordinator", cls.agency_a
-        )
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Conference Shelter",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
-        cls.shelter_worker = cls._new_member(
-            "dv_test_conf_shelter", "caseworker", cls.shelter
-        )
-        cls.outsider = cls._new_member(
-            "dv_test_conf_outsider",
-            "caseworker",
-            cls.env["dv.agency"].create(
-                {
-                    "name": "Not Invited",
-                    "agency_type_id": cls.type_counselling.id,
-                    "company_id": cls.company_a.id,
-                }
-            ),
-        )
-        cls.case = cls._create_case()
-        cls.case.victim_id.name = "Vera Secret"
-        cls.env["dv.person"].create(
-            {"case_id": cls.case.id, "role": "child", "name": "Kid", "age_estimate": 5}
-        )
-        cls.adult_case = cls._create_case()
-
-    def _conference(self, **values):
-        vals = {
-            "kind": "scheduled",
-            "start": "2026-06-10 08:00:00",
-            "duration": 2,
-            "place": "Town hall, room 3",
-            "organizer_agency_id": self.agency_a.id,
-            "chair_id": self.coordinator_a.id,
-            "company_id": self.company_a.id,
-            "participant_ids": [
-                Command.create(
-                    {
-                        "agency_id": self.agency_a.id,
-                        "user_id": self.coordinator_a.id,
-                        "confidentiality_signed_on": "2026-05-01",
-                    }
-                ),
-                Command.create(
-                    {
-                        "agency_id": self.shelter.id,
-                        "user_id": self.shelter_worker.id,
-                        "confidentiality_signed_on": "2026-05-01",
-                    }
-                ),
-            ],
-        }
-        vals.update(values)
-        return (
-            self.env["dv.conference"]
-            .with_user(self.coordinator_a)
-            .create(vals)
-            .with_user(self.coordinator_a)
-        )
-
-    def _held(self, conference):
-        """Mark ``conference`` as held on its day."""
-        with freeze_time(conference.start):
-            conference.action_held()
-
-    def _line(self, conference, case, **values):
-        return (
-            self.env["dv.conference.case"]
-            .with_user(self.coordinator_a)
-            .create(
-                dict({"conference_id": conference.id, "case_id": case.id}, **values)
-            )
-        )
-
-
 class TestConferenceCycle(ConferenceCommon):
     def test_whole_cycle(self):
         conference = self._conference()

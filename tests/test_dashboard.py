@@ -3,7 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import AccessError
 
-from .test_referral import ReferralCommon
+from .common import ReferralCommon
 
 
 class TestDashboard(ReferralCommon):

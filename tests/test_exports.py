@@ -5,7 +5,7 @@ import openpyxl
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time
 
-from .test_conference import ConferenceCommon
+from .common import ConferenceCommon
 
 
 def render(env, user, report_name, records):

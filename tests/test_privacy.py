@@ -4,82 +4,12 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import freeze_time, new_test_user
+from odoo.tests import freeze_time
 
-from .common import GROUP, DvCommon
+from .common import GROUP, DvCommon, PrivacyCommon
 
 
 @freeze_time("2026-06-01 08:00:00")
-class PrivacyCommon(DvCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Privacy Shelter",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
-        cls.shelter_worker = cls._new_member(
-            "dv_test_privacy_shelter", "caseworker", cls.shelter
-        )
-        cls.other_coordinator = cls._new_member(
-            "dv_test_privacy_other_coord",
-            "coordinator",
-            cls.env["dv.agency"].create(
-                {
-                    "name": "Other Office",
-                    "agency_type_id": cls.type_counselling.id,
-                    "company_id": cls.company_a.id,
-                }
-            ),
-        )
-        cls.lead_coordinator = cls._new_member(
-            "dv_test_privacy_lead_coord", "coordinator", cls.agency_a
-        )
-        cls.dpo = new_test_user(
-            cls.env,
-            login="dv_test_dpo",
-            groups="dv_case_management.group_dv_dpo",
-            company_id=cls.company_a.id,
-            company_ids=[Command.set(cls.company_a.ids)],
-        )
-        cls.case = cls._create_case()
-        cls.purpose_referral = cls.env.ref(
-            "dv_case_management.consent_purpose_referral"
-        )
-
-    def _consent(self, **values):
-        vals = {
-            "person_id": self.case.victim_id.id,
-            "agency_ids": [Command.set(self.shelter.ids)],
-            "purpose_ids": [Command.set(self.purpose_referral.ids)],
-            "given_on": "2026-05-30",
-        }
-        vals.update(values)
-        return self.env["dv.consent"].with_user(self.caseworker).create(vals)
-
-    def _share(self, consent):
-        share = (
-            self.env["dv.share"]
-            .with_user(self.caseworker)
-            .create(
-                {
-                    "kind": "share",
-                    "case_id": self.case.id,
-                    "to_agency_id": self.shelter.id,
-                    "legal_basis": "consent",
-                    "consent_id": consent.id,
-                }
-            )
-        )
-        share.with_user(self.shelter_worker).action_accept()
-        return share
-
-
 class TestConsent(PrivacyCommon):
     def test_withdrawal_ends_access_at_once(self):
         consent = self._consent()

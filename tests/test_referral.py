@@ -3,73 +3,9 @@ from datetime import datetime
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time
 
-from .common import DvCommon
+from .common import ReferralCommon
 
 
-class ReferralCommon(DvCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.calendar = cls.env["resource.calendar"].create(
-            {"name": "Office", "tz": "Europe/Berlin", "company_id": cls.company_a.id}
-        )
-        cls.calendar._dv_load_public_holidays("NW", [2026])
-        cls.office = cls.env["dv.agency"].create(
-            {
-                "name": "Test Intervention Office",
-                "agency_type_id": cls.type_intake.id,
-                "company_id": cls.company_a.id,
-                "resource_calendar_id": cls.calendar.id,
-                "first_contact_deadline": 3,
-                "first_contact_deadline_unit": "working_days",
-            }
-        )
-        cls.police = cls.agency_shared
-        cls.office_worker = cls._new_member(
-            "dv_test_office_worker", "caseworker", cls.office
-        )
-        cls.police_officer = cls._new_member(
-            "dv_test_police", "network", cls.police, cls.company_a
-        )
-        cls.phone = cls.env.ref("dv_case_management.contact_channel_phone")
-
-    def _inbound(self, user=None, **values):
-        vals = {
-            "source_type": "police",
-            "from_agency_id": self.police.id,
-            "to_agency_id": self.office.id,
-            "company_id": self.company_a.id,
-            "received_at": "2026-12-18 17:00:00",
-            "police_reference": "PR-1",
-            "legal_basis": "consent",
-            "consent_date": "2026-12-18",
-            "victim_name": "Vera Referred",
-            "victim_phone": "+49 170 5550000",
-        }
-        vals.update(values)
-        return (
-            self.env["dv.referral"]
-            .with_user(user or self.office_worker)
-            .create(vals)
-            .with_user(self.env.user)
-        )
-
-    def _attempt(self, referral, when, outcome, user=None):
-        return (
-            self.env["dv.contact.attempt"]
-            .with_user(user or self.office_worker)
-            .create(
-                {
-                    "referral_id": referral.id,
-                    "attempted_at": when,
-                    "channel_id": self.phone.id,
-                    "outcome": outcome,
-                }
-            )
-        )
-
-
-@freeze_time("2026-12-28 09:00:00")
 class TestInboundReferral(ReferralCommon):
     def test_referral_opens_case_with_victim(self):
         referral = self._inbound()

@@ -9,7 +9,7 @@ from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..models.dv_referral_original import migrate_referral_originals
-from .test_referral import ReferralCommon
+from .common import ReferralCommon
 
 MAIL = """From: {sender}
 To: {to}

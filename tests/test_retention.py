@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time
 
 from ..models.dv_erasable import DvErasableMixin
-from .test_privacy import PrivacyCommon
+from .common import PrivacyCommon
 
 # What counts as personal data for the erasure check below: the stored
 # char, text, html and binary fields and the attachments (many2many and

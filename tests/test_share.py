@@ -3,7 +3,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 
 from ..models.dv_share import migrate_outbound_referrals
-from .test_referral import ReferralCommon
+from .common import ReferralCommon
 
 
 @freeze_time("2026-12-28 09:00:00")

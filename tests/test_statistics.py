@@ -6,8 +6,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, freeze_time, new_test_user
 
-from .common import DvCommon
-from .test_referral import ReferralCommon
+from .common import DvCommon, ReferralCommon
 
 
 @freeze_time("2026-12-28 09:00:00")

@@ -3,7 +3,7 @@ import base64
 from odoo import fields, models
 from odoo.exceptions import UserError
 
-from ..models.risk_instrument_io import (
+from ..tools.risk_instrument_io import (
     InstrumentFileError,
     parse_instrument,
     read_rows,

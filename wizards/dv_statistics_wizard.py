@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..models.statistics_suppression import DEFAULT_THRESHOLD
+from ..tools.statistics_suppression import DEFAULT_THRESHOLD
 
 
 class DvStatisticsWizard(models.TransientModel):

@@ -5,9 +5,9 @@ import itertools
 import os
 from pathlib import Path
 
-ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parents[2])
 _spec = importlib.util.spec_from_file_location(
-    "statistics_suppression", ROOT / "models" / "statistics_suppression.py"
+    "statistics_suppression", ROOT / "tools" / "statistics_suppression.py"
 )
 suppression = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(suppression)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parents[2])
 sys.path.insert(0, str(ROOT / "scripts" / "load_suite"))
 
 import plan  # noqa: E402

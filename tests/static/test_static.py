@@ -18,7 +18,7 @@ from lxml import etree
 # scripts/test runs a copy of this file outside the checkout (inside, pytest
 # would import the addon's __init__.py as a plain package) and names the
 # checkout in DV_REPO_DIR.
-ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parents[2])
 MANIFEST = ast.literal_eval((ROOT / "__manifest__.py").read_text())
 XML_FILES = sorted(
     p for p in ROOT.rglob("*.xml") if ".build" not in p.parts and ".git" not in p.parts

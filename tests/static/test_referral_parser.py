@@ -5,9 +5,9 @@ import os
 from datetime import date
 from pathlib import Path
 
-ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parent.parent)
+ROOT = Path(os.environ.get("DV_REPO_DIR") or Path(__file__).resolve().parents[2])
 _spec = importlib.util.spec_from_file_location(
-    "referral_parser", ROOT / "models" / "referral_parser.py"
+    "referral_parser", ROOT / "tools" / "referral_parser.py"
 )
 parser = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(parser)

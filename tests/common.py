@@ -205,7 +205,7 @@ class ReferralCommon(DvCommon):
         )
 
 
-@freeze_time("2026-12-28 09:00:00")
+@freeze_time("2026-06-01 08:00:00")
 class PrivacyCommon(DvCommon):
     @classmethod
     def setUpClass(cls):
@@ -276,6 +276,7 @@ class PrivacyCommon(DvCommon):
         return share
 
 
+@freeze_time("2026-06-01 08:00:00")
 class ConferenceCommon(DvCommon):
     @classmethod
     def setUpClass(cls):

@@ -5,7 +5,6 @@ from odoo.tests import freeze_time
 from .common import ConferenceCommon
 
 
-@freeze_time("2026-06-01 08:00:00")
 class TestConferenceCycle(ConferenceCommon):
     def test_whole_cycle(self):
         conference = self._conference()

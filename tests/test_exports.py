@@ -97,7 +97,7 @@ class TestActionTracker(ConferenceCommon):
                 }
             )
             if status != "open":
-                created._set_status(status)
+                getattr(created, f"action_mark_{status}")()
             return created
 
         action("+Safety plan", self.shelter, "2026-06-20")

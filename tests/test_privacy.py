@@ -9,7 +9,6 @@ from odoo.tests import freeze_time
 from .common import GROUP, DvCommon, PrivacyCommon
 
 
-@freeze_time("2026-06-01 08:00:00")
 class TestConsent(PrivacyCommon):
     def test_withdrawal_ends_access_at_once(self):
         consent = self._consent()

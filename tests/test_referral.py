@@ -6,6 +6,7 @@ from odoo.tests import Form, freeze_time
 from .common import ReferralCommon
 
 
+@freeze_time("2026-12-28 09:00:00")
 class TestInboundReferral(ReferralCommon):
     def test_referral_opens_case_with_victim(self):
         referral = self._inbound()

@@ -45,6 +45,12 @@ DELETED_WITH = {
     "calendar.attendee": "event_id",
 }
 
+# Deadline reminders are activities of the record that owns the deadline
+# (police measure, protection order, ...); ``dv_case_id`` only lists them on
+# the case. They go whole with the traces of their record
+# (``_dv_erase_traces``), checked in ``_assert_erased``.
+TRACES = {"mail.activity"}
+
 
 class TestRetention(PrivacyCommon):
     def _full_case(self):
@@ -75,6 +81,19 @@ class TestRetention(PrivacyCommon):
                     )
                 ],
             }
+        )
+        measure = self.env["dv.police.measure"].create(
+            {
+                "case_id": case.id,
+                "measure_type": "eviction",
+                "date_start": "2026-03-17",
+                "duration_days": 14,
+            }
+        )
+        measure.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Call Vera at her sister's",
+            dv_case_id=case.id,
         )
         case.safety_plan = "<p>Vera goes to her sister in Lindenweg 4.</p>"
         case.message_post(body="Vera called from her new number.")
@@ -113,6 +132,9 @@ class TestRetention(PrivacyCommon):
         self.assertFalse(case.incident_ids.description)
         self.assertFalse(case.incident_ids.police_reference)
         self.assertFalse(case.event_ids)
+        self.assertFalse(
+            self.env["mail.activity"].search([("dv_case_id", "=", case.id)])
+        )
         self.assertFalse(
             self.env["mail.message"].search(
                 [("model", "=", "dv.case"), ("res_id", "=", case.id)]
@@ -364,7 +386,12 @@ class TestErasureCoverage(PrivacyCommon):
                 for fname in self._personal_fields(name)
                 if (name, fname) not in KEPT_FIELDS
             }
-            if personal and name not in erasable and name not in DELETED_WITH:
+            if (
+                personal
+                and name not in erasable
+                and name not in DELETED_WITH
+                and name not in TRACES
+            ):
                 unerased[name] = sorted(personal)
         self.assertFalse(
             unerased,

@@ -29,6 +29,19 @@ CASE_TRANSITIONS = {
     "closed": ("in_progress",),
 }
 
+ABUSE_OUTCOMES = [
+    ("stopped", "Stopped"),
+    ("reduced", "Reduced"),
+    ("unchanged", "Unchanged"),
+    ("unknown", "Unknown"),
+]
+SAFETY_OUTCOMES = [
+    ("better", "Safer"),
+    ("same", "Unchanged"),
+    ("worse", "Less Safe"),
+    ("unknown", "Unknown"),
+]
+
 # Reminders of deadlines fall due this many days before the deadline.
 DEADLINE_REMINDER_DAYS = 2
 # A case with this many incidents within twelve months escalates.
@@ -105,6 +118,32 @@ class DvCase(models.Model):
         "dv.closure.reason", readonly=True, copy=False, tracking=True
     )
     outcome = fields.Text(readonly=True, copy=False)
+    outcome_abuse = fields.Selection(
+        ABUSE_OUTCOMES,
+        string="Abuse at Closure",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Whether the abuse had stopped when the case was closed.",
+    )
+    outcome_safety = fields.Selection(
+        SAFETY_OUTCOMES,
+        string="Safety at Closure",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Whether the victim was safer when the case was closed than when "
+        "it was opened.",
+    )
+    followup_ids = fields.One2many("dv.case.followup", "case_id", string="Follow-ups")
+    flag_ids = fields.One2many(
+        "dv.case.flag", "case_id", string="Handling Instructions"
+    )
+    flag_summary = fields.Char(
+        string="Handling Instructions in Short",
+        compute="_compute_flag_summary",
+        help="The case's handling instructions, shown on top of the case.",
+    )
     safety_plan = fields.Html(
         string="Safety Plan Notes",
         help="Free notes on the victim's safety beside the safety plan's steps.",
@@ -264,6 +303,11 @@ class DvCase(models.Model):
             children = case.person_ids.filtered(lambda p: p.role == "child")
             case.child_count = len(children)
             case.has_children = bool(children)
+
+    @api.depends("flag_ids.type_id", "flag_ids.note", "flag_ids.sequence")
+    def _compute_flag_summary(self):
+        for case in self:
+            case.flag_summary = " · ".join(case.flag_ids.mapped("display_name"))
 
     @api.depends("safety_plan_ids.state")
     def _compute_safety_plan_state(self):
@@ -488,7 +532,10 @@ class DvCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def _close(self, reason, outcome):
+    def _close(self, reason, outcome, abuse=False, safety=False):
+        """Close the cases with ``reason``, the text ``outcome`` and the
+        outcome at closure (``abuse``: ABUSE_OUTCOMES, ``safety``:
+        SAFETY_OUTCOMES); their follow-ups still to do are dropped."""
         for case in self:
             if case.state == "closed":
                 raise UserError(
@@ -501,9 +548,12 @@ class DvCase(models.Model):
                 "state": "closed",
                 "closure_reason_id": reason.id,
                 "outcome": outcome,
+                "outcome_abuse": abuse,
+                "outcome_safety": safety,
                 "closed_on": fields.Date.context_today(self),
             }
         )
+        self.sudo().followup_ids.filtered(lambda f: not f.done_on)._drop()
 
     def action_reopen(self):
         for case in self:
@@ -521,8 +571,11 @@ class DvCase(models.Model):
                 "closed_on": False,
                 "closure_reason_id": False,
                 "outcome": False,
+                "outcome_abuse": False,
+                "outcome_safety": False,
             }
         )
+        self.env["dv.case.followup"]._plan_for_cases(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
@@ -691,6 +744,8 @@ class DvCase(models.Model):
             notices = case.youth_office_notice_ids
             notices.filtered("reply").write({"reply": erased})
             notices.filtered("waived_reason").write({"waived_reason": erased})
+            case.followup_ids.write({"note": False})
+            case.flag_ids.write({"note": False})
             lines = (
                 self.env["dv.conference.case"]
                 .sudo()
@@ -717,6 +772,8 @@ class DvCase(models.Model):
                 plans.step_ids,
                 measures,
                 notices,
+                case.followup_ids,
+                case.flag_ids,
             ]
             case._erase_traces(records)
             originals.unlink()

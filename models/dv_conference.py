@@ -4,6 +4,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_case_followup import FOLLOWUP_LEAD_DAYS
+
 CONFERENCE_KINDS = [
     ("scheduled", "Scheduled Conference"),
     ("adhoc", "Ad-hoc Conference"),
@@ -262,6 +264,12 @@ class DvConference(models.Model):
             cases.activity_feedback(
                 ["dv_case_management.mail_activity_type_conference"]
             )
+            # Follow-ups 3, 6 and 12 months on; one due soon (a conference
+            # recorded late) is asked for at once.
+            followups = self.env["dv.case.followup"]._plan_for_cases(cases)
+            followups.filtered(
+                lambda f: f.due_date <= today + timedelta(days=FOLLOWUP_LEAD_DAYS)
+            )._prompt()
             conference._log_disclosures()
             chair = conference.chair_id or self.env.user
             conference.with_context(lang=chair.lang).activity_schedule(

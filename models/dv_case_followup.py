@@ -157,6 +157,7 @@ class DvCaseFollowup(models.Model):
                 lambda f, held=held: not f.done_on and f.conference_date != held
             )
             stale._drop()
+            existing -= stale
             planned = set(
                 existing.filtered(
                     lambda f, held=held: f.conference_date == held

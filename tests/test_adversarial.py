@@ -105,8 +105,18 @@ class AdversarialCommon(DvCommon):
         cls.canaries = [
             f"{label} {kind}"
             for label in ("Alpha", "Bravo")
-            for kind in ("Victim", "Child", "Perpetrator", "Street", "note", "file")
+            for kind in (
+                "Victim",
+                "Child",
+                "Perpetrator",
+                "Street",
+                "note",
+                "file",
+                "flag detail",
+            )
         ] + ["Charlie Street", "Charlie note", "Charlie file"]
+        # The shelter reads the shared case and so its handling instructions
+        # ("Charlie flag detail"), on the case's banner too.
         consent = env["dv.consent"].create(
             {
                 "person_id": cls.shared_case.victim_id.id,
@@ -405,7 +415,7 @@ class AdversarialCommon(DvCommon):
             {
                 "case_id": case.id,
                 "type_id": env.ref("dv_case_management.case_flag_type_interpreter").id,
-                "note": f"{label} note of a flag",
+                "note": f"{label} flag detail",
             }
         )
         case.message_post(body=f"{label} note only the lead agency reads")

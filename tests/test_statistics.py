@@ -83,6 +83,7 @@ class TestStatisticsWorkbook(ReferralCommon):
                 "Pro-active Approach",
                 "High Risk",
                 "Protection",
+                "Outcomes",
             ],
         )
         front = self._rows(book["Overview"])

@@ -36,6 +36,19 @@ CASE_TRANSITIONS = {
     "closed": ("in_progress",),
 }
 
+ABUSE_OUTCOMES = [
+    ("stopped", "Stopped"),
+    ("reduced", "Reduced"),
+    ("unchanged", "Unchanged"),
+    ("unknown", "Unknown"),
+]
+SAFETY_OUTCOMES = [
+    ("better", "Safer"),
+    ("same", "Unchanged"),
+    ("worse", "Less Safe"),
+    ("unknown", "Unknown"),
+]
+
 
 class DvCase(models.Model):
     _name = "dv.case"
@@ -108,6 +121,32 @@ class DvCase(models.Model):
         "dv.closure.reason", readonly=True, copy=False, tracking=True
     )
     outcome = fields.Text(readonly=True, copy=False)
+    outcome_abuse = fields.Selection(
+        ABUSE_OUTCOMES,
+        string="Abuse at Closure",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Whether the abuse had stopped when the case was closed.",
+    )
+    outcome_safety = fields.Selection(
+        SAFETY_OUTCOMES,
+        string="Safety at Closure",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Whether the victim was safer when the case was closed than when "
+        "it was opened.",
+    )
+    followup_ids = fields.One2many("dv.case.followup", "case_id", string="Follow-ups")
+    flag_ids = fields.One2many(
+        "dv.case.flag", "case_id", string="Handling Instructions"
+    )
+    flag_summary = fields.Char(
+        string="Handling Instructions in Short",
+        compute="_compute_flag_summary",
+        help="The case's handling instructions, shown on top of the case.",
+    )
     safety_plan = fields.Html(
         string="Safety Plan Notes",
         help="Free notes on the victim's safety beside the safety plan's steps.",
@@ -275,6 +314,11 @@ class DvCase(models.Model):
             children = case.person_ids.filtered(lambda p: p.role == "child")
             case.child_count = len(children)
             case.has_children = bool(children)
+
+    @api.depends("flag_ids.type_id", "flag_ids.note", "flag_ids.sequence")
+    def _compute_flag_summary(self):
+        for case in self:
+            case.flag_summary = " · ".join(case.flag_ids.mapped("display_name"))
 
     @api.depends("safety_plan_ids.state")
     def _compute_safety_plan_state(self):
@@ -492,7 +536,10 @@ class DvCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def _close(self, reason, outcome):
+    def _close(self, reason, outcome, abuse=False, safety=False):
+        """Close the cases with ``reason``, the text ``outcome`` and the
+        outcome at closure (``abuse``: ABUSE_OUTCOMES, ``safety``:
+        SAFETY_OUTCOMES); their follow-ups still to do are dropped."""
         self._dv_check_move("closed", self.env._("Closing"))
         if not reason:
             raise UserError(self.env._("Give the reason for closing the case."))
@@ -502,17 +549,27 @@ class DvCase(models.Model):
             {
                 "closure_reason_id": reason.id,
                 "outcome": outcome,
+                "outcome_abuse": abuse,
+                "outcome_safety": safety,
                 "closed_on": fields.Date.context_today(self),
             },
         )
+        self.sudo().followup_ids.filtered(lambda f: not f.done_on)._drop()
 
     def action_reopen(self):
         self._dv_move(
             "in_progress",
             self.env._("Reopening"),
-            {"closed_on": False, "closure_reason_id": False, "outcome": False},
+            {
+                "closed_on": False,
+                "closure_reason_id": False,
+                "outcome": False,
+                "outcome_abuse": False,
+                "outcome_safety": False,
+            },
             from_states=("closed",),
         )
+        self.env["dv.case.followup"]._plan_for_cases(self)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

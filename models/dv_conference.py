@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_case_followup import FOLLOWUP_LEAD_DAYS
 from .dv_constants import MINUTES_DUE_WORKING_DAYS
 from .dv_mixins import schedule_for_users
 from .dv_time import working_day_after
@@ -262,6 +263,12 @@ class DvConference(models.Model):
             cases.activity_feedback(
                 ["dv_case_management.mail_activity_type_conference"]
             )
+            # Follow-ups 3, 6 and 12 months on; one due soon (a conference
+            # recorded late) is asked for at once.
+            followups = self.env["dv.case.followup"]._plan_for_cases(cases)
+            followups.filtered(
+                lambda f: f.due_date <= today + timedelta(days=FOLLOWUP_LEAD_DAYS)
+            )._prompt()
             conference._log_disclosures()
             schedule_for_users(
                 conference,

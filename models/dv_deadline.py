@@ -11,6 +11,7 @@ DEADLINE_KINDS = [
     ("claim", "Claim for the Home (§ 2 GewSchG)"),
     ("order_end", "Protection Order Ends"),
     ("action_due", "Conference Action Due"),
+    ("followup_due", "Follow-up Due"),
 ]
 # Each source row gets the id source_id * KINDS + the kind's number, so that
 # a deadline keeps its id however often the view is read.
@@ -20,10 +21,10 @@ KIND_NUMBERS = {kind: number for number, (kind, _label) in enumerate(DEADLINE_KI
 class DvDeadline(models.Model):
     """Every running deadline of the cases and referrals a user may read, in
     one list: first contact of open referrals, the end of police measures,
-    the § 2 GewSchG claim and the end of protection orders, and open
-    conference actions. A database view; a deadline is read as its case (or,
-    for a referral, by its receiving office; for an action, by its owner
-    agency)."""
+    the § 2 GewSchG claim and the end of protection orders, open
+    conference actions and follow-ups after a conference still to do. A
+    database view; a deadline is read as its case (or, for a referral, by its
+    receiving office; for an action, by its owner agency)."""
 
     _name = "dv.deadline"
     _description = "Deadline"
@@ -67,6 +68,7 @@ class DvDeadline(models.Model):
             "conference_id",
         ],
         "dv.conference": ["name"],
+        "dv.case.followup": ["case_id", "due_date", "done_on"],
     }
 
     kind = fields.Selection(DEADLINE_KINDS, readonly=True)
@@ -134,6 +136,12 @@ CREATE VIEW %(table)s AS (
       FROM dv_conference_action a
       JOIN dv_conference conference ON conference.id = a.conference_id
      WHERE a.status = 'open'
+    UNION ALL
+    SELECT f.id * %(count)s + %(followup_due)s, 'followup_due',
+           f.due_date + time '23:59', f.due_date, c.name, c.id,
+           c.lead_agency_id, c.user_id, c.company_id, 'dv.case.followup', f.id
+      FROM dv_case_followup f JOIN dv_case c ON c.id = f.case_id
+     WHERE c.active AND c.state != 'closed' AND f.done_on IS NULL
 )
                 """,
                 table=SQL.identifier(self._table),

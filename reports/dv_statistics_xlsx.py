@@ -179,12 +179,12 @@ class DvStatisticsXlsx(models.AbstractModel):
             domain.append(("to_agency_id", "in", wizard.agency_ids.ids))
         return domain
 
-    def _case_domain(self, wizard, prefix=""):
-        """Cases opened in the period (``prefix`` reaches them from a child
-        model, e.g. ``case_id.``)."""
+    def _case_domain(self, wizard, prefix="", date_field="opened_on"):
+        """Cases opened (or with another ``date_field``) in the period
+        (``prefix`` reaches them from a child model, e.g. ``case_id.``)."""
         domain = [
-            (f"{prefix}opened_on", ">=", wizard.date_from),
-            (f"{prefix}opened_on", "<=", wizard.date_to),
+            (f"{prefix}{date_field}", ">=", wizard.date_from),
+            (f"{prefix}{date_field}", "<=", wizard.date_to),
             (f"{prefix}company_id", "in", wizard.company_ids.ids),
         ]
         if wizard.agency_ids:
@@ -423,6 +423,7 @@ class DvStatisticsXlsx(models.AbstractModel):
                 ["done_in_time", "perpetrator_measure_type_id"],
             ),
             **self._fetch_protection(wizard, assessments),
+            **self._fetch_outcomes(wizard),
         }
 
     def _fetch_protection(self, wizard, assessments):
@@ -459,6 +460,51 @@ class DvStatisticsXlsx(models.AbstractModel):
             ),
         }
 
+    def _fetch_outcomes(self, wizard):
+        """Re-victimisation after a conference, the outcome at closure and
+        the follow-ups after conferences."""
+        conferenced = self._case_domain(wizard, date_field="last_conference_date")
+        return {
+            "conferenced": self._count("dv.case", conferenced),
+            "revictimised": self._revictimised(conferenced),
+            "closed": self._grouped(
+                "dv.case",
+                self._case_domain(wizard, date_field="closed_on"),
+                ["outcome_abuse", "outcome_safety"],
+            ),
+            "followups": self._grouped(
+                "dv.case.followup",
+                self._child_domain(wizard, "due_date"),
+                ["state", "months", "safety_rating"],
+            ),
+        }
+
+    def _revictimised(self, domain):
+        """How many of the cases of ``domain`` had a new incident, or a
+        follow-up reporting new incidents or police call-outs, within twelve
+        months after their last conference."""
+        query = self._model("dv.case")._search(domain)
+        self.env.cr.execute(
+            SQL(
+                """
+SELECT count(*) FROM dv_case c
+ WHERE c.id IN %(cases)s
+   AND (EXISTS (SELECT 1 FROM dv_incident i
+                 WHERE i.case_id = c.id
+                   AND i.date >= c.last_conference_date + 1
+                   AND i.date < c.last_conference_date
+                                + interval '12 months' + interval '1 day')
+        OR EXISTS (SELECT 1 FROM dv_case_followup f
+                    WHERE f.case_id = c.id
+                      AND f.conference_date = c.last_conference_date
+                      AND f.done_on IS NOT NULL
+                      AND (f.new_incidents = 'yes' OR f.police_callouts = 'yes')))
+                """,
+                cases=query.subselect(),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
     def _assemble(self, wizard, data):
         """The sheets' blocks from the aggregates of ``_fetch``."""
         return [
@@ -467,6 +513,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             (self.env._("Pro-active Approach"), self._blocks_proactive(data)),
             (self.env._("High Risk"), self._blocks_high_risk(data)),
             (self.env._("Protection"), self._blocks_protection(data)),
+            (self.env._("Outcomes"), self._blocks_outcomes(data)),
         ]
 
     def _write_workbook(self, workbook, wizard, sheets, threshold):
@@ -919,5 +966,85 @@ class DvStatisticsXlsx(models.AbstractModel):
                 self._total(data["cases"], lambda key: key[3] == "pending"),
                 "number",
                 None,
+            ),
+        ]
+
+    def _blocks_outcomes(self, data):
+        """Re-victimisation within twelve months of the conference, the
+        outcome at closure and the follow-ups, from ``_fetch_outcomes``."""
+        conferenced = data["conferenced"]
+        closed = data["closed"]
+        not_recorded = {NOT_RECORDED: self.env._("Not recorded")}
+        abuse = dict(self._selection("dv.case", "outcome_abuse"), **not_recorded)
+        safety = dict(self._selection("dv.case", "outcome_safety"), **not_recorded)
+        followups = data["followups"]
+        due = self._total(followups, lambda key: True)
+        done = [row for row in followups if row[0][0] == "done"]
+        months = self._selection("dv.case.followup", "months")
+        ratings = dict(
+            self._selection("dv.case.followup", "safety_rating"), **not_recorded
+        )
+        revictimised = data["revictimised"]
+        return [
+            (
+                "figure",
+                self.env._("Cases discussed at a conference (last conference)"),
+                conferenced,
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("New incident or police call-out within 12 months"),
+                revictimised,
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Re-victimisation rate within 12 months"),
+                revictimised / conferenced if conferenced else "—",
+                "percent",
+                conferenced,
+            ),
+            ("gap",),
+            (
+                "breakdown",
+                self.env._("Abuse at closure"),
+                self._tally(closed, 0, abuse),
+                abuse,
+            ),
+            (
+                "breakdown",
+                self.env._("Safety at closure"),
+                self._tally(closed, 1, safety),
+                safety,
+            ),
+            ("gap",),
+            (
+                "breakdown",
+                self.env._("Follow-ups due, by interval"),
+                self._tally(followups, 1, months),
+                months,
+            ),
+            (
+                "figure",
+                self.env._("Follow-ups done"),
+                self._total(done, lambda key: True),
+                "number",
+                None,
+            ),
+            (
+                "figure",
+                self.env._("Follow-ups done, share of those due"),
+                self._total(done, lambda key: True) / due if due else "—",
+                "percent",
+                due,
+            ),
+            (
+                "breakdown",
+                self.env._("Her own sense of safety at the follow-ups done"),
+                self._tally(done, 2, ratings),
+                ratings,
             ),
         ]

@@ -52,6 +52,7 @@ SKIPPED_MODELS = {
     "dv.risk.band",
     "dv.safety.step.type",
     "dv.perpetrator.measure.type",
+    "dv.case.flag.type",
     "dv.retention.rule",
     "dv.dashboard",
     "dv.access.log",
@@ -104,8 +105,18 @@ class AdversarialCommon(DvCommon):
         cls.canaries = [
             f"{label} {kind}"
             for label in ("Alpha", "Bravo")
-            for kind in ("Victim", "Child", "Perpetrator", "Street", "note", "file")
+            for kind in (
+                "Victim",
+                "Child",
+                "Perpetrator",
+                "Street",
+                "note",
+                "file",
+                "flag detail",
+            )
         ] + ["Charlie Street", "Charlie note", "Charlie file"]
+        # The shelter reads the shared case and so its handling instructions
+        # ("Charlie flag detail"), on the case's banner too.
         consent = env["dv.consent"].create(
             {
                 "person_id": cls.shared_case.victim_id.id,
@@ -395,6 +406,16 @@ class AdversarialCommon(DvCommon):
                 ).id,
                 "agency_id": cls.agency_shared.id,
                 "outcome_note": f"{label} note of a measure",
+            }
+        )
+        case.sudo().last_conference_date = "2026-01-05"
+        env["dv.case.followup"]._plan_for_cases(case)
+        case.followup_ids[:1].write({"note": f"{label} note of a follow-up"})
+        env["dv.case.flag"].create(
+            {
+                "case_id": case.id,
+                "type_id": env.ref("dv_case_management.case_flag_type_interpreter").id,
+                "note": f"{label} flag detail",
             }
         )
         case.message_post(body=f"{label} note only the lead agency reads")

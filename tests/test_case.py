@@ -35,15 +35,21 @@ class TestCaseWorkflow(DvCommon):
             .with_context(**action["context"])
         ) as form:
             form.closure_reason_id = reason
+            form.outcome_abuse = "reduced"
+            form.outcome_safety = "better"
             form.outcome = "Safe housing found."
         form.record.action_confirm()
         self.assertEqual(case.state, "closed")
         self.assertEqual(case.closure_reason_id, reason)
         self.assertTrue(case.closed_on)
+        self.assertEqual(case.outcome_abuse, "reduced")
+        self.assertEqual(case.outcome_safety, "better")
         case.action_reopen()
         self.assertEqual(case.state, "in_progress")
         self.assertFalse(case.closure_reason_id)
         self.assertFalse(case.closed_on)
+        self.assertFalse(case.outcome_abuse)
+        self.assertFalse(case.outcome_safety)
 
     def test_transitions_out_of_order_are_refused(self):
         case = self._create_case().with_user(self.caseworker)

@@ -20,6 +20,7 @@ UNGUARDED = {
     "dv.agency.member",
     "dv.agency.type",
     "dv.break.glass",
+    "dv.case.flag.type",
     "dv.closure.reason",
     "dv.consent.purpose",
     "dv.contact.channel",

@@ -82,6 +82,7 @@ class TestStatisticsWorkbook(ReferralCommon):
                 "Pro-active Approach",
                 "High Risk",
                 "Protection",
+                "Outcomes",
             ],
         )
         front = self._rows(book["Overview"])
@@ -885,3 +886,133 @@ class TestProtectionStatistics(DvCommon):
         self.assertEqual(kinds["Warning Talk (Gefährderansprache)"], "<5")
         self.assertEqual(kinds["Total"], "<5")
         self.assertEqual(kinds["Criminal Complaint"], 0)
+
+
+@freeze_time("2026-12-28 09:00:00")
+class TestOutcomeStatistics(DvCommon):
+    """Re-victimisation after a conference, the outcome at closure and the
+    follow-ups: the exact cells of the sheet "Outcomes", and their
+    suppression."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.dv_suppression_minimum = 1
+        Followup = cls.env["dv.case.followup"]
+
+        def conferenced(day):
+            case = cls._create_case(opened_on="2026-01-10")
+            case.sudo().last_conference_date = day
+            Followup._plan_for_cases(case)
+            return case
+
+        def record(case, months, **answers):
+            followup = case.followup_ids.filtered(lambda f: f.months == months)
+            followup.write(answers)
+            followup.action_done()
+
+        # 1: an incident two months after the conference.
+        case1 = conferenced("2026-03-01")
+        cls.env["dv.incident"].create(
+            {"case_id": case1.id, "date": "2026-05-01 10:00:00"}
+        )
+        # 2: the 3-month follow-up reports a police call-out.
+        case2 = conferenced("2026-04-01")
+        record(
+            case2,
+            "3",
+            new_incidents="unknown",
+            police_callouts="yes",
+            safety_rating="worse",
+        )
+        # 3: an incident before the conference only; a calm follow-up.
+        case3 = conferenced("2026-05-01")
+        cls.env["dv.incident"].create(
+            {"case_id": case3.id, "date": "2026-04-20 10:00:00"}
+        )
+        record(
+            case3, "3", new_incidents="no", police_callouts="no", safety_rating="better"
+        )
+        # Closed cases with their outcome, and one closed before outcomes
+        # were asked for.
+        reason = cls.env.ref("dv_case_management.closure_reason_completed")
+        for abuse, safety in (
+            ("stopped", "better"),
+            ("reduced", "same"),
+            (False, False),
+        ):
+            cls._create_case(opened_on="2026-02-01")._close(
+                reason, "", abuse=abuse, safety=safety
+            )
+        # Outside: another company's case discussed at a conference.
+        other = cls._create_case(
+            user=cls.caseworker_b,
+            lead_agency_id=cls.agency_b.id,
+            company_id=cls.company_b.id,
+        )
+        other.sudo().last_conference_date = "2026-03-01"
+
+    def _book(self, threshold=1):
+        wizard = (
+            self.env["dv.statistics.wizard"]
+            .with_user(self.statistics)
+            .create(
+                {
+                    "date_from": "2026-01-01",
+                    "date_to": "2026-12-31",
+                    "company_ids": [Command.set(self.company_a.ids)],
+                    "threshold": threshold,
+                }
+            )
+        )
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(self.statistics)
+            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    def test_outcomes_exact_cells(self):
+        sheet = sections(self._book()["Outcomes"])
+        figures = sheet[None]
+        self.assertEqual(
+            figures["Cases discussed at a conference (last conference)"], 3
+        )
+        self.assertEqual(figures["New incident or police call-out within 12 months"], 2)
+        self.assertAlmostEqual(figures["Re-victimisation rate within 12 months"], 2 / 3)
+        self.assertEqual(
+            sheet["Abuse at closure"],
+            {
+                "Stopped": 1,
+                "Reduced": 1,
+                "Unchanged": 0,
+                "Unknown": 0,
+                "Not recorded": 1,
+                "Total": 3,
+            },
+        )
+        safety = sheet["Safety at closure"]
+        self.assertEqual((safety["Safer"], safety["Unchanged"]), (1, 1))
+        self.assertEqual(
+            sheet["Follow-ups due, by interval"],
+            {"3 Months": 3, "6 Months": 3, "12 Months": 0, "Total": 6},
+        )
+        self.assertEqual(figures["Follow-ups done"], 2)
+        self.assertAlmostEqual(figures["Follow-ups done, share of those due"], 1 / 3)
+        ratings = sheet["Her own sense of safety at the follow-ups done"]
+        self.assertEqual(
+            (ratings["Safer"], ratings["Less Safe"], ratings["Total"]), (1, 1, 2)
+        )
+
+    def test_outcomes_are_suppressed_like_the_rest(self):
+        sheet = sections(self._book(threshold=5)["Outcomes"])
+        figures = sheet[None]
+        self.assertEqual(
+            figures["Cases discussed at a conference (last conference)"], "<5"
+        )
+        self.assertEqual(figures["Re-victimisation rate within 12 months"], "—")
+        # Six follow-ups due: their share is shown, the two done are not.
+        self.assertAlmostEqual(figures["Follow-ups done, share of those due"], 1 / 3)
+        self.assertEqual(figures["Follow-ups done"], "<5")
+        self.assertEqual(sheet["Abuse at closure"]["Stopped"], "<5")
+        self.assertEqual(sheet["Abuse at closure"]["Unchanged"], 0)

@@ -338,6 +338,7 @@ class TestTours(HttpCase, DvCommon):
             "Pro-active Approach",
             "High Risk",
             "Protection",
+            "Outcomes",
         ]
         self.assertEqual(list(downloaded), [german._(name) for name in sheets])
         overview, _funder, _lagebild, proactive, *_others = downloaded.values()

@@ -418,7 +418,10 @@ class TestSigninHttp(HttpCase, SigninCommon):
                 "mail.message", "search_read", [domain, ["body", "model"]]
             )
             self.assertNotIn(canary, json.dumps(answer))
-            self.assertEqual(answer["error"]["data"]["name"], SIGNIN_REQUIRED)
+        answer = self._call_kw(
+            "mail.message", "message_format", [self.case.message_ids.ids]
+        )
+        self.assertNotIn(canary, json.dumps(answer))
         answer = self._rpc("/mail/inbox/messages", {})
         self.assertNotIn(canary, json.dumps(answer))
         answer = self._rpc(

@@ -37,7 +37,7 @@ class MailMessage(models.Model):
         and Odoo's finds what she wrote or received)."""
         if not self.env.su and self.env["res.users"]._dv_signin_refusal():
             domain = expression.AND(
-                [domain, ["|", ("model", "=", False), ("model", "not =like", "dv.%")]]
+                [domain, ["|", ("model", "=", False), "!", ("model", "=like", "dv.%")]]
             )
         return super()._search(domain, offset=offset, limit=limit, order=order)
 

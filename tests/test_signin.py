@@ -392,6 +392,51 @@ class TestSigninHttp(HttpCase, SigninCommon):
             info = self._rpc("/web/session/get_session_info", {})["result"]
             self.assertEqual(info["dv_signin"]["type"], "danger")
 
+    def test_messages_of_cases_refused_too(self):
+        """Odoo lets the author and the recipients of a message read it
+        without asking for the record: not to her while she is refused."""
+        canary = "Kanarienvogel im Chatter des Falls"
+        self.case.message_post(
+            body=canary,
+            partner_ids=self.caseworker.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.case.with_user(self.caseworker).message_post(
+            body=f"{canary} (ihre eigene Notiz)",
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self._past_grace(self.caseworker)
+        self.authenticate(self.caseworker.login, self.caseworker.login)
+        partner = self.caseworker.partner_id.id
+        for domain in (
+            [("model", "=", "dv.case"), ("author_id", "=", partner)],
+            [("model", "=", "dv.case"), ("partner_ids", "in", [partner])],
+        ):
+            answer = self._call_kw(
+                "mail.message", "search_read", [domain, ["body", "model"]]
+            )
+            self.assertNotIn(canary, json.dumps(answer))
+        answer = self._call_kw(
+            "mail.message", "message_format", [self.case.message_ids.ids]
+        )
+        self.assertNotIn(canary, json.dumps(answer))
+        answer = self._rpc("/mail/inbox/messages", {})
+        self.assertNotIn(canary, json.dumps(answer))
+        answer = self._rpc(
+            "/mail/thread/messages",
+            {"thread_model": "dv.case", "thread_id": self.case.id},
+        )
+        self.assertNotIn(canary, json.dumps(answer))
+        # Messages of the rest of Odoo stay open.
+        self.assertIn(
+            "result",
+            self._call_kw(
+                "mail.message", "search_read", [[("model", "=", "res.partner")], ["id"]]
+            ),
+        )
+
     def test_web_client_shows_the_way_to_set_it_up(self):
         self._past_grace(self.caseworker)
         self.caseworker.tz = "Europe/Berlin"

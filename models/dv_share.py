@@ -4,7 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
-from .dv_guard import system_write
+from .dv_guard import is_system_write, system_write
 
 SHARE_KINDS = [
     ("share", "Share"),
@@ -285,6 +285,24 @@ class DvShare(models.Model):
         for share in shares:
             share._notify_receiver()
         return shares
+
+    def write(self, vals):
+        """An accepted share that was archived stays archived: restoring it
+        would grant access anew without the recipient's acceptance and
+        without an entry in the disclosure log."""
+        if vals.get("active") and not is_system_write(self.env):
+            restored = self.with_context(active_test=False).filtered(
+                lambda share: not share.active and share.state == "accepted"
+            )
+            if restored:
+                raise UserError(
+                    self.env._(
+                        "%(refs)s was archived while in force and is not restored: "
+                        "share the case anew.",
+                        refs=", ".join(restored.mapped("name")),
+                    )
+                )
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -83,6 +83,25 @@ class TestShare(ReferralCommon):
         with self.assertRaises(AccessError):
             self.case.with_user(self.shelter_partner).read(["name"])
 
+    def test_archived_share_in_force_is_not_restored(self):
+        """Archiving an accepted share ends the access; restoring it would
+        grant it anew without the recipient's acceptance: refused."""
+        referral = self._outbound()
+        referral.with_user(self.shelter_partner).action_accept()
+        referral.with_user(self.caseworker).write({"active": False})
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_partner).read(["name"])
+        with self.assertRaises(UserError):
+            referral.with_user(self.caseworker).write({"active": True})
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_partner).read(["name"])
+        # A share that grants nothing comes back to the lists.
+        revoked = self._outbound()
+        revoked.with_user(self.caseworker).action_revoke()
+        revoked.with_user(self.caseworker).write({"active": False})
+        revoked.with_user(self.caseworker).write({"active": True})
+        self.assertTrue(revoked.active)
+
     def test_completed_share_ends_access(self):
         referral = self._outbound()
         referral.with_user(self.shelter_worker).action_accept()

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.osv import expression
 
 from .dv_thread import is_dv_model, readable_by
 
@@ -33,7 +34,21 @@ class MailActivity(models.Model):
 
     def _check_access(self, operation):
         result = super()._check_access(operation)
-        if self.env.su or not self or operation == "read":
+        if self.env.su or not self:
+            return result
+        # Refused like the records themselves to a user asked for two-factor
+        # sign-in who has not set it up: Odoo lets the one assigned read an
+        # activity without asking for its record.
+        refusal = self.env["res.users"]._dv_signin_refusal()
+        if refusal:
+            refused = self.browse(
+                activity.id
+                for activity in self.sudo()
+                if is_dv_model(activity.res_model)
+            )
+            if refused:
+                return (refused | result[0] if result else refused), refusal
+        if operation == "read":
             return result
         forbidden = result[0] if result else self.browse()
         documents = self._dv_documents(self - forbidden)
@@ -70,6 +85,13 @@ class MailActivity(models.Model):
         if result:
             return (result[0] + refused, result[1])
         return (refused, lambda: AccessError(message))
+
+    @api.model
+    def _search(self, domain, offset=0, limit=None, order=None):
+        """Nor are they found for her."""
+        if not self.env.su and self.env["res.users"]._dv_signin_refusal():
+            domain = expression.AND([domain, ["!", ("res_model", "=like", "dv.%")]])
+        return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
     def _dv_documents(self, activities):

@@ -437,6 +437,25 @@ class TestSigninHttp(HttpCase, SigninCommon):
             ),
         )
 
+    def test_activities_of_cases_refused_too(self):
+        """Nor are the to-dos on the addon's records assigned to her."""
+        canary = "Kanarienvogel in der Aufgabe des Falls"
+        self.case.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Rückruf",
+            note=canary,
+            user_id=self.caseworker.id,
+        )
+        self._past_grace(self.caseworker)
+        self.authenticate(self.caseworker.login, self.caseworker.login)
+        answer = self._call_kw(
+            "mail.activity",
+            "search_read",
+            [[("user_id", "=", self.caseworker.id)], ["note", "res_name", "summary"]],
+        )
+        self.assertNotIn(canary, json.dumps(answer))
+        self.assertNotIn(self.case.name, json.dumps(answer))
+
     def test_web_client_shows_the_way_to_set_it_up(self):
         self._past_grace(self.caseworker)
         self.caseworker.tz = "Europe/Berlin"

@@ -39,17 +39,33 @@ class MailMessage(models.Model):
             domain = expression.AND(
                 [domain, ["|", ("model", "=", False), "!", ("model", "=like", "dv.%")]]
             )
-        return super()._search(domain, offset=offset, limit=limit, order=order)
+        query = super()._search(domain, offset=offset, limit=limit, order=order)
+        if self.env.su or query.is_empty():
+            return query
+        # Odoo finds what she wrote or received without the record: on the
+        # addon's records, only while she may still read the record.
+        found = self.browse(query)
+        forbidden = found._dv_forbidden_documents("read")
+        if not forbidden:
+            return query
+        return (found - forbidden)._as_query(order)
 
     def _get_forbidden_access(self, operation):
-        """Messages on the addon's records are written, changed and deleted
-        only by who may write the record: Odoo's shortcuts for followers,
-        authors and replies to a notification do not apply to them."""
+        """Messages on the addon's records are read only by who may read the
+        record, and written, changed and deleted only by who may write it:
+        Odoo's shortcuts for authors, recipients, followers and replies to a
+        notification do not apply to them."""
         forbidden = super()._get_forbidden_access(operation)
-        if operation == "read" or self.env.su:
+        if self.env.su:
             return forbidden
+        return forbidden + (self - forbidden)._dv_forbidden_documents(operation)
+
+    def _dv_forbidden_documents(self, operation):
+        """The messages among these whose record of the addon the user may
+        not read (``read``) or write (the other operations)."""
+        forbidden = self.browse()
         documents = defaultdict(lambda: defaultdict(list))
-        for message in (self - forbidden).sudo():
+        for message in self.sudo():
             if (
                 is_dv_model(message.model)
                 and message.res_id
@@ -58,7 +74,9 @@ class MailMessage(models.Model):
                 documents[message.model][message.res_id].append(message.id)
         for model, message_ids in documents.items():
             records = self.env[model].browse(message_ids)
-            if hasattr(records, "_get_mail_message_access"):
+            if operation == "read":
+                mode = "read"
+            elif hasattr(records, "_get_mail_message_access"):
                 mode = records._get_mail_message_access(list(message_ids), operation)
             else:
                 mode = self.env["mail.thread"]._get_mail_message_access(

@@ -59,6 +59,39 @@ class TestFollowersLoseAccess(ChatterCommon):
         share.with_user(self.caseworker).action_revoke()
         self._assert_cut_off(self.shelter_worker)
 
+    def test_own_messages_not_read_after_access_ends(self):
+        """Odoo lets the author and the recipients of a message read it
+        without the record; on a case they can no longer read, not here."""
+        share = self._share(self._consent())
+        canary = "Kanarienvogel der Frauenhaus-Notiz"
+        self.case.message_post(
+            body=canary,
+            author_id=self.shelter_worker.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        self.case.message_post(
+            body=f"{canary} an sie",
+            partner_ids=self.shelter_worker.partner_id.ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        Message = self.env["mail.message"].with_user(self.shelter_worker)
+        partner = self.shelter_worker.partner_id.id
+        mine = Message.search(
+            [("model", "=", "dv.case"), ("res_id", "=", self.case.id)]
+        )
+        self.assertEqual(len(mine.filtered(lambda m: canary in str(m.body))), 2)
+        share.with_user(self.caseworker).action_revoke()
+        for domain in (
+            [("model", "=", "dv.case"), ("author_id", "=", partner)],
+            [("model", "=", "dv.case"), ("partner_ids", "in", [partner])],
+        ):
+            found = Message.search_read(domain, ["body"])
+            self.assertNotIn(canary, str(found))
+        with self.assertRaises(AccessError):
+            mine.with_user(self.shelter_worker).read(["body"])
+
     def test_completed_share_and_withdrawn_consent(self):
         for end in ("complete", "withdraw"):
             with self.subTest(end=end):

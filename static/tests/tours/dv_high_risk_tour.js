@@ -8,6 +8,7 @@
  */
 import { registry } from "@web/core/registry";
 import {
+    answerItem as answer,
     openApp,
     openMenu,
     pickRecord,
@@ -19,24 +20,6 @@ import {
 
 const RED_FLAGS = 3; // strangulation, threats to kill, weapons come first
 const HIGH_FROM = 11; // the checklist's band "high" starts at 11 yes answers
-
-const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
-
-/** One click answers an item. */
-function answer(row, value) {
-    const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
-    return [
-        {
-            content: `answer item ${row}: ${value}`,
-            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
-            run: "click",
-        },
-        {
-            content: `item ${row} is answered`,
-            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
-        },
-    ];
-}
 
 registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
     url: "/odoo",

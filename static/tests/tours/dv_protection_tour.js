@@ -7,29 +7,20 @@
  * conference records a measure on the perpetrator's side.
  */
 import { registry } from "@web/core/registry";
-import { openApp, openMenu, pickRecord, saveForm, stateIs, typedDate, typedNow } from "./dv_tour_utils";
+import {
+    answerItem as answer,
+    openApp,
+    openMenu,
+    pickRecord,
+    saveForm,
+    stateIs,
+    typedDate,
+    typedNow,
+} from "./dv_tour_utils";
 
 const WEAPONS_ROW = 3; // strangulation, threats to kill, weapons come first
 const STEPS = ".o_field_widget[name=step_ids]";
 const ACTIONS = ".modal .o_field_widget[name=action_ids]";
-
-const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
-
-/** One click answers an item (the form saves itself). */
-function answer(row, value) {
-    const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
-    return [
-        {
-            content: `answer item ${row}: ${value}`,
-            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
-            run: "click",
-        },
-        {
-            content: `item ${row} is answered`,
-            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
-        },
-    ];
-}
 
 function addStep(code, days, owner = null) {
     const row = `${STEPS} .o_selected_row`;

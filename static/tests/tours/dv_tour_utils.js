@@ -112,3 +112,24 @@ export function stateIs(state) {
         trigger: `.o_statusbar_status button[data-value="${state}"].o_arrow_button_current`,
     };
 }
+
+const FILLED = { yes: "btn-danger", no: "btn-success", unknown: "btn-secondary" };
+
+/**
+ * One click answers item ``row`` of a risk assessment's checklist with
+ * ``value`` (yes, no, unknown); the form saves itself.
+ */
+export function answerItem(row, value) {
+    const line = `.o_field_widget[name=answer_ids] tbody tr.o_data_row:nth-child(${row})`;
+    return [
+        {
+            content: `answer item ${row}: ${value}`,
+            trigger: `${line} button[name=action_answer_${value}]:not(.${FILLED[value]})`,
+            run: "click",
+        },
+        {
+            content: `item ${row} is answered`,
+            trigger: `${line} button.${FILLED[value]}[name=action_answer_${value}]`,
+        },
+    ];
+}

@@ -6,28 +6,6 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
-class DvCaseFlagType(models.Model):
-    """The catalogue of handling instructions, written in our own words; an
-    office adds its own."""
-
-    _name = "dv.case.flag.type"
-    _inherit = ["dv.code.mixin"]
-    _description = "Handling Instruction Type"
-
-    description = fields.Text(
-        translate=True, help="What the instruction asks of everyone on the case."
-    )
-    color = fields.Integer(default=1)
-
-    _sql_constraints = [
-        (
-            "code_unique",
-            "unique(code)",
-            "The code of a handling instruction type must be unique.",
-        ),
-    ]
-
-
 class DvCaseFlag(models.Model):
     _name = "dv.case.flag"
     _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]

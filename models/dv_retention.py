@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -15,76 +14,6 @@ RECORD_TYPES = [
 # Cases erased per run of the scheduled job; the job calls itself again
 # while cases remain.
 BATCH_SIZE = 50
-
-
-class DvRetentionRule(models.Model):
-    _name = "dv.retention.rule"
-    _description = "Retention Rule"
-    _order = "record_type, closure_reason_id, id"
-
-    record_type = fields.Selection(RECORD_TYPES, required=True)
-    closure_reason_id = fields.Many2one(
-        "dv.closure.reason",
-        help="For closed cases: applies to this closure reason only; empty for "
-        "all others.",
-    )
-    days = fields.Integer(string="Keep For (Days)", required=True)
-    company_id = fields.Many2one("res.company", help="Empty for all companies.")
-    active = fields.Boolean(default=True)
-
-    @api.constrains("days")
-    def _check_days(self):
-        for rule in self:
-            if rule.days < 1:
-                raise ValidationError(
-                    self.env._("A retention period lasts at least one day.")
-                )
-
-    @api.model
-    def _days_for(self, record_type, company, closure_reason=None, rules=None):
-        """The applicable period: the rule of the closure reason before the
-        general one, the company's before the shared one. ``rules`` may
-        hold the active rules loaded once for many cases."""
-        rules = self.search([("active", "=", True)]) if rules is None else rules
-        candidates = sorted(
-            rules.filtered(
-                lambda r: (
-                    r.record_type == record_type
-                    and r.company_id in (company, self.env["res.company"])
-                    and (
-                        not r.closure_reason_id or r.closure_reason_id == closure_reason
-                    )
-                )
-            ),
-            key=lambda r: (not r.closure_reason_id, not r.company_id),
-        )
-        return candidates[0].days if candidates else None
-
-
-class DvErasureLog(models.Model):
-    """Which case was erased, when, why and by whom. Append only."""
-
-    _name = "dv.erasure.log"
-    _inherit = ["dv.append.only.mixin"]
-    _description = "Erasure Log"
-    _order = "erased_at desc, id desc"
-
-    erased_at = fields.Datetime(
-        required=True, readonly=True, default=fields.Datetime.now
-    )
-    case_id = fields.Many2one("dv.case", readonly=True, index=True, ondelete="cascade")
-    company_id = fields.Many2one("res.company", readonly=True)
-    reference = fields.Char(readonly=True)
-    kind = fields.Selection(
-        [
-            ("retention", "Retention Period Over"),
-            ("request", "Request of the Data Subject"),
-            ("minutes", "Conference Minutes Expired"),
-        ],
-        readonly=True,
-    )
-    user_id = fields.Many2one("res.users", readonly=True)
-    reason = fields.Text(readonly=True)
 
 
 class DvCaseRetention(models.AbstractModel):

@@ -9,8 +9,34 @@ from odoo.tests import Form, freeze_time, new_test_user
 from .common import DvCommon, ReferralCommon
 
 
+class StatisticsBook:
+    """The statistics workbook as the wizard and the report make it, read
+    back with openpyxl."""
+
+    def _statistics_book(self, user, switched_on=None, **values):
+        """The workbook of 2026 for company A as ``user``, with the companies
+        ``switched_on`` in the browser (default all of the user's) and the
+        wizard's ``values``."""
+        vals = {
+            "date_from": "2026-01-01",
+            "date_to": "2026-12-31",
+            "company_ids": [Command.set(self.company_a.ids)],
+            **values,
+        }
+        env = self.env(user=user)
+        if switched_on:
+            env = env(context=dict(env.context, allowed_company_ids=switched_on.ids))
+        wizard = env["dv.statistics.wizard"].create(vals)
+        report = self.env.ref("dv_case_management.report_statistics_xlsx")
+        content, file_type = env["ir.actions.report"]._render_xlsx(
+            report.report_name, wizard.ids, {}
+        )
+        self.assertEqual(file_type, "xlsx")
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+
 @freeze_time("2026-12-28 09:00:00")
-class TestStatisticsWorkbook(ReferralCommon):
+class TestStatisticsWorkbook(StatisticsBook, ReferralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -47,22 +73,7 @@ class TestStatisticsWorkbook(ReferralCommon):
     def _workbook(self, user, switched_on=None, **values):
         """The workbook as ``user``, with the companies ``switched_on`` in
         the browser (default all of the user's)."""
-        vals = {
-            "date_from": "2026-01-01",
-            "date_to": "2026-12-31",
-            "company_ids": [Command.set(self.company_a.ids)],
-        }
-        vals.update(values)
-        env = self.env(user=user)
-        if switched_on:
-            env = env(context=dict(env.context, allowed_company_ids=switched_on.ids))
-        wizard = env["dv.statistics.wizard"].create(vals)
-        report = self.env.ref("dv_case_management.report_statistics_xlsx")
-        content, file_type = env["ir.actions.report"]._render_xlsx(
-            report.report_name, wizard.ids, {}
-        )
-        self.assertEqual(file_type, "xlsx")
-        return openpyxl.load_workbook(io.BytesIO(content))
+        return self._statistics_book(user, switched_on, **values)
 
     def _rows(self, sheet):
         return {
@@ -309,7 +320,7 @@ def sections(sheet):
 
 
 @freeze_time("2026-12-28 09:00:00")
-class TestFunderAndLagebild(ReferralCommon):
+class TestFunderAndLagebild(StatisticsBook, ReferralCommon):
     """A known dataset, and the exact cells of the funder and Lagebild
     sheets."""
 
@@ -510,24 +521,7 @@ class TestFunderAndLagebild(ReferralCommon):
                 referral.action_mark_unreachable()
 
     def _book(self, threshold=1):
-        wizard = (
-            self.env["dv.statistics.wizard"]
-            .with_user(self.statistics)
-            .create(
-                {
-                    "date_from": "2026-01-01",
-                    "date_to": "2026-12-31",
-                    "company_ids": [Command.set(self.company_a.ids)],
-                    "threshold": threshold,
-                }
-            )
-        )
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_user(self.statistics)
-            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
-        )
-        return openpyxl.load_workbook(io.BytesIO(content))
+        return self._statistics_book(self.statistics, threshold=threshold)
 
     def test_funder_report_exact_cells(self):
         funder = sections(self._book()["Funder Report"])
@@ -670,7 +664,7 @@ class TestFunderAndLagebild(ReferralCommon):
 
 
 @freeze_time("2026-12-28 09:00:00")
-class TestProtectionStatistics(DvCommon):
+class TestProtectionStatistics(StatisticsBook, DvCommon):
     """Safety plans, measures on the perpetrator's side and the youth
     welfare office in the workbook: the exact cells of the sheet
     "Protection", and their suppression."""
@@ -812,24 +806,7 @@ class TestProtectionStatistics(DvCommon):
         )
 
     def _book(self, threshold=1):
-        wizard = (
-            self.env["dv.statistics.wizard"]
-            .with_user(self.statistics)
-            .create(
-                {
-                    "date_from": "2026-01-01",
-                    "date_to": "2026-12-31",
-                    "company_ids": [Command.set(self.company_a.ids)],
-                    "threshold": threshold,
-                }
-            )
-        )
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_user(self.statistics)
-            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
-        )
-        return openpyxl.load_workbook(io.BytesIO(content))
+        return self._statistics_book(self.statistics, threshold=threshold)
 
     def test_protection_exact_cells(self):
         sheet = sections(self._book()["Protection"])
@@ -889,7 +866,7 @@ class TestProtectionStatistics(DvCommon):
 
 
 @freeze_time("2026-12-28 09:00:00")
-class TestOutcomeStatistics(DvCommon):
+class TestOutcomeStatistics(StatisticsBook, DvCommon):
     """Re-victimisation after a conference, the outcome at closure and the
     follow-ups: the exact cells of the sheet "Outcomes", and their
     suppression."""
@@ -953,24 +930,7 @@ class TestOutcomeStatistics(DvCommon):
         other.sudo().last_conference_date = "2026-03-01"
 
     def _book(self, threshold=1):
-        wizard = (
-            self.env["dv.statistics.wizard"]
-            .with_user(self.statistics)
-            .create(
-                {
-                    "date_from": "2026-01-01",
-                    "date_to": "2026-12-31",
-                    "company_ids": [Command.set(self.company_a.ids)],
-                    "threshold": threshold,
-                }
-            )
-        )
-        content, _type = (
-            self.env["ir.actions.report"]
-            .with_user(self.statistics)
-            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
-        )
-        return openpyxl.load_workbook(io.BytesIO(content))
+        return self._statistics_book(self.statistics, threshold=threshold)
 
     def test_outcomes_exact_cells(self):
         sheet = sections(self._book()["Outcomes"])

@@ -29,13 +29,7 @@ class DvCommon(TransactionCase):
                 "city": "A-Stadt",
             }
         )
-        cls.agency_b = cls.env["dv.agency"].create(
-            {
-                "name": "Test Counselling B",
-                "agency_type_id": cls.type_counselling.id,
-                "company_id": cls.company_b.id,
-            }
-        )
+        cls.agency_b = cls._new_agency("Test Counselling B", company=cls.company_b)
         cls.agency_shared = cls.env["dv.agency"].create(
             {
                 "name": "Test Police Shared",
@@ -94,6 +88,22 @@ class DvCommon(TransactionCase):
             .search([("dv_signin_since", "!=", False)])
         )
         users.write({"dv_signin_since": fields.Datetime.now()})
+
+    @classmethod
+    def _new_agency(cls, name, agency_type=None, company=None, **values):
+        """An agency of company A (or ``company``); ``agency_type`` is the
+        end of an agency type's XML id or a type record, counselling by
+        default."""
+        if isinstance(agency_type, str):
+            agency_type = cls.env.ref(f"dv_case_management.agency_type_{agency_type}")
+        return cls.env["dv.agency"].create(
+            {
+                "name": name,
+                "agency_type_id": (agency_type or cls.type_counselling).id,
+                "company_id": (company or cls.company_a).id,
+                **values,
+            }
+        )
 
     @classmethod
     def _new_member(cls, login, role, agency, company=None):
@@ -210,28 +220,14 @@ class PrivacyCommon(DvCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Privacy Shelter",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.shelter = cls._new_agency("Privacy Shelter", "shelter")
         cls.shelter_worker = cls._new_member(
             "dv_test_privacy_shelter", "caseworker", cls.shelter
         )
         cls.other_coordinator = cls._new_member(
             "dv_test_privacy_other_coord",
             "coordinator",
-            cls.env["dv.agency"].create(
-                {
-                    "name": "Other Office",
-                    "agency_type_id": cls.type_counselling.id,
-                    "company_id": cls.company_a.id,
-                }
-            ),
+            cls._new_agency("Other Office"),
         )
         cls.lead_coordinator = cls._new_member(
             "dv_test_privacy_lead_coord", "coordinator", cls.agency_a
@@ -284,28 +280,14 @@ class ConferenceCommon(DvCommon):
         cls.coordinator_a = cls._new_member(
             "dv_test_conf_coordinator", "coordinator", cls.agency_a
         )
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Conference Shelter",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.shelter = cls._new_agency("Conference Shelter", "shelter")
         cls.shelter_worker = cls._new_member(
             "dv_test_conf_shelter", "caseworker", cls.shelter
         )
         cls.outsider = cls._new_member(
             "dv_test_conf_outsider",
             "caseworker",
-            cls.env["dv.agency"].create(
-                {
-                    "name": "Not Invited",
-                    "agency_type_id": cls.type_counselling.id,
-                    "company_id": cls.company_a.id,
-                }
-            ),
+            cls._new_agency("Not Invited"),
         )
         cls.case = cls._create_case()
         cls.case.victim_id.name = "Vera Secret"

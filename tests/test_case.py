@@ -440,13 +440,7 @@ class TestCaseAccess(DvCommon):
         cls.env["dv.agency.member"].create(
             {"agency_id": cls.agency_a.id, "user_id": cls.network.id}
         )
-        cls.other_agency = cls.env["dv.agency"].create(
-            {
-                "name": "Other Agency A",
-                "agency_type_id": cls.type_counselling.id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.other_agency = cls._new_agency("Other Agency A")
         cls.other_caseworker = cls._new_member(
             "dv_test_other_caseworker", "coordinator", cls.other_agency
         )

@@ -261,13 +261,7 @@ class TestAgenda(ConferenceCommon):
         third = self._new_member(
             "dv_test_conf_third",
             "network",
-            self.env["dv.agency"].create(
-                {
-                    "name": "Third",
-                    "agency_type_id": self.type_counselling.id,
-                    "company_id": self.company_a.id,
-                }
-            ),
+            self._new_agency("Third"),
         )
         self.env["dv.conference.participant"].with_user(self.coordinator_a).create(
             {

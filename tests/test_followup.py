@@ -18,13 +18,7 @@ class FollowupCommon(DvCommon):
         cls.coordinator_a = cls._new_member(
             "dv_test_fu_coordinator", "coordinator", cls.agency_a
         )
-        cls.other_agency = cls.env["dv.agency"].create(
-            {
-                "name": "Follow-up Other Counselling",
-                "agency_type_id": cls.type_counselling.id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.other_agency = cls._new_agency("Follow-up Other Counselling")
         cls.other_worker = cls._new_member(
             "dv_test_fu_other", "caseworker", cls.other_agency
         )

@@ -14,13 +14,7 @@ class MembershipCommon(DvCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_agency = cls.env["dv.agency"].create(
-            {
-                "name": "Other Counselling A",
-                "agency_type_id": cls.type_counselling.id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.other_agency = cls._new_agency("Other Counselling A")
         cls.coordinator_2 = cls._new_member(
             "dv_test_membership_coord2", "coordinator", cls.agency_a
         )
@@ -147,13 +141,7 @@ class TestMembershipChanges(MembershipCommon):
         member.with_user(self.manager).unlink()
         self.assertEqual(self.coordinator.dv_agency_ids, self.agency_a)
         # Deleting an agency logs its members leaving.
-        agency = self.env["dv.agency"].create(
-            {
-                "name": "Short-lived",
-                "agency_type_id": self.type_counselling.id,
-                "company_id": self.company_a.id,
-            }
-        )
+        agency = self._new_agency("Short-lived")
         self._members(self.manager).create(
             {"agency_id": agency.id, "user_id": self.caseworker.id}
         )

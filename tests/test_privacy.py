@@ -393,13 +393,7 @@ class TestGrantsSeenAtOnce(PrivacyCommon):
         member.write({"user_id": self.shelter_worker.id})
         self.assertFalse(self._reads(newcomer))
         self.assertTrue(self._reads(self.shelter_worker))
-        elsewhere = self.env["dv.agency"].create(
-            {
-                "name": "Grant Elsewhere",
-                "agency_type_id": self.type_counselling.id,
-                "company_id": self.company_a.id,
-            }
-        )
+        elsewhere = self._new_agency("Grant Elsewhere")
         member.write({"agency_id": elsewhere.id})
         self.assertFalse(self._reads(self.shelter_worker))
         member.write({"agency_id": self.agency_a.id})

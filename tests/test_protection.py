@@ -626,13 +626,7 @@ class TestProtectionAccess(ProtectionCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.other_agency = cls.env["dv.agency"].create(
-            {
-                "name": "Other Counselling A",
-                "agency_type_id": cls.type_counselling.id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.other_agency = cls._new_agency("Other Counselling A")
         cls.other_caseworker = cls._new_member(
             "dv_test_other_cw", "caseworker", cls.other_agency
         )

@@ -11,15 +11,7 @@ class TestShare(ReferralCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Test Shelter",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.shelter = cls._new_agency("Test Shelter", "shelter")
         cls.shelter_worker = cls._new_member(
             "dv_test_shelter", "caseworker", cls.shelter
         )
@@ -163,13 +155,7 @@ class TestShare(ReferralCommon):
                 self.case.with_user(user).read(["name"])
 
     def other_user(self):
-        agency = self.env["dv.agency"].create(
-            {
-                "name": "Unrelated",
-                "agency_type_id": self.type_counselling.id,
-                "company_id": self.company_a.id,
-            }
-        )
+        agency = self._new_agency("Unrelated")
         return self._new_member("dv_test_unrelated", "caseworker", agency)
 
     # Writes never widen reads (each test starts from a cold rule cache, as

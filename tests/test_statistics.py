@@ -481,13 +481,7 @@ class TestFunderAndLagebild(StatisticsBook, ReferralCommon):
                 )
         # Police referrals of two police units: one reached by phone, one by
         # letter, one unreachable.
-        cls.inspection = cls.env["dv.agency"].create(
-            {
-                "name": "Inspection North",
-                "agency_type_id": cls.type_police.id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.inspection = cls._new_agency("Inspection North", cls.type_police)
         Referral = cls.env["dv.referral"]
         for number, (case, police, channel, outcome) in enumerate(
             (

@@ -33,22 +33,8 @@ class TestTours(HttpCase, DvCommon):
                 "first_contact_deadline_unit": "hours",
             }
         )
-        cls.police = cls.env["dv.agency"].create(
-            {
-                "name": "Tour Polizeiinspektion",
-                "agency_type_id": cls.type_police.id,
-                "company_id": cls.company_a.id,
-            }
-        )
-        cls.shelter = cls.env["dv.agency"].create(
-            {
-                "name": "Tour Frauenhaus",
-                "agency_type_id": cls.env.ref(
-                    "dv_case_management.agency_type_shelter"
-                ).id,
-                "company_id": cls.company_a.id,
-            }
-        )
+        cls.police = cls._new_agency("Tour Polizeiinspektion", cls.type_police)
+        cls.shelter = cls._new_agency("Tour Frauenhaus", "shelter")
         cls.intake_worker = cls._tour_user("dv_tour_intake", "caseworker", cls.office)
         cls.tour_coordinator = cls._tour_user(
             "dv_tour_coordinator", "coordinator", cls.office

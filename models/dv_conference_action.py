@@ -2,16 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .dv_guard import is_system_write
-from .dv_mixins import free_transitions, schedule_for_users
-
-ACTION_STATUSES = [
-    ("open", "Open"),
-    ("done", "Done"),
-    ("not_possible", "Not Possible (Circumstances Changed)"),
-    ("not_done", "Not Done"),
-]
-# The owner agency reports an action and corrects its report freely.
-ACTION_TRANSITIONS = free_transitions(ACTION_STATUSES)
+from .dv_mixins import schedule_for_users
 
 
 class DvConferenceAction(models.Model):
@@ -23,13 +14,11 @@ class DvConferenceAction(models.Model):
     _description = "Conference Action"
     _inherit = [
         "dv.guard.mixin",
-        "dv.workflow.mixin",
+        "dv.reported.status.mixin",
         "mail.thread",
         "mail.activity.mixin",
         "dv.erasable.mixin",
     ]
-    _state_field = "status"
-    _state_transitions = ACTION_TRANSITIONS
     _dv_immutable_fields = ("line_id",)
     _order = "due_date, id"
 
@@ -64,14 +53,7 @@ class DvConferenceAction(models.Model):
         tracking=True,
     )
     due_date = fields.Date(required=True, tracking=True)
-    status = fields.Selection(
-        ACTION_STATUSES,
-        default="open",
-        required=True,
-        readonly=True,
-        tracking=True,
-        index=True,
-    )
+    status = fields.Selection(tracking=True)
     reported_on = fields.Date(readonly=True, tracking=True)
     report = fields.Text()
     is_overdue = fields.Boolean(
@@ -202,18 +184,6 @@ class DvConferenceAction(models.Model):
 
     def _status_label(self):
         return ", ".join(sorted({action._state_label() for action in self}))
-
-    def action_mark_done(self):
-        return self._set_status("done", self.env._("Marking as done"))
-
-    def action_mark_not_possible(self):
-        return self._set_status("not_possible", self.env._("Marking as not possible"))
-
-    def action_mark_not_done(self):
-        return self._set_status("not_done", self.env._("Marking as not done"))
-
-    def action_reopen(self):
-        return self._set_status("open", self.env._("Reopening"))
 
     @api.model
     def _cron_notify_overdue(self):

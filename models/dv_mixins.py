@@ -250,6 +250,53 @@ class DvWorkflowMixin(models.AbstractModel):
             return self.write(dict(values or {}, **{self._state_field: new_state}))
 
 
+REPORT_STATUSES = [
+    ("open", "Open"),
+    ("done", "Done"),
+    ("not_possible", "Not Possible (Circumstances Changed)"),
+    ("not_done", "Not Done"),
+]
+
+
+class DvReportedStatusMixin(models.AbstractModel):
+    """Work that whoever carries it out reports (a conference action, a step
+    of a safety plan): open until reported done, not possible or not done;
+    the report is corrected freely, the same status again included. The
+    model says in :meth:`_set_status` what a report writes besides the
+    status and who may give it."""
+
+    _name = "dv.reported.status.mixin"
+    _inherit = ["dv.workflow.mixin"]
+    _description = "Reported Work"
+    _state_field = "status"
+    _state_transitions = free_transitions(REPORT_STATUSES)
+
+    status = fields.Selection(
+        REPORT_STATUSES,
+        default="open",
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+    )
+
+    def _set_status(self, status, action):
+        """Report ``status``; ``action`` names the step in messages."""
+        raise NotImplementedError
+
+    def action_mark_done(self):
+        return self._set_status("done", self.env._("Marking as done"))
+
+    def action_mark_not_possible(self):
+        return self._set_status("not_possible", self.env._("Marking as not possible"))
+
+    def action_mark_not_done(self):
+        return self._set_status("not_done", self.env._("Marking as not done"))
+
+    def action_reopen(self):
+        return self._set_status("open", self.env._("Reopening"))
+
+
 class DvCaseDeadlineMixin(models.AbstractModel):
     """A record of a case whose dates are deadlines: each one keeps a
     reminder activity on the record itself (``dv_deadline_key`` names which

@@ -8,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import format_date
 
-from .dv_mixins import free_transitions
-
 PLAN_STATES = [
     ("draft", "In Preparation"),
     ("agreed", "Agreed"),
@@ -21,15 +19,6 @@ PLAN_TRANSITIONS = {
     "agreed": ("draft", "closed"),
     "closed": ("draft",),
 }
-STEP_STATUSES = [
-    ("open", "Open"),
-    ("done", "Done"),
-    ("not_possible", "Not Possible (Circumstances Changed)"),
-    ("not_done", "Not Done"),
-]
-# A step's status (like a conference action's) is reported and corrected
-# freely, the same status again included.
-STEP_TRANSITIONS = free_transitions(STEP_STATUSES)
 STEP_OWNERS = [
     ("victim", "The Victim Herself"),
     ("agency", "An Agency"),

@@ -1,14 +1,12 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .dv_safety_plan import STEP_OWNERS, STEP_STATUSES, STEP_TRANSITIONS
+from .dv_safety_plan import STEP_OWNERS
 
 
 class DvSafetyPlanStep(models.Model):
     _name = "dv.safety.plan.step"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.erasable.mixin"]
-    _state_field = "status"
-    _state_transitions = STEP_TRANSITIONS
+    _inherit = ["dv.guard.mixin", "dv.reported.status.mixin", "dv.erasable.mixin"]
     _description = "Safety Plan Step"
     _dv_immutable_fields = ("plan_id",)
     _order = "plan_id, sequence, id"
@@ -55,14 +53,6 @@ class DvSafetyPlanStep(models.Model):
         help="Someone of the case who takes the step on (a trusted person).",
     )
     due_date = fields.Date()
-    status = fields.Selection(
-        STEP_STATUSES,
-        default="open",
-        required=True,
-        readonly=True,
-        copy=False,
-        index=True,
-    )
     done_on = fields.Date(readonly=True, copy=False)
     done_in_time = fields.Boolean(compute="_compute_done_in_time", store=True)
     is_overdue = fields.Boolean(compute="_compute_is_overdue")
@@ -128,18 +118,6 @@ class DvSafetyPlanStep(models.Model):
             action,
             {"done_on": fields.Date.context_today(self) if status == "done" else False},
         )
-
-    def action_mark_done(self):
-        return self._set_status("done", self.env._("Marking as done"))
-
-    def action_mark_not_possible(self):
-        return self._set_status("not_possible", self.env._("Marking as not possible"))
-
-    def action_mark_not_done(self):
-        return self._set_status("not_done", self.env._("Marking as not done"))
-
-    def action_reopen(self):
-        return self._set_status("open", self.env._("Reopening"))
 
     # Erasure
 

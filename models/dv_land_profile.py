@@ -2,14 +2,24 @@
 contact bans and passing a victim's data to the intake office, each value
 with its norm and where it was checked."""
 
+import io
+import logging
 from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
+from lxml import etree
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import file_open
+from odoo.tools.convert import convert_xml_import
 
 from .dv_agency import GERMAN_STATES
+
+_logger = logging.getLogger(__name__)
+
+MODULE = "dv_case_management"
+DATA_FILE = f"{MODULE}/data/dv_land_profile_data.xml"
 
 DURATION_UNITS = [
     ("days", "Days"),
@@ -73,6 +83,49 @@ def add_duration(start, amount, unit, state_code=None):
         if day.weekday() != 6 and day not in holidays:
             counted += 1
     return day
+
+
+def update_shipped_profiles(env):
+    """The shipped profiles take the values of this version's data file,
+    which updates leave alone (it is noupdate). A profile a user changed
+    since it was loaded keeps its values: loading writes as the superuser,
+    so any other last writer means a manager edited it. A shipped profile
+    deleted by hand is not created anew. Returns the profiles left alone."""
+    data = (
+        env["ir.model.data"]
+        .sudo()
+        .search([("module", "=", MODULE), ("model", "=", "dv.land.profile")])
+    )
+    profiles = (
+        env["dv.land.profile"]
+        .sudo()
+        .with_context(active_test=False)
+        .browse(data.mapped("res_id"))
+        .exists()
+    )
+    edited = profiles.filtered(lambda profile: profile.write_uid.id != SUPERUSER_ID)
+    to_load = data.filtered(lambda xmlid: xmlid.res_id in (profiles - edited).ids)
+    with file_open(DATA_FILE, "rb") as handle:
+        root = etree.parse(handle).getroot()
+    keep = set(to_load.mapped("name"))
+    for record in root.findall("record"):
+        if record.get("id") not in keep:
+            root.remove(record)
+    root.attrib.pop("noupdate", None)
+    xmlfile = io.BytesIO(etree.tostring(root, encoding="utf-8"))
+    xmlfile.name = DATA_FILE
+    # The loader reads the flags with SQL: write them to the database first.
+    to_load.write({"noupdate": False})
+    to_load.flush_recordset(["noupdate"])
+    convert_xml_import(env, MODULE, xmlfile, mode="update", noupdate=False)
+    data.invalidate_recordset(["noupdate"])
+    data.write({"noupdate": True})
+    if edited:
+        _logger.info(
+            "Federal state profiles changed by hand keep their values: %s",
+            ", ".join(edited.mapped("state_code")),
+        )
+    return edited
 
 
 class DvLandProfile(models.Model):

@@ -10,7 +10,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 
 from ..models.dv_agency import GERMAN_STATES
-from ..models.dv_land_profile import add_duration
+from ..models.dv_land_profile import add_duration, update_shipped_profiles
 from .common import DvCommon
 
 # Thursday 24 December 2026: Christmas Day and Boxing Day (public holidays
@@ -29,7 +29,7 @@ EVICTION_ENDS = {
     "HH": (date(2027, 1, 3), "§ 12b Abs. 1 SOG"),
     "HE": (date(2027, 1, 7), "§ 31 Abs. 2 HSOG"),
     "MV": (date(2027, 1, 7), "§ 52 Abs. 2 SOG M-V"),
-    "NI": (date(2027, 1, 7), "§ 17 Abs. 2 Satz 2 NPOG"),
+    "NI": (date(2027, 1, 7), "§ 17a Abs. 1 Satz 1 NPOG"),
     "NW": (date(2027, 1, 3), "§ 34a Abs. 5 Satz 1 PolG NRW"),
     "RP": (None, "§ 13 Abs. 2 POG"),
     "SL": (date(2027, 1, 3), "§ 12 Abs. 2 SPolG"),
@@ -43,7 +43,6 @@ CONTACT_BAN_ENDS = {
     "BW": date(2026, 12, 31),
     "BY": date(2027, 3, 24),
     "HE": date(2027, 1, 7),
-    "NW": date(2027, 1, 3),
     "SN": date(2027, 1, 7),
     "SH": date(2027, 1, 21),
 }
@@ -155,16 +154,112 @@ class TestLandProfiles(ProtectionCommon):
                 lower_saxony.eviction_unit,
                 lower_saxony.eviction_norm,
             ),
-            (14, "days", "§ 17 Abs. 2 Satz 2 NPOG"),
+            (14, "days", "§ 17a Abs. 1 Satz 1 NPOG"),
         )
         # An application under the Gewaltschutzgesetz ends it with the court's
-        # decision, it never extends it (§ 17 Abs. 3 NPOG).
+        # decision, it never extends it (§ 17 Abs. 3 Nds. SOG, now § 17a NPOG).
         self.assertEqual(lower_saxony.extension_kind, "ends_on_decision")
         self.assertTrue(lower_saxony.contact_ban_no_max)
         # Mecklenburg-Western Pomerania lets the police pass the data.
         self.assertEqual(self._profile("MV")._referral_statute(), "§ 52 Abs. 3 SOG M-V")
         # North Rhine-Westphalia obliges them to offer it: consent is needed.
         self.assertFalse(self._profile("NW")._referral_statute())
+        # Schleswig-Holstein obliges them to pass it.
+        schleswig_holstein = self._profile("SH")
+        self.assertEqual(schleswig_holstein.transfer_basis, "obliges")
+        self.assertEqual(schleswig_holstein._referral_statute(), "§ 201a LVwG")
+
+    def test_lower_saxony_counts_calendar_days_over_a_holiday_weekend(self):
+        # Saturday 31 October 2026 is Reformation Day, a public holiday in
+        # Lower Saxony: the fourteen days of § 17a NPOG run through it and
+        # through both weekends and end on Saturday 14 November.
+        self.company_a.dv_land_profile_id = self._profile("NI")
+        eviction = (
+            self.env["dv.police.measure"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "case_id": self.case.id,
+                    "measure_type": "eviction",
+                    "date_start": date(2026, 10, 31),
+                }
+            )
+        )
+        self.assertEqual(eviction.date_end, date(2026, 11, 14))
+        self.assertEqual(eviction.duration_days, 14)
+
+    def test_north_rhine_westphalia_knows_no_contact_ban_of_its_own(self):
+        # § 34a PolG NRW: eviction and return ban only; a contact ban has no
+        # statutory maximum, so the office's practice is proposed, and without
+        # one nothing is.
+        profile = self._profile("NW")
+        self.assertTrue(profile.contact_ban_no_max)
+        self.company_a.dv_land_profile_id = profile
+        Measure = self.env["dv.police.measure"].with_user(self.caseworker)
+        ban = Measure.create(
+            {
+                "case_id": self.case.id,
+                "measure_type": "contact_ban",
+                "date_start": CHRISTMAS_EVE,
+            }
+        )
+        self.assertFalse(ban.date_end)
+        self.company_a.dv_contact_ban_practice_days = PRACTICE_DAYS
+        ban = Measure.create(
+            {
+                "case_id": self.case.id,
+                "measure_type": "contact_ban",
+                "date_start": CHRISTMAS_EVE,
+            }
+        )
+        # Seven calendar days over Christmas and the weekend, not ten.
+        self.assertEqual(ban.date_end, date(2026, 12, 31))
+        eviction = Measure.create(
+            {
+                "case_id": self.case.id,
+                "measure_type": "eviction",
+                "date_start": CHRISTMAS_EVE,
+            }
+        )
+        self.assertEqual(eviction.date_end, date(2027, 1, 3))
+
+    def test_update_takes_the_new_values_where_nobody_changed_them(self):
+        nw, ni, sn, th = (self._profile(code) for code in ("NW", "NI", "SN", "TH"))
+        # The values 18.0.1.4.0 loaded (as the superuser) ...
+        nw.write(
+            {
+                "contact_ban_no_max": False,
+                "contact_ban_max": 10,
+                "contact_ban_norm": "§ 34a PolG NRW",
+            }
+        )
+        ni.eviction_norm = "§ 17 Abs. 2 Satz 2 NPOG"
+        # ... a note a manager changed since, and a profile a manager replaced.
+        sn.with_user(self.manager).contact_ban_source = "Am Gesetzestext geprüft."
+        th.unlink()
+        own = self.env["dv.land.profile"].create(
+            {
+                "name": "Thüringen",
+                "state_code": "TH",
+                "eviction_max": 14,
+                "contact_ban_no_max": True,
+            }
+        )
+        self.assertEqual(update_shipped_profiles(self.env), sn)
+        self.assertTrue(nw.contact_ban_no_max)
+        self.assertEqual(nw.contact_ban_max, 0)
+        self.assertEqual(nw.contact_ban_norm, "§ 34a PolG NRW (kein Kontaktverbot)")
+        self.assertEqual(ni.eviction_norm, "§ 17a Abs. 1 Satz 1 NPOG")
+        self.assertEqual(sn.contact_ban_source, "Am Gesetzestext geprüft.")
+        self.assertEqual(
+            self.env["dv.land.profile"].search([("state_code", "=", "TH")]), own
+        )
+        # Later updates leave the shipped profiles alone again.
+        data = self.env["ir.model.data"].search(
+            [("module", "=", "dv_case_management"), ("model", "=", "dv.land.profile")]
+        )
+        self.assertEqual(len(data), 15)
+        self.assertTrue(all(data.mapped("noupdate")))
 
     def test_eviction_ends_in_each_land_over_a_weekend_and_holidays(self):
         self.company_a.dv_eviction_practice_days = PRACTICE_DAYS

@@ -160,14 +160,9 @@ BY_APPLICATION = "kann hier nicht geändert werden: die Anwendung setzt es"
 SCRIPT = '<script>alert("dv")</script><img src="x" onerror="alert(1)">'
 NOW = "2026-11-24 09:00:00"
 # Tables besides the addon's own that show what a refused input left behind.
-TRACES = (
-    "mail_message",
-    "mail_mail",
-    "mail_activity",
-    "ir_attachment",
-    "calendar_event",
-    "mail_alias",
-    "res_partner",
+TRACES = tuple(
+    "mail_message mail_mail mail_activity ir_attachment calendar_event mail_alias "
+    "res_partner".split()
 )
 
 

@@ -16,6 +16,7 @@ leak and fails the run.
 """
 
 import time
+from functools import partial
 
 import plan
 from clients import LoadClient, odoo_dt, utcnow
@@ -33,8 +34,31 @@ PROTECTED = (
 )
 
 
-def _non_empty_rows(rows):
-    return [row for row in rows or [] if row]
+def answered(_result):
+    """A write, a creation or a button: any answer but a refusal is a leak."""
+    return True
+
+
+def exported(result):
+    return bool(result and result.get("datas"))
+
+
+def probe(call, name, judge, model, method, *args, **kwargs):
+    """(name, call, judge): ``call()`` makes the request ``model.method(...)``,
+    ``judge(result)`` says whether its answer gave anything away."""
+    return (name, lambda: call(model, method, *args, **kwargs), judge)
+
+
+def transfer(case, agency, marker):
+    """A transfer of ``case`` to ``agency``, as its lead agency sends one."""
+    return {
+        "case_id": case,
+        "to_agency_id": agency,
+        "kind": "transfer",
+        "legal_basis": "statute",
+        "legal_norm": "§ 8a SGB VIII",
+        "reason": marker,
+    }
 
 
 class AttackerClient(LoadClient):
@@ -50,44 +74,19 @@ class AttackerClient(LoadClient):
         addressed to another agency; the case is not the attacker's to pass
         on. Every answer but a refusal is a leak."""
         pending = self.setup["pending_share"]
-        call = self.rpc.call
+        p = partial(probe, self.rpc.call)
+        # fmt: off
         return [
-            (
-                "redirect share",
-                lambda: call(
-                    "dv.share", "write", [pending], {"to_agency_id": self.own_agency}
-                ),
-                lambda r: True,
-            ),
-            (
-                "accept share of another agency",
-                lambda: call("dv.share", "action_accept", [pending]),
-                lambda r: True,
-            ),
-            (
-                "reject share of another agency",
-                lambda: call(
-                    "dv.share", "action_reject", [pending], reason="other", note=marker
-                ),
-                lambda r: True,
-            ),
-            (
-                "transfer case not led",
-                lambda: call(
-                    "dv.share",
-                    "create",
-                    {
-                        "case_id": case,
-                        "to_agency_id": self.own_agency,
-                        "kind": "transfer",
-                        "legal_basis": "statute",
-                        "legal_norm": "§ 8a SGB VIII",
-                        "reason": marker,
-                    },
-                ),
-                lambda r: True,
-            ),
+            p("redirect share", answered,
+              "dv.share", "write", [pending], {"to_agency_id": self.own_agency}),
+            p("accept share of another agency", answered,
+              "dv.share", "action_accept", [pending]),
+            p("reject share of another agency", answered,
+              "dv.share", "action_reject", [pending], reason="other", note=marker),
+            p("transfer case not led", answered,
+              "dv.share", "create", transfer(case, self.own_agency, marker)),
         ]
+        # fmt: on
 
     def intake_probes(self, marker):
         """Tries on the intake office: its referrals, the repeat awaiting its
@@ -99,95 +98,42 @@ class AttackerClient(LoadClient):
         office = self.office
         police = setup["agencies"]["police"]
         address = f"{marker.lower()}@fremd.example"
-        call = self.rpc.call
+        referral = {
+            "source_type": "police",
+            "from_agency_id": police,
+            "to_agency_id": office,
+            "company_id": self.company_a,
+            "received_at": odoo_dt(utcnow()),
+            "police_reference": marker,
+            "legal_basis": "consent",
+            "consent_date": str(utcnow().date()),
+            "victim_name": f"Testperson {marker}",
+        }
+        sender = {"office_id": office, "email": address, "police_agency_id": police}
+        p = partial(probe, self.rpc.call)
+        # fmt: off
         return [
-            (
-                "enter referral for the office",
-                lambda: call(
-                    "dv.referral",
-                    "create",
-                    {
-                        "source_type": "police",
-                        "from_agency_id": police,
-                        "to_agency_id": office,
-                        "company_id": self.company_a,
-                        "received_at": odoo_dt(utcnow()),
-                        "police_reference": marker,
-                        "legal_basis": "consent",
-                        "consent_date": str(utcnow().date()),
-                        "victim_name": f"Testperson {marker}",
-                    },
-                ),
-                lambda r: True,
-            ),
-            (
-                "join the proposed case",
-                lambda: call("dv.referral", "action_join_case", [pending]),
-                lambda r: True,
-            ),
-            (
-                "open a case for the repeat",
-                lambda: call("dv.referral", "action_new_case", [pending]),
-                lambda r: True,
-            ),
-            (
-                "read the repeat",
-                lambda: call(
-                    "dv.referral",
-                    "read",
-                    [pending],
-                    ["victim_name", "proposed_case_id"],
-                ),
-                bool,
-            ),
-            (
-                "original e-mails",
-                lambda: call(
-                    "dv.referral.original",
-                    "search_read",
-                    [],
-                    fields=["email_from", "body"],
-                ),
-                bool,
-            ),
-            (
-                "join the office",
-                lambda: call(
-                    "dv.agency.member",
-                    "create",
-                    {"agency_id": office, "user_id": self.uid},
-                ),
-                lambda r: True,
-            ),
-            (
-                "register a sender",
-                lambda: call(
-                    "dv.intake.sender",
-                    "create",
-                    {
-                        "office_id": office,
-                        "email": address,
-                        "police_agency_id": police,
-                    },
-                ),
-                lambda r: True,
-            ),
-            (
-                "police unit's address",
-                lambda: call("dv.agency", "write", [police], {"email": address}),
-                lambda r: True,
-            ),
-            (
-                "police contact's address",
-                lambda: call(
-                    "res.partner",
-                    "write",
-                    [setup["police_partner"]],
-                    {"email": address},
-                ),
-                lambda r: True,
-            ),
+            p("enter referral for the office", answered,
+              "dv.referral", "create", referral),
+            p("join the proposed case", answered,
+              "dv.referral", "action_join_case", [pending]),
+            p("open a case for the repeat", answered,
+              "dv.referral", "action_new_case", [pending]),
+            p("read the repeat", bool,
+              "dv.referral", "read", [pending], ["victim_name", "proposed_case_id"]),
+            p("original e-mails", bool,
+              "dv.referral.original", "search_read", [],
+              fields=["email_from", "body"]),
+            p("join the office", answered,
+              "dv.agency.member", "create", {"agency_id": office, "user_id": self.uid}),
+            p("register a sender", answered,
+              "dv.intake.sender", "create", sender),
+            p("police unit's address", answered,
+              "dv.agency", "write", [police], {"email": address}),
+            p("police contact's address", answered,
+              "res.partner", "write", [setup["police_partner"]], {"email": address}),
         ]
+        # fmt: on
 
     def probes(self):
         """(name, call, judge): ``call()`` makes the request, ``judge(result)``
@@ -201,241 +147,78 @@ class AttackerClient(LoadClient):
         person = rng.choice(persons)
         referral = rng.choice(referrals)
         marker = self.marker("X")
-        call = self.rpc.call
-        returned = bool
-        company_a = self.company_a
+        of_cases = [("case_id", "in", cases)]
+        attempt = {
+            "referral_id": referral,
+            "channel_id": self.setup["channel_phone"],
+            "outcome": "reached",
+            "note": marker,
+            "attempted_at": odoo_dt(utcnow()),
+        }
+        attachments = [
+            ("res_model", "in", ("dv.case", "dv.referral")),
+            ("res_id", "in", cases + referrals),
+        ]
+
+        def counted(groups):
+            return any(group.get("__count") for group in groups or [])
+
+        def protected_found(rows):
+            return any(r["id"] in protected or r.get("phone") for r in rows or [])
+
+        p = partial(probe, self.rpc.call)
+        # fmt: off
         return [
-            (
-                "read case",
-                lambda: call("dv.case", "read", [case], ["name", "safety_plan"]),
-                returned,
-            ),
-            (
-                "web_read case",
-                lambda: call(
-                    "dv.case",
-                    "web_read",
-                    [case],
-                    specification={"name": {}, "person_ids": {"fields": {"name": {}}}},
-                ),
-                returned,
-            ),
-            (
-                "search_read cases",
-                lambda: call(
-                    "dv.case", "search_read", [("id", "in", cases)], fields=["name"]
-                ),
-                returned,
-            ),
-            (
-                "search_count office",
-                lambda: call(
-                    "dv.case", "search_count", [("lead_agency_id", "=", self.office)]
-                ),
-                returned,
-            ),
-            (
-                "name_search case",
-                lambda: call("dv.case", "name_search", "HG-", limit=50),
-                returned,
-            ),
-            (
-                "read_group cases",
-                lambda: call(
-                    "dv.case",
-                    "read_group",
-                    [("id", "in", cases)],
-                    ["kind"],
-                    ["kind"],
-                    lazy=False,
-                ),
-                lambda groups: any(group.get("__count") for group in groups or []),
-            ),
-            (
-                "export cases",
-                lambda: call(
-                    "dv.case", "export_data", cases[:20], ["name", "person_ids/name"]
-                ),
-                lambda r: bool(r and r.get("datas")),
-            ),
-            (
-                "read person",
-                lambda: call(
-                    "dv.person", "read", [person], ["name", "phone", "street"]
-                ),
-                returned,
-            ),
-            (
-                "search persons",
-                lambda: call(
-                    "dv.person",
-                    "search_read",
-                    [("id", "in", persons)],
-                    fields=["name", "phone"],
-                ),
-                returned,
-            ),
-            (
-                "export persons",
-                lambda: call(
-                    "dv.person",
-                    "export_data",
-                    persons[:20],
-                    ["name", "phone", "birth_date"],
-                ),
-                lambda r: bool(r and r.get("datas")),
-            ),
-            (
-                "protected details",
-                lambda: call(
-                    "dv.person.protected", "search_read", [], fields=["phone", "street"]
-                ),
-                lambda rows: any(
-                    r["id"] in protected or r.get("phone") for r in rows or []
-                ),
-            ),
-            (
-                "read referral",
-                lambda: call(
-                    "dv.referral",
-                    "read",
-                    [referral],
-                    ["name", "victim_name", "police_reference"],
-                ),
-                returned,
-            ),
-            (
-                "search attempts",
-                lambda: call(
-                    "dv.contact.attempt",
-                    "search_read",
-                    [("referral_id", "in", referrals)],
-                    fields=["note"],
-                ),
-                returned,
-            ),
-            (
-                "search assessments",
-                lambda: call(
-                    "dv.risk.assessment",
-                    "search_read",
-                    [("case_id", "in", cases)],
-                    fields=["note"],
-                ),
-                returned,
-            ),
-            (
-                "search incidents",
-                lambda: call(
-                    "dv.incident",
-                    "search_read",
-                    [("case_id", "in", cases)],
-                    fields=["description"],
-                ),
-                returned,
-            ),
-            (
-                "attachments",
-                lambda: call(
-                    "ir.attachment",
-                    "search_read",
-                    [
-                        ("res_model", "in", ("dv.case", "dv.referral")),
-                        ("res_id", "in", cases + referrals),
-                    ],
-                    fields=["name", "datas"],
-                ),
-                returned,
-            ),
-            (
-                "chatter",
-                lambda: call(
-                    "mail.message",
-                    "search_read",
-                    [("model", "=", "dv.case"), ("res_id", "in", cases)],
-                    fields=["body"],
-                ),
-                returned,
-            ),
-            (
-                "write case",
-                lambda: call(
-                    "dv.case", "write", [case], {"safety_plan": f"<p>{marker}</p>"}
-                ),
-                lambda r: True,
-            ),
-            (
-                "write person",
-                lambda: call(
-                    "dv.person", "write", [person], {"phone": marker, "name": marker}
-                ),
-                lambda r: True,
-            ),
-            (
-                "add person",
-                lambda: call(
-                    "dv.person",
-                    "create",
-                    {"case_id": case, "name": marker, "role": "other"},
-                ),
-                lambda r: True,
-            ),
-            (
-                "log attempt",
-                lambda: call(
-                    "dv.contact.attempt",
-                    "create",
-                    {
-                        "referral_id": referral,
-                        "channel_id": self.setup["channel_phone"],
-                        "outcome": "reached",
-                        "note": marker,
-                        "attempted_at": odoo_dt(utcnow()),
-                    },
-                ),
-                lambda r: True,
-            ),
-            (
-                "post note",
-                lambda: call(
-                    "dv.case",
-                    "message_post",
-                    [case],
-                    body=marker,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_note",
-                ),
-                lambda r: True,
-            ),
-            (
-                "archive case",
-                lambda: call("dv.case", "action_archive", [case]),
-                lambda r: True,
-            ),
-            (
-                "read shares",
-                lambda: call(
-                    "dv.share",
-                    "search_read",
-                    [("case_id", "in", cases)],
-                    fields=["name", "reason", "to_agency_id"],
-                ),
-                returned,
-            ),
+            p("read case", bool, "dv.case", "read", [case], ["name", "safety_plan"]),
+            p("web_read case", bool, "dv.case", "web_read", [case],
+              specification={"name": {}, "person_ids": {"fields": {"name": {}}}}),
+            p("search_read cases", bool,
+              "dv.case", "search_read", [("id", "in", cases)], fields=["name"]),
+            p("search_count office", bool,
+              "dv.case", "search_count", [("lead_agency_id", "=", self.office)]),
+            p("name_search case", bool, "dv.case", "name_search", "HG-", limit=50),
+            p("read_group cases", counted, "dv.case", "read_group",
+              [("id", "in", cases)], ["kind"], ["kind"], lazy=False),
+            p("export cases", exported,
+              "dv.case", "export_data", cases[:20], ["name", "person_ids/name"]),
+            p("read person", bool,
+              "dv.person", "read", [person], ["name", "phone", "street"]),
+            p("search persons", bool, "dv.person", "search_read",
+              [("id", "in", persons)], fields=["name", "phone"]),
+            p("export persons", exported, "dv.person", "export_data",
+              persons[:20], ["name", "phone", "birth_date"]),
+            p("protected details", protected_found,
+              "dv.person.protected", "search_read", [], fields=["phone", "street"]),
+            p("read referral", bool, "dv.referral", "read", [referral],
+              ["name", "victim_name", "police_reference"]),
+            p("search attempts", bool, "dv.contact.attempt", "search_read",
+              [("referral_id", "in", referrals)], fields=["note"]),
+            p("search assessments", bool,
+              "dv.risk.assessment", "search_read", of_cases, fields=["note"]),
+            p("search incidents", bool,
+              "dv.incident", "search_read", of_cases, fields=["description"]),
+            p("attachments", bool, "ir.attachment", "search_read", attachments,
+              fields=["name", "datas"]),
+            p("chatter", bool, "mail.message", "search_read",
+              [("model", "=", "dv.case"), ("res_id", "in", cases)], fields=["body"]),
+            p("write case", answered,
+              "dv.case", "write", [case], {"safety_plan": f"<p>{marker}</p>"}),
+            p("write person", answered,
+              "dv.person", "write", [person], {"phone": marker, "name": marker}),
+            p("add person", answered, "dv.person", "create",
+              {"case_id": case, "name": marker, "role": "other"}),
+            p("log attempt", answered, "dv.contact.attempt", "create", attempt),
+            p("post note", answered, "dv.case", "message_post", [case], body=marker,
+              message_type="comment", subtype_xmlid="mail.mt_note"),
+            p("archive case", answered, "dv.case", "action_archive", [case]),
+            p("read shares", bool, "dv.share", "search_read", of_cases,
+              fields=["name", "reason", "to_agency_id"]),
             *self.share_probes(case, marker),
             *self.intake_probes(marker),
-            (
-                "forged company",
-                lambda: call(
-                    "dv.case",
-                    "search_read",
-                    [("id", "in", cases)],
-                    fields=["name"],
-                    context={"allowed_company_ids": [company_a]},
-                ),
-                returned,
-            ),
+            p("forged company", bool, "dv.case", "search_read", [("id", "in", cases)],
+              fields=["name"], context={"allowed_company_ids": [self.company_a]}),
         ]
+        # fmt: on
 
     def step(self):
         for name, call, leaked in self.probes():
@@ -472,121 +255,57 @@ class NetworkClient(AttackerClient):
         shared = self.setup["shared_case"]
         share = self.setup["share"]
         people = self.setup["shared_persons"]
-        call = self.rpc.call
         marker = self.marker("X")
+        of_shared = [("case_id", "=", shared)]
+        other_case = self.rng.choice(self.ctx.targets("cases"))
 
         def protected_values(rows):
             return any(row.get(field) for row in rows or [] for field in PROTECTED)
 
+        def exported_protected(result):
+            return any(
+                any(cell for cell in row[1:]) for row in (result or {}).get("datas", [])
+            )
+
+        def victim_phone(rows):
+            return any(row.get("victim_phone") for row in rows or [])
+
+        p = partial(probe, self.rpc.call)
+        # fmt: off
         own = [
-            (
-                "read shared people",
-                lambda: call("dv.person", "read", people, ["name", *PROTECTED]),
-                protected_values,
-            ),
-            (
-                "search shared people",
-                lambda: call(
-                    "dv.person",
-                    "search_read",
-                    [("case_id", "=", shared)],
-                    fields=["name", "phone", "street", "email"],
-                ),
-                protected_values,
-            ),
-            (
-                "web_read shared people",
-                lambda: call(
-                    "dv.person",
-                    "web_read",
-                    people,
-                    specification={field: {} for field in ("name", *PROTECTED)},
-                ),
-                protected_values,
-            ),
-            (
-                "export shared people",
-                lambda: call(
-                    "dv.person",
-                    "export_data",
-                    people,
-                    ["name", "phone", "street", "confidential_notes"],
-                ),
-                lambda r: any(
-                    any(cell for cell in row[1:]) for row in (r or {}).get("datas", [])
-                ),
-            ),
-            (
-                "protected of shared",
-                lambda: call(
-                    "dv.person.protected",
-                    "search_read",
-                    [("case_id", "=", shared)],
-                    fields=["phone"],
-                ),
-                bool,
-            ),
-            (
-                "victim's phone on the referral",
-                lambda: call(
-                    "dv.referral",
-                    "search_read",
-                    [("case_id", "=", shared)],
-                    fields=["victim_name", "victim_phone"],
-                ),
-                lambda rows: any(row.get("victim_phone") for row in rows or []),
-            ),
-            (
-                "move the share to another case",
-                lambda: call(
-                    "dv.share",
-                    "write",
-                    [share],
-                    {"case_id": self.rng.choice(self.ctx.targets("cases"))},
-                ),
-                lambda r: True,
-            ),
-            (
-                "extend the share",
-                lambda: call(
-                    "dv.share", "write", [share], {"valid_until": "2099-12-31"}
-                ),
-                lambda r: True,
-            ),
-            (
-                "revoke the share",
-                lambda: call("dv.share", "action_revoke", [share]),
-                lambda r: True,
-            ),
+            p("read shared people", protected_values,
+              "dv.person", "read", people, ["name", *PROTECTED]),
+            p("search shared people", protected_values, "dv.person", "search_read",
+              of_shared, fields=["name", "phone", "street", "email"]),
+            p("web_read shared people", protected_values, "dv.person", "web_read",
+              people, specification={field: {} for field in ("name", *PROTECTED)}),
+            p("export shared people", exported_protected, "dv.person", "export_data",
+              people, ["name", "phone", "street", "confidential_notes"]),
+            p("protected of shared", bool,
+              "dv.person.protected", "search_read", of_shared, fields=["phone"]),
+            p("victim's phone on the referral", victim_phone, "dv.referral",
+              "search_read", of_shared, fields=["victim_name", "victim_phone"]),
+            p("move the share to another case", answered,
+              "dv.share", "write", [share], {"case_id": other_case}),
+            p("extend the share", answered,
+              "dv.share", "write", [share], {"valid_until": "2099-12-31"}),
+            p("revoke the share", answered, "dv.share", "action_revoke", [share]),
             *[
-                probe
-                for probe in self.share_probes(shared, marker)
-                if probe[0] != "transfer case not led"
+                attempt
+                for attempt in self.share_probes(shared, marker)
+                if attempt[0] != "transfer case not led"
             ],
             *self.intake_probes(marker),
-            (
-                "transfer the shared case",
-                lambda: call(
-                    "dv.share",
-                    "create",
-                    {
-                        "case_id": shared,
-                        "to_agency_id": self.own_agency,
-                        "kind": "transfer",
-                        "legal_basis": "statute",
-                        "legal_norm": "§ 8a SGB VIII",
-                        "reason": marker,
-                    },
-                ),
-                lambda r: True,
-            ),
+            p("transfer the shared case", answered,
+              "dv.share", "create", transfer(shared, self.own_agency, marker)),
         ]
+        # fmt: on
         # The shared case itself is readable: that is no leak and no attempt.
         self.read("dv.case", "read", [shared], ["name", "state"])
         return own + [
-            probe
-            for probe in super().probes()
-            if probe[0]
+            attempt
+            for attempt in super().probes()
+            if attempt[0]
             in (
                 "read case",
                 "read person",

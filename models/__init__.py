@@ -15,6 +15,7 @@ from . import dv_land_profile
 from . import dv_code_tables
 from . import dv_risk_instrument
 from . import dv_case
+from . import dv_case_capacity
 from . import dv_risk_assessment
 from . import dv_person
 from . import dv_incident
@@ -28,6 +29,7 @@ from . import dv_case_followup
 from . import dv_case_flag
 from . import dv_consent
 from . import dv_referral
+from . import dv_referral_triage
 from . import dv_contact_attempt
 from . import dv_referral_original
 from . import dv_share
@@ -51,3 +53,6 @@ from . import ir_http
 from . import resource_calendar
 from . import dv_dashboard
 from . import dv_deadline
+from . import dv_triage
+from . import dv_caseload
+from . import dv_capacity_period

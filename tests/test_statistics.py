@@ -83,6 +83,7 @@ class TestStatisticsWorkbook(ReferralCommon):
                 "High Risk",
                 "Protection",
                 "Outcomes",
+                "Capacity",
             ],
         )
         front = self._rows(book["Overview"])

@@ -339,6 +339,7 @@ class TestTours(HttpCase, DvCommon):
             "High Risk",
             "Protection",
             "Outcomes",
+            "Capacity",
         ]
         self.assertEqual(list(downloaded), [german._(name) for name in sheets])
         overview, _funder, _lagebild, proactive, *_others = downloaded.values()

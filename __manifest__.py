@@ -77,6 +77,7 @@
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
         "demo/dv_protection_demo.xml",
+        "demo/dv_capacity_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -92,6 +93,7 @@
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
             "dv_case_management/static/tests/tours/dv_signin_tour.js",
+            "dv_case_management/static/tests/tours/dv_triage_tour.js",
         ],
     },
 }

@@ -230,8 +230,15 @@ class DvCase(models.Model):
                 )
         self._dv_system_write({"waiting_reason_id": False, "waiting_since": False})
 
+    def _dv_reason(self, model, reason):
+        """``reason`` as a record of ``model`` (the demo data pass ids)."""
+        if isinstance(reason, models.BaseModel):
+            return reason
+        return self.env[model].browse(reason)
+
     def _dv_put_on_waiting_list(self, reason):
         """Put new cases on the waiting list for ``reason``."""
+        reason = self._dv_reason("dv.waiting.reason", reason)
         self.check_access("write")
         self._dv_check_state(("new",), self._dv_intake_label("waiting"))
         if not reason:
@@ -248,6 +255,7 @@ class DvCase(models.Model):
     def _dv_turn_away(self, reason, note=False):
         """Record that new cases were not served for ``reason`` and close
         them (the closure reason "not served"; outcomes unknown)."""
+        reason = self._dv_reason("dv.turnaway.reason", reason)
         self.check_access("write")
         self._dv_check_state(("new",), self._dv_intake_label("turnaway"))
         if not reason:

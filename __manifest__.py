@@ -34,6 +34,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/dv_case_flag_type_data.xml",
+        "data/dv_capacity_data.xml",
         "views/dv_agency_type_views.xml",
         "views/dv_service_views.xml",
         "views/dv_agency_views.xml",
@@ -53,6 +54,7 @@
         "views/calendar_event_views.xml",
         "views/res_users_views.xml",
         "views/dv_dashboard_views.xml",
+        "views/dv_capacity_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
@@ -75,6 +77,7 @@
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
         "demo/dv_protection_demo.xml",
+        "demo/dv_capacity_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [
@@ -90,6 +93,7 @@
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
             "dv_case_management/static/tests/tours/dv_signin_tour.js",
+            "dv_case_management/static/tests/tours/dv_triage_tour.js",
         ],
     },
 }

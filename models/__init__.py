@@ -18,6 +18,7 @@ from . import dv_risk_instrument_part
 from . import dv_risk_item
 from . import dv_risk_band
 from . import dv_case
+from . import dv_case_capacity
 from . import dv_risk_assessment
 from . import dv_risk_answer
 from . import dv_person
@@ -36,6 +37,7 @@ from . import dv_case_flag_type
 from . import dv_case_flag
 from . import dv_consent
 from . import dv_referral
+from . import dv_referral_triage
 from . import dv_contact_attempt
 from . import dv_referral_original
 from . import dv_share
@@ -61,3 +63,6 @@ from . import ir_http
 from . import resource_calendar
 from . import dv_dashboard
 from . import dv_deadline
+from . import dv_triage
+from . import dv_caseload
+from . import dv_capacity_period

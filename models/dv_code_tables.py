@@ -38,3 +38,31 @@ class DvContactChannel(models.Model):
             "The code of a contact channel must be unique.",
         ),
     ]
+
+
+class DvWaitingReason(models.Model):
+    """Why a request waits on the intake office's waiting list."""
+
+    _name = "dv.waiting.reason"
+    _inherit = ["dv.code.mixin"]
+    _description = "Waiting Reason"
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "The code of a waiting reason must be unique."),
+    ]
+
+
+class DvTurnawayReason(models.Model):
+    """Why a request was not served (the capacity survey counts them)."""
+
+    _name = "dv.turnaway.reason"
+    _inherit = ["dv.code.mixin"]
+    _description = "Reason Not Served"
+
+    _sql_constraints = [
+        (
+            "code_unique",
+            "unique(code)",
+            "The code of a reason not served must be unique.",
+        ),
+    ]

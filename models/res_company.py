@@ -37,6 +37,21 @@ class ResCompany(models.Model):
         "threshold, never lower it. Agree it with the data protection officer.",
     )
 
+    dv_caseload_limit = fields.Integer(
+        string="Caseload Limit",
+        default=30,
+        help="How many open cases one case worker of this company holds at most; "
+        "giving her another shows a warning (0: no limit).",
+    )
+
+    @api.constrains("dv_caseload_limit")
+    def _check_dv_caseload_limit(self):
+        for company in self.sudo():
+            if company.dv_caseload_limit < 0:
+                raise ValidationError(
+                    self.env._("The caseload limit cannot be negative.")
+                )
+
     @api.constrains("dv_suppression_minimum")
     def _check_dv_suppression_minimum(self):
         for company in self.sudo():

@@ -1,2 +1,3 @@
 from . import dv_case_exports_xlsx
 from . import dv_statistics_xlsx
+from . import dv_capacity_xlsx

@@ -53,6 +53,8 @@ SKIPPED_MODELS = {
     "dv.safety.step.type",
     "dv.perpetrator.measure.type",
     "dv.case.flag.type",
+    "dv.waiting.reason",
+    "dv.turnaway.reason",
     "dv.retention.rule",
     "dv.dashboard",
     "dv.access.log",
@@ -173,13 +175,30 @@ class AdversarialCommon(DvCommon):
                 "expires_at": "2026-01-01 00:00:00",
             }
         )
+        # The staff hours of agency A; its new case is on agency A's
+        # triage list and in its caseload.
+        env["dv.capacity.period"].create(
+            {
+                "agency_id": cls.agency_a.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-03-31",
+                "staff_hours": 480,
+            }
+        )
         # Everything so far belongs to the others.
         cls.foreign = {
             name: ids - existing[name] for name, ids in cls._snapshot(env).items()
         }
         # Agencies and users of the others are the common set-up's.
         cls.foreign["dv.agency"] = set((cls.agency_a | cls.agency_b).ids)
+        others = (cls.agency_a | cls.agency_b).ids
         cls.assets = {
+            # The others' triage lists, caseloads and staff hours.
+            "dv.triage": env["dv.triage"].search([("agency_id", "in", others)]).ids,
+            "dv.caseload": env["dv.caseload"].search([("agency_id", "in", others)]).ids,
+            "dv.capacity.period": env["dv.capacity.period"]
+            .search([("agency_id", "in", others)])
+            .ids,
             "dv.case": (
                 cls.victims_case | cls.other_company_case | cls.shared_case
             ).ids,

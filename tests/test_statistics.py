@@ -94,6 +94,7 @@ class TestStatisticsWorkbook(StatisticsBook, ReferralCommon):
                 "High Risk",
                 "Protection",
                 "Outcomes",
+                "Capacity",
             ],
         )
         front = self._rows(book["Overview"])

@@ -325,6 +325,7 @@ class TestTours(HttpCase, DvCommon):
             "High Risk",
             "Protection",
             "Outcomes",
+            "Capacity",
         ]
         self.assertEqual(list(downloaded), [german._(name) for name in sheets])
         overview, _funder, _lagebild, proactive, *_others = downloaded.values()
@@ -406,3 +407,56 @@ class TestTours(HttpCase, DvCommon):
             sheet.title: list(sheet.iter_rows(values_only=True))
             for sheet in book.worksheets
         }
+
+    def test_triage_take_the_first_referral(self):
+        """The intake case worker takes the top of the triage list at her
+        caseload limit: warned, not stopped."""
+        self.company_a.dv_caseload_limit = 1
+        Referral = self.env["dv.referral"].with_user(self.intake_worker)
+        values = {
+            "source_type": "police",
+            "from_agency_id": self.police.id,
+            "to_agency_id": self.office.id,
+            "company_id": self.company_a.id,
+            "legal_basis": "statute",
+            "legal_norm": "§ 34a PolG NRW",
+        }
+        plain = Referral.create(
+            dict(values, police_reference="TRIAGE-1", victim_name="Paula Plain")
+        )
+        high = Referral.create(
+            dict(values, police_reference="TRIAGE-2", victim_name="Hanna High")
+        )
+        self.assertEqual(plain.case_id.user_id, self.intake_worker)
+        assessment = (
+            self.env["dv.risk.assessment"]
+            .with_user(self.intake_worker)
+            .create(
+                {
+                    "case_id": high.case_id.id,
+                    "instrument_id": self.env.ref(
+                        "dv_case_management.risk_instrument_external"
+                    ).id,
+                    "external_tool": "odara",
+                    "external_level": "high",
+                }
+            )
+        )
+        assessment.action_done()
+        high.case_id.with_user(self.intake_worker).user_id = False
+        self.assertEqual(high.triage_score, 4)
+
+        self._tour("dv_triage_tour", self.intake_worker)
+
+        self.assertEqual(high.case_id.user_id, self.intake_worker)
+        self.assertEqual(
+            self.env["dv.caseload"]
+            .search(
+                [
+                    ("agency_id", "=", self.office.id),
+                    ("user_id", "=", self.intake_worker.id),
+                ]
+            )
+            .open_count,
+            2,
+        )

@@ -1,0 +1,126 @@
+from datetime import date
+
+from odoo import models
+
+from .dv_statistics_xlsx import NOT_RECORDED
+
+
+def months_between(start, stop):
+    """The first days of the months from ``start`` to ``stop``."""
+    months = []
+    month = date(start.year, start.month, 1)
+    while month <= stop:
+        months.append(month)
+        month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return months
+
+
+class DvStatisticsXlsx(models.AbstractModel):
+    """The capacity survey sheet of the statistics workbook, in the shape the
+    Gewalthilfegesetz (§ 8) asks the Länder to survey: requests (cases
+    opened in the period), whether they were served, wait or were not
+    served and why, per month, and the staff hours the offices recorded.
+    Counts suppressed like every other sheet."""
+
+    _inherit = "report.dv_case_management.statistics_xlsx"
+
+    def _fetch(self, wizard):
+        return dict(super()._fetch(wizard), **self._fetch_capacity(wizard))
+
+    def _fetch_capacity(self, wizard):
+        domain = self._case_domain(wizard)
+        rows = []
+        groupby = [
+            "opened_on:month",
+            "intake_status",
+            "turnaway_reason_id",
+            "waiting_reason_id",
+        ]
+        groups = self._model("dv.case")._read_group(domain, groupby, ["__count"])
+        for month, status, turnaway, waiting, count in groups:
+            key = (
+                month,
+                status or "open",
+                turnaway.id or NOT_RECORDED,
+                waiting.id or NOT_RECORDED,
+            )
+            rows.append((key, count))
+        hours_domain = [
+            ("date_from", ">=", wizard.date_from),
+            ("date_to", "<=", wizard.date_to),
+            ("company_id", "in", wizard.company_ids.ids),
+        ]
+        if wizard.agency_ids:
+            hours_domain.append(("agency_id", "in", wizard.agency_ids.ids))
+        periods = self._model("dv.capacity.period")._read_group(
+            hours_domain, [], ["staff_hours:sum", "__count"]
+        )
+        hours, recorded = periods[0] if periods else (0.0, 0)
+        return {
+            "capacity": rows,
+            "staff_hours": hours if recorded else None,
+            "capacity_months": months_between(wizard.date_from, wizard.date_to),
+        }
+
+    def _assemble(self, wizard, data):
+        return [
+            *super()._assemble(wizard, data),
+            (self.env._("Capacity"), self._blocks_capacity(data)),
+        ]
+
+    def _blocks_capacity(self, data):
+        rows = data["capacity"]
+        statuses = self._selection("dv.case", "intake_status")
+        not_recorded = {NOT_RECORDED: self.env._("Not recorded")}
+        turned_away = [row for row in rows if row[0][1] == "turned_away"]
+        waiting = [row for row in rows if row[0][1] == "waiting"]
+        turnaway_counts = self._tally(
+            turned_away, 2, self._active_ids("dv.turnaway.reason")
+        )
+        waiting_counts = self._tally(waiting, 3, self._active_ids("dv.waiting.reason"))
+        months = data["capacity_months"]
+        table = {month: dict.fromkeys(statuses, 0) for month in months}
+        for (month, status, _turnaway, _waiting), count in rows:
+            table.setdefault(month, dict.fromkeys(statuses, 0))
+            table[month][status] += count
+        month_labels = {month: month.strftime("%Y-%m") for month in table}
+        hours = data["staff_hours"]
+        return [
+            (
+                "breakdown",
+                self.env._("Requests (cases opened), by status"),
+                self._tally(rows, 1, statuses),
+                statuses,
+            ),
+            ("gap",),
+            (
+                "table",
+                self.env._("Requests per month"),
+                table,
+                month_labels,
+                statuses,
+            ),
+            ("gap",),
+            (
+                "breakdown",
+                self.env._("Not served, by reason"),
+                turnaway_counts,
+                dict(
+                    self._names("dv.turnaway.reason", turnaway_counts), **not_recorded
+                ),
+            ),
+            (
+                "breakdown",
+                self.env._("Waiting, by reason"),
+                waiting_counts,
+                dict(self._names("dv.waiting.reason", waiting_counts), **not_recorded),
+            ),
+            ("gap",),
+            (
+                "figure",
+                self.env._("Staff hours recorded"),
+                round(hours, 1) if hours is not None else self.env._("Not recorded"),
+                "decimal",
+                None,
+            ),
+        ]

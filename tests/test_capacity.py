@@ -1,0 +1,443 @@
+import io
+
+import openpyxl
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, freeze_time
+
+from .common import ReferralCommon
+
+
+@freeze_time("2026-12-18 18:00:00")
+class TestCapacity(ReferralCommon):
+    """The intake office's triage list, caseload, waiting list, reasons not
+    served and the capacity survey sheet of the statistics workbook."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.colleague = cls._new_member(
+            "dv_test_office_colleague", "caseworker", cls.office
+        )
+        cls.office_coordinator = cls._new_member(
+            "dv_test_office_coordinator", "coordinator", cls.office
+        )
+        cls.external = cls.env.ref("dv_case_management.risk_instrument_external")
+        cls.wait_capacity = cls.env.ref("dv_case_management.waiting_reason_capacity")
+        cls.away_area = cls.env.ref("dv_case_management.turnaway_reason_out_of_area")
+        cls.away_declined = cls.env.ref("dv_case_management.turnaway_reason_declined")
+
+    # Helpers
+
+    def _referral(self, number, received, **values):
+        vals = {
+            "police_reference": f"TR-{number}",
+            "received_at": received,
+            "victim_name": f"Triage Person {number}",
+            "victim_phone": f"+49 170 55501{number:02d}",
+        }
+        vals.update(values)
+        return self._inbound(**vals)
+
+    def _high_risk(self, case):
+        assessment = (
+            self.env["dv.risk.assessment"]
+            .with_user(self.office_worker)
+            .create(
+                {
+                    "case_id": case.id,
+                    "instrument_id": self.external.id,
+                    "external_tool": "odara",
+                    "external_level": "high",
+                }
+            )
+        )
+        assessment.action_done()
+        self.assertEqual(case.risk_level, "high")
+
+    def _child(self, case):
+        self.env["dv.person"].with_user(self.office_worker).create(
+            {"case_id": case.id, "role": "child", "name": "Kim Child"}
+        )
+        self.assertTrue(case.has_children)
+
+    def _office_case(self, user=None, **values):
+        user = user or self.office_worker
+        values.setdefault("user_id", user.id)
+        return self._create_case(user=user, lead_agency_id=self.office.id, **values)
+
+    def _triage(self, user=None):
+        return self.env["dv.triage"].with_user(user or self.office_worker).search([])
+
+    # Triage
+
+    def test_triage_list_is_ordered_as_documented(self):
+        """4 points for high risk, 2 for children, 1 for a repeat; then the
+        first-contact deadline (earliest first, none last); then arrival."""
+        plain_late = self._referral(1, "2026-12-18 11:00:00")
+        plain_early = self._referral(2, "2026-12-18 09:00:00")
+        children = self._referral(3, "2026-12-18 12:00:00")
+        self._child(children.case_id)
+        high = self._referral(4, "2026-12-18 13:00:00")
+        self._high_risk(high.case_id)
+        both = self._referral(5, "2026-12-18 14:00:00")
+        self._high_risk(both.case_id)
+        self._child(both.case_id)
+        # A repeat: the same victim again within twelve months is proposed
+        # her earlier case (1 point while a case worker decides).
+        first = self._referral(6, "2026-12-17 08:00:00", victim_birth_date="1990-01-01")
+        repeat = self._referral(
+            7,
+            "2026-12-18 15:00:00",
+            victim_name="Triage Person 6",
+            victim_birth_date="1990-01-01",
+        )
+        self.assertEqual(repeat.proposed_case_id, first.case_id)
+        # A new case that came without a referral: no deadline.
+        walk_in = self._office_case(user_id=False)
+        # A closed referral is no longer on the list.
+        done = self._referral(8, "2026-12-18 08:00:00")
+        done.action_withdraw()
+
+        self.assertEqual(
+            [
+                (both.triage_score, high.triage_score),
+                (children.triage_score, repeat.triage_score),
+                plain_early.triage_score,
+            ],
+            [(6, 4), (2, 1), 0],
+        )
+        lines = self._triage()
+        self.assertEqual(
+            lines.mapped("reference"),
+            [
+                both.name,
+                high.name,
+                children.name,
+                repeat.name,
+                first.name,
+                plain_early.name,
+                plain_late.name,
+                walk_in.name,
+            ],
+        )
+        self.assertEqual(lines[:4].mapped("priority"), [6, 4, 2, 1])
+        self.assertEqual(
+            [(line.high_risk, line.has_children, line.is_repeat) for line in lines[:4]],
+            [
+                (True, True, False),
+                (True, False, False),
+                (False, True, False),
+                (False, False, True),
+            ],
+        )
+        self.assertEqual(lines[-1].kind, "case")
+        self.assertFalse(lines[-1].deadline)
+        # The order is the database's: the same through a grouped read.
+        groups = (
+            self.env["dv.triage"]
+            .with_user(self.office_worker)
+            .read_group([], ["priority"], ["priority"], orderby="priority desc")
+        )
+        self.assertEqual([g["priority"] for g in groups], [6, 4, 2, 1, 0])
+
+    def test_take_the_first_line(self):
+        high = self._referral(1, "2026-12-18 13:00:00")
+        self._high_risk(high.case_id)
+        high.case_id.with_user(self.office_worker).user_id = False
+        line = self._triage(self.colleague)[:1]
+        self.assertEqual(line.referral_id, high)
+        action = line.action_take()
+        self.assertEqual(high.case_id.user_id, self.colleague)
+        self.assertEqual(action["res_model"], "dv.case")
+        self.assertEqual(line.action_open()["res_model"], "dv.referral")
+        # A possible repeat has no case yet: nothing to take.
+        self._referral(
+            2, "2026-12-18 14:00:00", victim_name="Rita Repeat", victim_birth_date=None
+        )
+        pending = self._referral(
+            3,
+            "2026-12-18 15:00:00",
+            victim_name="Rita Repeat",
+            victim_phone="+49 170 5550102",
+        )
+        self.assertTrue(pending.proposed_case_id)
+        line = self._triage(self.colleague).filtered(lambda t: t.referral_id == pending)
+        with self.assertRaises(UserError):
+            line.action_take()
+
+    def test_only_the_office_sees_its_triage_list_and_caseload(self):
+        self._referral(1, "2026-12-18 13:00:00")
+        self._office_case()
+        self.assertEqual(len(self._triage()), 2)
+        for user in (self.caseworker, self.coordinator, self.caseworker_b):
+            Triage = self.env["dv.triage"].with_user(user)
+            self.assertFalse(Triage.search([]))
+            self.assertFalse(Triage.search_count([]))
+            self.assertEqual(
+                Triage.read_group([], ["priority:sum"], [])[0]["__count"], 0
+            )
+            Caseload = self.env["dv.caseload"].with_user(user)
+            self.assertFalse(Caseload.search([("agency_id", "=", self.office.id)]))
+            self.assertFalse(
+                Caseload.read_group(
+                    [("agency_id", "=", self.office.id)], ["open_count:sum"], []
+                )[0]["__count"]
+            )
+            line = self._triage().with_user(user)[:1]
+            with self.assertRaises(AccessError):
+                line.action_take()
+        # The police at the other end of the referral see neither.
+        for model in ("dv.triage", "dv.caseload"):
+            with self.assertRaises(AccessError):
+                self.env[model].with_user(self.police_officer).search([])
+
+    # Caseload
+
+    def test_caseload_warning_is_a_warning_not_a_block(self):
+        settings = (
+            self.env["dv.capacity.settings"]
+            .with_user(self.manager)
+            .create({"company_id": self.company_a.id, "caseload_limit": 2})
+        )
+        settings.action_apply()
+        self.assertEqual(self.company_a.dv_caseload_limit, 2)
+        with self.assertRaises(AccessError):
+            self.env["dv.capacity.settings"].with_user(self.office_coordinator).create(
+                {"company_id": self.company_a.id, "caseload_limit": 99}
+            ).action_apply()
+        self._office_case(user=self.colleague)
+        self._office_case(user=self.colleague)
+        third = self._office_case(user=self.office_worker)
+        # Assigning in the form warns ...
+        with self.assertLogs("odoo.tests.form.onchange", "WARNING") as logs:
+            with Form(third.with_user(self.office_worker)) as form:
+                form.user_id = self.colleague
+        self.assertIn("already holds 2 open cases, the limit is 2", logs.output[0])
+        # ... and does not refuse.
+        self.assertEqual(third.user_id, self.colleague)
+        load = (
+            self.env["dv.caseload"]
+            .with_user(self.office_worker)
+            .search(
+                [
+                    ("agency_id", "=", self.office.id),
+                    ("user_id", "=", self.colleague.id),
+                ]
+            )
+        )
+        self.assertEqual((load.open_count, load.caseload_limit), (3, 2))
+        self.assertTrue(load.at_limit)
+        # Taking a case at the limit: a warning, then the case.
+        fourth = self._office_case(user=self.office_worker, user_id=False)
+        action = fourth.with_user(self.colleague).action_take()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["type"], "warning")
+        self.assertEqual(action["params"]["next"]["res_id"], fourth.id)
+        self.assertEqual(fourth.user_id, self.colleague)
+        # Below the limit nothing is said.
+        fifth = self._office_case(user=self.office_worker, user_id=False)
+        action = fifth.with_user(self.office_worker).action_take()
+        self.assertEqual(action["res_model"], "dv.case")
+        self.assertFalse(fifth._dv_caseload_warning(self.office_worker))
+
+    # Waiting list and not served
+
+    def _wizard(self, case, kind, **values):
+        action = getattr(
+            case.with_user(self.office_worker),
+            "action_open_waiting_wizard"
+            if kind == "waiting"
+            else "action_open_turnaway_wizard",
+        )()
+        wizard = (
+            self.env["dv.case.intake.wizard"]
+            .with_user(self.office_worker)
+            .with_context(**action["context"])
+            .create(values)
+        )
+        return wizard.action_confirm()
+
+    def test_waiting_list_and_not_served(self):
+        case = self._office_case()
+        self._wizard(case, "waiting", waiting_reason_id=self.wait_capacity.id)
+        self.assertEqual(case.waiting_reason_id, self.wait_capacity)
+        self.assertEqual(str(case.waiting_since), "2026-12-18")
+        self.assertEqual(case.intake_status, "waiting")
+        waiting = (
+            self.env["dv.case"]
+            .with_user(self.office_worker)
+            .search([("waiting_reason_id", "!=", False)])
+        )
+        self.assertEqual(waiting, case)
+        # Nobody writes the reason directly.
+        with self.assertRaises(UserError):
+            case.with_user(self.office_worker).write(
+                {"turnaway_reason_id": self.away_area.id}
+            )
+        # Starting the work ends the waiting: served.
+        case.with_user(self.office_worker).action_start()
+        self.assertFalse(case.waiting_reason_id)
+        self.assertEqual(case.intake_status, "served")
+        self.assertEqual(str(case.started_on), "2026-12-18")
+        # Not served: closed with the reason.
+        other = self._office_case()
+        with self.assertRaises(UserError):
+            self._wizard(other, "turnaway")
+        self.assertFalse(other.turnaway_reason_id)
+        self._wizard(other, "turnaway", turnaway_reason_id=self.away_area.id)
+        self.assertEqual(other.state, "closed")
+        self.assertEqual(other.turnaway_reason_id, self.away_area)
+        self.assertEqual(other.closure_reason_id.code, "not_served")
+        self.assertEqual(other.intake_status, "turned_away")
+        # Another agency's case worker cannot put the office's case anywhere.
+        third = self._office_case()
+        with self.assertRaises(AccessError):
+            third.with_user(self.caseworker).action_open_waiting_wizard()
+        with self.assertRaises(AccessError):
+            third.with_user(self.caseworker)._dv_put_on_waiting_list(self.wait_capacity)
+
+    def test_declined_referral_counts_as_not_served(self):
+        referral = self._referral(1, "2026-12-18 13:00:00")
+        referral.with_user(self.office_worker).action_mark_declined()
+        self.assertEqual(referral.case_id.turnaway_reason_id, self.away_declined)
+        self.assertEqual(referral.case_id.intake_status, "turned_away")
+        self.assertFalse(self._triage())
+
+    # Staff hours
+
+    def test_staff_hours_are_the_office_coordinators(self):
+        Period = self.env["dv.capacity.period"]
+        period = Period.with_user(self.office_coordinator).create(
+            {
+                "agency_id": self.office.id,
+                "date_from": "2026-12-01",
+                "date_to": "2026-12-31",
+                "staff_hours": 320,
+            }
+        )
+        with self.assertRaises(UserError):
+            Period.with_user(self.office_coordinator).create(
+                {
+                    "agency_id": self.office.id,
+                    "date_from": "2026-12-15",
+                    "date_to": "2027-01-15",
+                    "staff_hours": 10,
+                }
+            )
+        self.assertEqual(Period.with_user(self.office_worker).search([]), period)
+        with self.assertRaises(AccessError):
+            period.with_user(self.office_worker).staff_hours = 1
+        for user in (self.coordinator, self.caseworker_b):
+            self.assertFalse(Period.with_user(user).search([]))
+            with self.assertRaises(AccessError):
+                Period.with_user(user).create(
+                    {
+                        "agency_id": self.office.id,
+                        "date_from": "2026-11-01",
+                        "date_to": "2026-11-30",
+                        "staff_hours": 1,
+                    }
+                )
+
+    # The capacity survey
+
+    def _workbook(self, user, companies, threshold=None):
+        vals = {
+            "date_from": "2026-10-01",
+            "date_to": "2026-12-31",
+            "company_ids": [Command.set(companies.ids)],
+        }
+        if threshold:
+            vals["threshold"] = threshold
+        wizard = self.env["dv.statistics.wizard"].with_user(user).create(vals)
+        content, _type = (
+            self.env["ir.actions.report"]
+            .with_user(user)
+            ._render_xlsx("dv_case_management.statistics_xlsx", wizard.ids, {})
+        )
+        return openpyxl.load_workbook(io.BytesIO(content))
+
+    def _block(self, sheet, title):
+        """{label: value} of the block under the heading ``title``."""
+        rows = list(sheet.iter_rows(values_only=True))
+        start = next(i for i, row in enumerate(rows) if row[0] == title)
+        block = {}
+        for row in rows[start + 1 :]:
+            if row[0] is None:
+                break
+            block[row[0]] = row[1:] if len(row) > 2 and row[2] is not None else row[1]
+        return block
+
+    def _survey_world(self):
+        served = self._office_case()
+        served.with_user(self.office_worker).action_start()
+        waiting = self._office_case()
+        self._wizard(waiting, "waiting", waiting_reason_id=self.wait_capacity.id)
+        away = self._office_case()
+        self._wizard(away, "turnaway", turnaway_reason_id=self.away_area.id)
+        referral = self._referral(1, "2026-12-18 13:00:00")
+        referral.with_user(self.office_worker).action_mark_declined()
+        self._office_case()
+        self.env["dv.capacity.period"].with_user(self.office_coordinator).create(
+            {
+                "agency_id": self.office.id,
+                "date_from": "2026-12-01",
+                "date_to": "2026-12-31",
+                "staff_hours": 320.5,
+            }
+        )
+
+    def test_capacity_survey_sheet(self):
+        self._survey_world()
+        self.company_a.dv_suppression_minimum = 1
+        book = self._workbook(self.statistics, self.company_a, threshold=1)
+        sheet = book["Capacity"]
+        status = self._block(sheet, "Requests (cases opened), by status")
+        self.assertEqual(
+            status,
+            {
+                "Not Yet Decided": 1,
+                "Waiting": 1,
+                "Served": 1,
+                "Not Served": 2,
+                "Total": 5,
+            },
+        )
+        months = self._block(sheet, "Requests per month")
+        self.assertEqual(months["2026-10"], (0, 0, 0, 0, 0))
+        self.assertEqual(months["2026-12"], (1, 1, 1, 2, 5))
+        away = self._block(sheet, "Not served, by reason")
+        self.assertEqual(away["Out of area"], 1)
+        self.assertEqual(away["Declined"], 1)
+        self.assertEqual(away["No capacity"], 0)
+        self.assertEqual(away["Total"], 2)
+        waiting = self._block(sheet, "Waiting, by reason")
+        self.assertEqual(waiting["No free capacity"], 1)
+        self.assertEqual(waiting["Total"], 1)
+        hours = next(
+            row for row in sheet.iter_rows() if row[0].value == "Staff hours recorded"
+        )
+        self.assertEqual(hours[1].value, 320.5)
+        # Labels are text, never formulas.
+        self.assertEqual(hours[0].data_type, "s")
+
+    def test_capacity_survey_suppresses_and_stays_in_the_company(self):
+        self._survey_world()
+        book = self._workbook(self.statistics, self.company_a)
+        status = self._block(book["Capacity"], "Requests (cases opened), by status")
+        self.assertEqual(status["Served"], "<5")
+        self.assertEqual(status["Total"], 5)
+        # Another company's user sees none of it.
+        book = self._workbook(self.caseworker_b, self.company_b)
+        sheet = book["Capacity"]
+        status = self._block(sheet, "Requests (cases opened), by status")
+        self.assertEqual(status["Total"], 0)
+        self.assertEqual(self._block(sheet, "Not served, by reason")["Total"], 0)
+        hours = next(
+            row for row in sheet.iter_rows() if row[0].value == "Staff hours recorded"
+        )
+        self.assertEqual(hours[1].value, "Not recorded")
+        with self.assertRaises(UserError):
+            self._workbook(self.caseworker_b, self.company_a)

@@ -1,0 +1,27 @@
+from odoo import fields, models
+
+INTAKE_DECISIONS = [("waiting", "Waiting List"), ("turnaway", "Not Served")]
+
+
+class DvCaseIntakeWizard(models.TransientModel):
+    """Put a new case on the waiting list, or record that it is not
+    served (and close it), with the reason from the office's code tables."""
+
+    _name = "dv.case.intake.wizard"
+    _description = "Waiting List or Not Served"
+
+    case_id = fields.Many2one("dv.case", required=True)
+    kind = fields.Selection(INTAKE_DECISIONS, required=True, default="waiting")
+    waiting_reason_id = fields.Many2one("dv.waiting.reason", string="Waiting Because")
+    turnaway_reason_id = fields.Many2one(
+        "dv.turnaway.reason", string="Not Served Because"
+    )
+    note = fields.Text(help="What was offered or agreed instead.")
+
+    def action_confirm(self):
+        self.ensure_one()
+        if self.kind == "waiting":
+            self.case_id._dv_put_on_waiting_list(self.waiting_reason_id)
+        else:
+            self.case_id._dv_turn_away(self.turnaway_reason_id, self.note)
+        return {"type": "ir.actions.act_window_close"}

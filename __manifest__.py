@@ -91,6 +91,7 @@
             "dv_case_management/static/tests/tours/dv_statistics_tour.js",
             "dv_case_management/static/tests/tours/dv_case_form_tour.js",
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
+            "dv_case_management/static/tests/tours/dv_information_return_tour.js",
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
             "dv_case_management/static/tests/tours/dv_signin_tour.js",
             "dv_case_management/static/tests/tours/dv_triage_tour.js",

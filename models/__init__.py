@@ -48,6 +48,7 @@ from . import dv_retention
 from . import dv_conference
 from . import dv_conference_case
 from . import dv_conference_action
+from . import dv_conference_victim_notice
 from . import dv_thread
 from . import calendar_event
 from . import ir_rule

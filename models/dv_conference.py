@@ -7,7 +7,7 @@ from odoo.tools import format_date
 from .dv_case_followup import FOLLOWUP_LEAD_DAYS
 from .dv_constants import MINUTES_DUE_WORKING_DAYS
 from .dv_mixins import schedule_for_users
-from .dv_time import working_day_after
+from .dv_time import working_day_after, working_day_before
 
 CONFERENCE_KINDS = [
     ("scheduled", "Scheduled Conference"),
@@ -96,11 +96,31 @@ class DvConference(models.Model):
     action_ids = fields.One2many(
         "dv.conference.action", "conference_id", string="Actions", copy=False
     )
+    return_ids = fields.One2many(
+        "dv.conference.contribution",
+        "conference_id",
+        string="Information Returns",
+        readonly=True,
+        copy=False,
+    )
     event_id = fields.Many2one("calendar.event", readonly=True, copy=False)
     held_on = fields.Date(readonly=True, copy=False)
     minutes_due = fields.Date(readonly=True, copy=False)
     minutes_approved_on = fields.Date(readonly=True, copy=False)
     note = fields.Html(string="General Notes")
+    # Information returns and the victim told: counts for every participant.
+    return_overdue_count = fields.Integer(
+        string="Overdue Returns", compute="_compute_return_counts"
+    )
+    return_open_count = fields.Integer(
+        string="Returns to Come", compute="_compute_return_counts"
+    )
+    victim_notice_missing_count = fields.Integer(
+        string="Victim Not Yet Told",
+        compute="_compute_victim_notice_missing_count",
+        help="Agenda items without a record whether the victim was told (before "
+        "the conference that her case is discussed, after it the result).",
+    )
     minutes_erased = fields.Boolean(readonly=True, copy=False)
 
     @api.depends("start", "duration")
@@ -117,6 +137,28 @@ class DvConference(models.Model):
         for conference in self:
             conference.participant_agency_ids = (
                 conference.participant_ids.agency_id | conference.organizer_agency_id
+            )
+
+    @api.depends("return_ids.state")
+    def _compute_return_counts(self):
+        for conference in self:
+            states = conference.sudo().line_ids.contribution_ids.mapped("state")
+            conference.return_overdue_count = states.count("overdue")
+            conference.return_open_count = states.count("requested") + states.count(
+                "overdue"
+            )
+
+    @api.depends("state", "line_ids.victim_notice_ids.stage")
+    def _compute_victim_notice_missing_count(self):
+        for conference in self:
+            lines = conference.line_ids.sudo()
+            field = (
+                "victim_informed_after"
+                if conference.state in ("held", "approved", "closed")
+                else "victim_informed_before"
+            )
+            conference.victim_notice_missing_count = len(
+                lines.filtered(lambda x, f=field: not x[f])
             )
 
     @api.constrains("duration")
@@ -192,6 +234,7 @@ class DvConference(models.Model):
             if not conference.participant_ids:
                 raise UserError(self.env._("Add the participants before inviting."))
         self._dv_system_write({"state": "invited"})
+        self.action_request_returns()
         invited = self.env["res.partner"]
         for conference in self.sudo():
             attendees = conference.event_id.attendee_ids
@@ -270,6 +313,17 @@ class DvConference(models.Model):
                 lambda f: f.due_date <= today + timedelta(days=FOLLOWUP_LEAD_DAYS)
             )._prompt()
             conference._log_disclosures()
+            # Returns not in by now come too late for the meeting: their
+            # to-dos go; the victim is to be told the result.
+            conference.sudo().activity_ids.filtered(
+                lambda a: (
+                    a.activity_type_id
+                    == self.env.ref(
+                        "dv_case_management.mail_activity_type_information_return"
+                    )
+                )
+            ).unlink()
+            conference.line_ids._prompt_victim_result()
             schedule_for_users(
                 conference,
                 conference.chair_id or self.env.user,
@@ -362,6 +416,74 @@ class DvConference(models.Model):
         Line.create(values)
         return True
 
+    # Information returns
+
+    def action_request_returns(self):
+        """Ask every participating agency for its information return on every
+        case on the agenda, due some working days (the company's setting)
+        before the conference; each agency's participants (or, without any,
+        its members) get a to-do. Asked once per agency and agenda item, so
+        the button asks only for what was added since."""
+        self._dv_check_state(
+            ("planned", "invited"), self.env._("Requesting information returns")
+        )
+        self.check_access("write")
+        Return = self.env["dv.conference.contribution"].sudo()
+        for conference in self:
+            due = conference._returns_due_date()
+            asked = {
+                (contribution.line_id.id, contribution.agency_id.id)
+                for contribution in conference.sudo().line_ids.contribution_ids
+            }
+            values = [
+                {
+                    "line_id": line.id,
+                    "agency_id": agency.id,
+                    "state": "requested",
+                    "due_date": due,
+                }
+                for line in conference.sudo().line_ids
+                for agency in conference.participant_agency_ids
+                if (line.id, agency.id) not in asked
+            ]
+            for agency in Return.create(values).agency_id:
+                conference._schedule_return_todo(agency, due)
+        return True
+
+    def _returns_due_date(self):
+        """The company's number of working days before the conference, on
+        the organising agency's calendar; today at the earliest."""
+        self.ensure_one()
+        day = fields.Date.context_today(self, self.start)
+        count = self.company_id.dv_return_working_days
+        calendar = self.organizer_agency_id.resource_calendar_id
+        due = working_day_before(calendar, day, count) or working_day_before(
+            None, day, count
+        )
+        return max(due, fields.Date.context_today(self))
+
+    def _schedule_return_todo(self, agency, due):
+        """A to-do for the agency's participants (or its members), unless
+        they have one for this conference already."""
+        todo = self.env.ref("dv_case_management.mail_activity_type_information_return")
+        users = self.participant_ids.filtered(
+            lambda p: p.agency_id == agency
+        ).user_id or agency._members_in_role("network")
+        users -= (
+            self.sudo()
+            .activity_ids.filtered(lambda a: a.activity_type_id == todo)
+            .user_id
+        )
+        schedule_for_users(
+            self,
+            users,
+            "dv_case_management.mail_activity_type_information_return",
+            lambda env: env._(
+                "Information returns for case conference %(ref)s", ref=self.name
+            ),
+            date_deadline=due,
+        )
+
     # Minutes
 
     def _minutes_due_date(self):
@@ -402,6 +524,7 @@ class DvConference(models.Model):
             lines = conference.line_ids
             lines._dv_erase()
             lines.contribution_ids._dv_erase()
+            lines.victim_notice_ids.with_context(dv_erasing=True)._dv_erase()
             lines.action_ids._dv_erase()
             self.env["mail.message"].search(
                 [("model", "=", self._name), ("res_id", "=", conference.id)]

@@ -16,6 +16,9 @@ ESCALATION_INCIDENTS = 3
 # old; the minutes are due this many working days after the conference.
 REVIEW_AFTER_DAYS = 365
 MINUTES_DUE_WORKING_DAYS = 3
+# Information returns are due this many working days before the conference
+# unless the company sets otherwise.
+RETURNS_DUE_WORKING_DAYS = 3
 
 # Reminders of deadlines fall due this many days before the deadline.
 DEADLINE_REMINDER_DAYS = 2

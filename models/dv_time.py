@@ -31,6 +31,28 @@ def working_day_after(calendar, day, count):
     return later[count - 1] if len(later) >= count else None
 
 
+def working_day_before(calendar, day, count):
+    """The ``count``-th working day before ``day``, as working_day_after
+    counts forward."""
+    if not calendar:
+        while count:
+            day -= timedelta(days=1)
+            if day.weekday() < 5:
+                count -= 1
+        return day
+    earlier = sorted(
+        (
+            working
+            for working in calendar._get_working_dates(
+                day - timedelta(days=MAX_SEARCH_DAYS), day
+            )
+            if working < day
+        ),
+        reverse=True,
+    )
+    return earlier[count - 1] if len(earlier) >= count else None
+
+
 def remaining_label(env, deadline, now=None):
     """'in 3 Tagen', 'überfällig seit 2 Std.': the time left, in the
     user's language."""

@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from ..tools.statistics_suppression import DEFAULT_MINIMUM
+from .dv_constants import RETURNS_DUE_WORKING_DAYS
 
 
 class ResCompany(models.Model):
@@ -27,6 +28,13 @@ class ResCompany(models.Model):
         default=7,
         help="A high-risk case without a safety plan this many days after it "
         "became high risk gets an activity for its responsible person.",
+    )
+    dv_return_working_days = fields.Integer(
+        string="Information Returns Due (Working Days Before)",
+        default=RETURNS_DUE_WORKING_DAYS,
+        help="When a conference's invitations go out, each participating agency "
+        "is asked for its information return on every case on the agenda, due "
+        "this many working days before the conference.",
     )
     dv_suppression_minimum = fields.Integer(
         string="Minimum Suppression Threshold",
@@ -64,6 +72,7 @@ class ResCompany(models.Model):
         "dv_eviction_practice_days",
         "dv_contact_ban_practice_days",
         "dv_safety_plan_days",
+        "dv_return_working_days",
     )
     def _check_dv_protection_days(self):
         for company in self.sudo():
@@ -71,14 +80,15 @@ class ResCompany(models.Model):
                 min(
                     company.dv_eviction_practice_days,
                     company.dv_contact_ban_practice_days,
+                    company.dv_return_working_days,
                 )
                 < 0
                 or company.dv_safety_plan_days < 1
             ):
                 raise ValidationError(
                     self.env._(
-                        "Practice durations cannot be negative, and a safety plan "
-                        "is due after one day at the earliest."
+                        "Durations and working days cannot be negative, and a safety "
+                        "plan is due after one day at the earliest."
                     )
                 )
 

@@ -12,6 +12,7 @@ from . import test_adversarial
 from . import test_security_doc
 from . import test_risk
 from . import test_conference
+from . import test_information_return
 from . import test_privacy
 from . import test_membership
 from . import test_chatter

@@ -162,7 +162,30 @@ class AdversarialCommon(DvCommon):
             }
         )
         env["dv.conference.contribution"].create(
-            {"line_id": line.id, "agency_id": cls.agency_a.id, "text": "Facts"}
+            {
+                "line_id": line.id,
+                "agency_id": cls.agency_a.id,
+                "text": "Facts",
+                "concerns": "Alpha note of the lead agency's concerns",
+            }
+        )
+        # A return still asked of the police, and why the victim was not
+        # told: the organiser's and the lead agency's only.
+        env["dv.conference.contribution"].create(
+            {
+                "line_id": line.id,
+                "agency_id": cls.agency_shared.id,
+                "state": "requested",
+                "due_date": "2026-06-05",
+            }
+        )
+        env["dv.conference.victim.notice"].create(
+            {
+                "line_id": line.id,
+                "stage": "before",
+                "outcome": "not_informed",
+                "reason": "Alpha note why she was not told",
+            }
         )
         env["dv.risk.assessment"].create(
             {"case_id": cls.victims_case.id, "instrument_id": instrument.id}
@@ -281,7 +304,23 @@ class AdversarialCommon(DvCommon):
             }
         )
         env["dv.conference.contribution"].create(
-            {"line_id": own_line.id, "agency_id": cls.shelter.id, "text": "Facts"}
+            [
+                {"line_id": own_line.id, "agency_id": cls.shelter.id, "text": "Facts"},
+                {
+                    "line_id": own_line.id,
+                    "agency_id": cls.shelter.id,
+                    "state": "requested",
+                    "due_date": "2026-06-05",
+                },
+            ]
+        )
+        env["dv.conference.victim.notice"].create(
+            {
+                "line_id": own_line.id,
+                "stage": "before",
+                "outcome": "informed",
+                "channel": "phone",
+            }
         )
         env["dv.conference.participant"].create(
             {

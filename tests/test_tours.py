@@ -400,6 +400,108 @@ class TestTours(HttpCase, DvCommon):
         self.assertEqual(action.owner_agency_id, self.police)
         self.assertEqual(conference.sudo().line_ids.case_ref_id, case)
 
+    def test_information_returns_to_the_followup(self):
+        """The coordinator invites and so asks for the returns; the shelter
+        submits its own; the coordinator reads and shares it, records that
+        the victim was told before and after, and holds the conference; the
+        case worker records the follow-up three months on."""
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Rosa Rückmeldung", "gender": "female"}
+                )
+            ],
+        )
+        signed = self._today() - timedelta(days=7)
+        conference = (
+            self.env["dv.conference"]
+            .with_user(self.tour_coordinator)
+            .with_context(dv_no_agenda_proposal=True)
+            .create(
+                {
+                    "start": fields.Datetime.now(),
+                    "organizer_agency_id": self.office.id,
+                    "company_id": self.company_a.id,
+                    "participant_ids": [
+                        Command.create(
+                            {
+                                "agency_id": agency.id,
+                                "user_id": user.id,
+                                "confidentiality_signed_on": signed,
+                            }
+                        )
+                        for agency, user in (
+                            (self.office, self.tour_coordinator),
+                            (self.shelter, self.shelter_worker),
+                        )
+                    ],
+                }
+            )
+        )
+        self.env["dv.conference.case"].with_user(self.tour_coordinator).create(
+            {"conference_id": conference.id, "case_id": case.id}
+        )
+
+        self._tour("dv_return_request_tour", self.tour_coordinator)
+        returns = conference.sudo().return_ids
+        self.assertEqual(returns.agency_id, self.office | self.shelter)
+        self.assertEqual(set(returns.mapped("state")), {"requested"})
+        todo = self.env.ref("dv_case_management.mail_activity_type_information_return")
+        self.assertEqual(
+            conference.activity_ids.filtered(
+                lambda a: a.activity_type_id == todo
+            ).user_id,
+            self.tour_coordinator | self.shelter_worker,
+        )
+
+        self._tour("dv_return_submit_tour", self.shelter_worker)
+        shelter_return = returns.filtered(lambda r: r.agency_id == self.shelter)
+        self.assertEqual(shelter_return.state, "submitted")
+        self.assertEqual(shelter_return.submitted_on, self._today())
+        self.assertIn("März 2026", shelter_return.text)
+        self.assertIn("neue Adresse", shelter_return.concerns)
+        self.assertIn("Frauenhaus", shelter_return.offer)
+        self.assertEqual(
+            conference.activity_ids.filtered(
+                lambda a: a.activity_type_id == todo
+            ).user_id,
+            self.tour_coordinator,
+        )
+
+        self._tour("dv_return_conference_tour", self.tour_coordinator)
+        self.assertTrue(shelter_return.shared)
+        self.assertEqual(conference.state, "held")
+        notices = conference.sudo().line_ids.victim_notice_ids
+        self.assertEqual(
+            {(n.stage, n.outcome, n.channel) for n in notices},
+            {("before", "informed", "phone"), ("after", "informed", "in_person")},
+        )
+        self.assertEqual(notices.user_id, self.tour_coordinator)
+        self.assertFalse(
+            case.activity_ids.filtered(
+                lambda a: (
+                    a.activity_type_id
+                    == self.env.ref(
+                        "dv_case_management.mail_activity_type_victim_informed"
+                    )
+                )
+            ),
+            "telling her the result ends the lead agency's to-do",
+        )
+        followups = case.followup_ids.sorted("due_date")
+        self.assertEqual(followups.mapped("months"), ["3", "6", "12"])
+
+        self._tour("dv_return_followup_tour", self.intake_worker)
+        three = followups[0]
+        self.assertEqual(three.state, "done")
+        self.assertEqual(
+            (three.new_incidents, three.police_callouts, three.safety_rating),
+            ("no", "no", "better"),
+        )
+        self.assertEqual(followups[1:].mapped("state"), ["due", "due"])
+
     @staticmethod
     def _cells(content):
         book = openpyxl.load_workbook(io.BytesIO(content))

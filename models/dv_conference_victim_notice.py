@@ -1,0 +1,141 @@
+"""Whether the victim was told: before the conference that her case is
+discussed there, after it what was agreed (or, each time, why not)."""
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+NOTICE_STAGES = [
+    ("before", "Before the Conference"),
+    ("after", "Result of the Conference"),
+]
+NOTICE_OUTCOMES = [
+    ("informed", "Informed"),
+    ("not_informed", "Not Informed"),
+]
+NOTICE_CHANNELS = [
+    ("in_person", "In Person"),
+    ("phone", "By Phone"),
+    ("letter", "By Letter"),
+    ("other_agency", "Through Another Agency"),
+]
+HELD_STATES = ("held", "approved", "closed")
+
+
+class DvConferenceVictimNotice(models.Model):
+    """One per agenda item and stage. Recorded by the organising agency or
+    the agency leading the case, and read by them only: why she was not told
+    may say more about her than the agenda does."""
+
+    _name = "dv.conference.victim.notice"
+    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
+    _description = "Victim Informed about a Case Conference"
+    _dv_immutable_fields = ("line_id", "stage")
+    _order = "line_id, stage desc, id"
+
+    line_id = fields.Many2one(
+        "dv.conference.case",
+        string="Agenda Item",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    conference_id = fields.Many2one(
+        related="line_id.conference_id", store=True, index=True
+    )
+    company_id = fields.Many2one(related="line_id.company_id", store=True)
+    case_label = fields.Char(string="Case", related="line_id.label")
+    stage = fields.Selection(NOTICE_STAGES, string="About", required=True)
+    outcome = fields.Selection(NOTICE_OUTCOMES, required=True, default="informed")
+    date = fields.Date(string="On", default=fields.Date.context_today)
+    user_id = fields.Many2one(
+        "res.users", string="By Whom", default=lambda self: self.env.user
+    )
+    agency_id = fields.Many2one(
+        "dv.agency",
+        default=lambda self: self.env.user.dv_agency_ids[:1],
+    )
+    channel = fields.Selection(NOTICE_CHANNELS, string="How")
+    reason = fields.Text(
+        string="Why Not", help="Why she was not told (unreachable, danger, ...)."
+    )
+
+    _sql_constraints = [
+        (
+            "line_stage_unique",
+            "unique(line_id, stage)",
+            "Whether the victim was told is recorded once per agenda item and stage.",
+        ),
+    ]
+
+    @api.constrains("stage", "outcome", "date", "channel", "reason", "line_id")
+    def _check_notice(self):
+        today = fields.Date.context_today(self)
+        for notice in self:
+            if notice.outcome == "informed" and not (notice.date and notice.channel):
+                raise ValidationError(self.env._("Say when and how she was told."))
+            if (
+                notice.outcome == "not_informed"
+                and not (notice.reason or "").strip()
+                and not self.env.context.get("dv_erasing")
+            ):
+                raise ValidationError(self.env._("Say why she was not told."))
+            if notice.date and notice.date > today:
+                raise ValidationError(
+                    self.env._("She cannot have been told in the future.")
+                )
+            if (
+                notice.stage == "after"
+                and notice.line_id.conference_id.sudo().state not in HELD_STATES
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "She is told the result once the conference has been held."
+                    )
+                )
+            if (
+                notice.user_id
+                and notice.agency_id
+                and notice.agency_id not in notice.user_id.sudo().dv_agency_ids
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of %(agency)s.",
+                        user=notice.user_id.name,
+                        agency=notice.agency_id.display_name,
+                    )
+                )
+
+    @api.depends("stage", "outcome")
+    def _compute_display_name(self):
+        stages = dict(self._fields["stage"]._description_selection(self.env))
+        outcomes = dict(self._fields["outcome"]._description_selection(self.env))
+        for notice in self:
+            notice.display_name = (
+                f"{stages.get(notice.stage, '')}: {outcomes.get(notice.outcome, '')}"
+            )
+
+    # CRUD: telling her the result ends the lead agency's to-do.
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        notices = super().create(vals_list)
+        notices._close_todos()
+        return notices
+
+    def _close_todos(self):
+        for notice in self.sudo().filtered(lambda n: n.stage == "after"):
+            line = notice.line_id
+            line.case_ref_id._dv_prompt_done(
+                line._victim_result_key(),
+                self.env._("Recorded whether she was told the result."),
+            )
+
+    # Erasure
+
+    @api.model
+    def _dv_erasable_domain(self, cases):
+        return [("line_id.case_ref_id", "in", cases.ids)]
+
+    def _dv_erase(self):
+        """Whether, when and how stay for the statistics; why not goes."""
+        self.write({"reason": False})

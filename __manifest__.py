@@ -66,6 +66,8 @@
         "wizards/dv_break_glass_wizard_views.xml",
         "wizards/dv_erasure_wizards_views.xml",
         "wizards/dv_risk_wizards_views.xml",
+        "wizards/dv_case_intake_wizard_views.xml",
+        "wizards/dv_capacity_settings_views.xml",
         "views/menus.xml",
         "reports/dv_conference_minutes.xml",
         "reports/dv_statistics_xlsx.xml",

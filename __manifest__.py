@@ -40,6 +40,7 @@
         "views/dv_config_views.xml",
         "views/dv_case_views.xml",
         "views/dv_case_followup_views.xml",
+        "views/dv_case_approval_views.xml",
         "views/dv_referral_views.xml",
         "views/dv_share_views.xml",
         "views/dv_risk_views.xml",
@@ -55,6 +56,7 @@
         "views/dv_dashboard_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
+        "wizards/dv_case_approval_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
         "wizards/dv_statistics_wizard_views.xml",
         "wizards/dv_share_reject_wizard_views.xml",
@@ -90,6 +92,7 @@
             "dv_case_management/static/tests/tours/dv_protection_tour.js",
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
             "dv_case_management/static/tests/tours/dv_signin_tour.js",
+            "dv_case_management/static/tests/tours/dv_approval_tour.js",
         ],
     },
 }

@@ -9,3 +9,4 @@ from . import dv_share_reject_wizard
 from . import dv_statistics_settings
 from . import dv_protection_settings
 from . import dv_signin_settings
+from . import dv_case_approval_wizard

@@ -41,6 +41,7 @@
         "views/dv_config_views.xml",
         "views/dv_case_views.xml",
         "views/dv_case_followup_views.xml",
+        "views/dv_case_approval_views.xml",
         "views/dv_referral_views.xml",
         "views/dv_share_views.xml",
         "views/dv_risk_views.xml",
@@ -57,6 +58,7 @@
         "views/dv_capacity_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
+        "wizards/dv_case_approval_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
         "wizards/dv_statistics_wizard_views.xml",
         "wizards/dv_share_reject_wizard_views.xml",
@@ -97,6 +99,7 @@
             "dv_case_management/static/tests/tours/dv_menu_tour.js",
             "dv_case_management/static/tests/tours/dv_signin_tour.js",
             "dv_case_management/static/tests/tours/dv_triage_tour.js",
+            "dv_case_management/static/tests/tours/dv_approval_tour.js",
         ],
     },
 }

@@ -34,6 +34,7 @@ from . import dv_perpetrator_measure
 from . import dv_youth_office_notice
 from . import dv_case_followup
 from . import dv_case_flag_type
+from . import dv_case_approval
 from . import dv_case_flag
 from . import dv_consent
 from . import dv_referral

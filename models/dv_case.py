@@ -231,6 +231,63 @@ class DvCase(models.Model):
         tracking=True,
         help="Final level of the latest completed risk assessment.",
     )
+    is_high_risk = fields.Boolean(
+        string="High Risk",
+        compute="_compute_risk",
+        store=True,
+        index=True,
+        help="Its latest risk assessment found a high risk and the network has "
+        "not ended the high-risk status since.",
+    )
+    high_risk_ended = fields.Boolean(
+        string="High-risk Status Ended",
+        compute="_compute_risk",
+        store=True,
+        help="A case conference ended the high-risk status and no high risk was "
+        "assessed since.",
+    )
+    high_risk_ended_on = fields.Date(
+        string="High-risk Status Ended On",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="When the network's decision to end the high-risk status was approved.",
+    )
+    high_risk_end_reason = fields.Text(
+        string="Why the High-risk Status Ended",
+        readonly=True,
+        copy=False,
+    )
+    high_risk_end_assessment_id = fields.Many2one(
+        "dv.risk.assessment",
+        string="Assessment the End Refers To",
+        readonly=True,
+        copy=False,
+        help="The latest risk assessment when the high-risk status was ended; a "
+        "new high assessment makes the case high risk again.",
+    )
+    lead_institution_id = fields.Many2one(
+        "dv.agency",
+        string="Agreed Lead Institution",
+        tracking=True,
+        index=True,
+        check_company=True,
+        help="The network agency that carries the agreed measures, from the "
+        "case's latest conference decision.",
+    )
+    approval_ids = fields.One2many(
+        "dv.case.approval", "case_id", string="Approvals", readonly=True
+    )
+    pending_approval_id = fields.Many2one(
+        "dv.case.approval",
+        string="Awaiting Approval",
+        compute="_compute_pending_approval_id",
+        help="The request of the case that awaits a coordinator's decision.",
+    )
+    pending_approval_can_decide = fields.Boolean(
+        compute="_compute_pending_approval_id",
+        help="The current user may approve or refuse the request awaiting approval.",
+    )
     risk_trend = fields.Selection(
         [("up", "Rising"), ("same", "Unchanged"), ("down", "Falling")],
         compute="_compute_risk",
@@ -369,21 +426,53 @@ class DvCase(models.Model):
             )
 
     @api.depends(
-        "assessment_ids.state", "assessment_ids.final_level", "assessment_ids.date"
+        "assessment_ids.state",
+        "assessment_ids.final_level",
+        "assessment_ids.date",
+        "high_risk_ended_on",
+        "high_risk_end_assessment_id",
     )
     def _compute_risk(self):
         for case in self:
-            done = case.assessment_ids.filtered(lambda a: a.state == "done").sorted(
-                lambda a: (a.date, a.id), reverse=True
-            )
+            done = case._done_assessments()
             latest = done[:1]
             case.risk_level = latest.final_level or False
+            # The network's end of the high-risk status holds until a high
+            # risk is assessed after it.
+            ended = bool(case.high_risk_ended_on)
+            if ended and case.high_risk_end_assessment_id:
+                newer = done.filtered(
+                    lambda a, end=case.high_risk_end_assessment_id: (
+                        (a.date, a.id) > (end.date, end.id)
+                    )
+                )
+                ended = not newer or newer[0].final_level != "high"
+            case.is_high_risk = latest.final_level == "high" and not ended
+            case.high_risk_ended = ended
             case.risk_assessed_on = latest.date or False
             trend = False
             if len(done) > 1:
                 now, before = (LEVEL_RANK[a.final_level] for a in done[:2])
                 trend = "up" if now > before else "down" if now < before else "same"
             case.risk_trend = trend
+
+    def _done_assessments(self):
+        """The completed risk assessments, the latest first."""
+        self.ensure_one()
+        return self.assessment_ids.filtered(lambda a: a.state == "done").sorted(
+            lambda a: (a.date, a.id), reverse=True
+        )
+
+    def _latest_assessment(self):
+        return self.sudo()._done_assessments()[:1].with_env(self.env)
+
+    @api.depends("approval_ids.state")
+    @api.depends_context("uid")
+    def _compute_pending_approval_id(self):
+        for case in self:
+            pending = case.approval_ids.filtered(lambda a: a.state == "pending")[:1]
+            case.pending_approval_id = pending
+            case.pending_approval_can_decide = pending.can_decide
 
     @api.depends("escalated_on", "last_conference_date", "state")
     def _compute_awaiting_conference(self):
@@ -397,7 +486,9 @@ class DvCase(models.Model):
                 )
             )
 
-    @api.depends("last_conference_date", "escalated_on", "is_repeat", "state")
+    @api.depends(
+        "last_conference_date", "escalated_on", "is_repeat", "state", "high_risk_ended"
+    )
     @api.depends_context("uid")
     def _compute_review_due(self):
         due = self.filtered_domain(self._review_due_domain())
@@ -414,6 +505,7 @@ class DvCase(models.Model):
         year_ago = fields.Date.context_today(self) - timedelta(days=REVIEW_AFTER_DAYS)
         return [
             ("state", "!=", "closed"),
+            ("high_risk_ended", "=", False),
             ("last_conference_date", "!=", False),
             "|",
             ("last_conference_date", "<=", year_ago),
@@ -555,6 +647,61 @@ class DvCase(models.Model):
             },
         )
         self.sudo().followup_ids.filtered(lambda f: not f.done_on)._drop()
+
+    def action_withdraw_approval(self):
+        """Take back the case's request awaiting approval."""
+        self.ensure_one()
+        return self._pending_approval().action_withdraw()
+
+    def action_approve_pending(self):
+        self.ensure_one()
+        return self._pending_approval().action_approve()
+
+    def action_refuse_pending(self):
+        self.ensure_one()
+        return self._pending_approval().action_open_refuse_wizard()
+
+    def _pending_approval(self):
+        approval = self.pending_approval_id
+        if not approval:
+            raise UserError(self.env._("No request of the case awaits approval."))
+        return approval
+
+    def action_open_approvals(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approvals"),
+            "res_model": "dv.case.approval",
+            "view_mode": "list,form",
+            "domain": [("case_id", "=", self.id)],
+        }
+
+    def _end_high_risk(self, approval):
+        """The network's approved decision ``approval`` ends the high-risk
+        status of the case: it no longer counts as high risk (lists, the
+        dashboard, conference reminders, reviews) until a high risk is
+        assessed again."""
+        self.ensure_one()
+        self._dv_system_write(
+            {
+                "high_risk_ended_on": fields.Date.context_today(self),
+                "high_risk_end_reason": approval.reason,
+                "high_risk_end_assessment_id": approval.assessment_id.id,
+            }
+        )
+        # Nothing left to put on a conference for being high risk.
+        if not (self.is_repeat or self.is_escalating):
+            self.sudo().activity_unlink(
+                ["dv_case_management.mail_activity_type_conference"]
+            )
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "=", self.id),
+                ("dv_deadline_key", "=", "safety_plan_due"),
+            ]
+        ).unlink()
 
     def action_reopen(self):
         self._dv_move(
@@ -722,6 +869,7 @@ class DvCase(models.Model):
                 {
                     "safety_plan": False,
                     "outcome": False,
+                    "high_risk_end_reason": False,
                     "opened_on": case.opened_on.replace(day=1),
                     "closed_on": case.closed_on and case.closed_on.replace(day=1),
                 }
@@ -735,7 +883,7 @@ class DvCase(models.Model):
         when = min(when or today, today)
         for case in self.sudo():
             triggered = case.state != "closed" and (
-                case.risk_level == "high" or case.is_repeat or case.is_escalating
+                case.is_high_risk or case.is_repeat or case.is_escalating
             )
             if not triggered or case.awaiting_conference:
                 continue
@@ -805,7 +953,7 @@ class DvCase(models.Model):
         cases = self.sudo().search(
             [
                 ("state", "!=", "closed"),
-                ("risk_level", "=", "high"),
+                ("is_high_risk", "=", True),
                 ("safety_plan_state", "=", "none"),
                 ("risk_assessed_on", "!=", False),
             ]

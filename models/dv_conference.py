@@ -301,6 +301,7 @@ class DvConference(models.Model):
             )
             cases = conference.sudo().line_ids.case_ref_id
             cases.write({"last_conference_date": held})
+            conference.sudo().line_ids._apply_lead_institution()
             # The cases were discussed: their "put on the next conference"
             # to-dos are done.
             cases.activity_feedback(

@@ -99,6 +99,11 @@ class DvConferenceCase(models.Model):
         compute="_compute_victim_informed",
         help="Recorded whether the victim was told the result of the conference.",
     )
+    can_end_high_risk = fields.Boolean(
+        compute="_compute_can_end_high_risk",
+        help="The current user works the case, it is high risk, the conference "
+        "was held and no request of the case awaits approval.",
+    )
 
     _sql_constraints = [
         (
@@ -146,6 +151,19 @@ class DvConferenceCase(models.Model):
             stages = line.sudo().victim_notice_ids.mapped("stage")
             line.victim_informed_before = "before" in stages
             line.victim_informed_after = "after" in stages
+
+    @api.depends_context("uid")
+    def _compute_can_end_high_risk(self):
+        for line in self:
+            case = line.case_id
+            line.can_end_high_risk = bool(
+                case
+                and case.can_edit
+                and case.is_high_risk
+                and case.state != "closed"
+                and not case.pending_approval_id
+                and line.conference_id.state in ("held", "approved")
+            )
 
     @api.depends("reason", "case_ref_id.has_children")
     def _compute_agenda_rank(self):
@@ -229,6 +247,52 @@ class DvConferenceCase(models.Model):
                     number += 1
                 line.sudo().pseudonym = label
         return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "lead_agency_id" in vals:
+            self._apply_lead_institution()
+        return result
+
+    def _apply_lead_institution(self):
+        """The lead institution agreed at a held conference becomes the
+        case's, when that conference is the case's latest."""
+        for line in self.sudo():
+            conference = line.conference_id
+            case = line.case_ref_id
+            if (
+                conference.state not in ("held", "approved")
+                or not line.lead_agency_id
+                or line.lead_agency_id.company_id
+                not in (
+                    case.company_id,
+                    case.company_id.browse(),
+                )
+                or (
+                    case.last_conference_date
+                    and conference.held_on
+                    and conference.held_on < case.last_conference_date
+                )
+            ):
+                continue
+            if case.lead_institution_id != line.lead_agency_id:
+                case.lead_institution_id = line.lead_agency_id
+
+    def action_end_high_risk(self):
+        """Ask for the end of the case's high-risk status, as decided at
+        this conference: a coordinator approves it (four eyes)."""
+        self.ensure_one()
+        if not self.case_visible:
+            raise UserError(self.env._("You have no access to this case."))
+        self.case_id.check_access("write")
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("End High-risk Status"),
+            "res_model": "dv.case.approval.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_mode": "end_high_risk"},
+        }
 
     def action_open_case(self):
         self.ensure_one()

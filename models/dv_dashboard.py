@@ -55,7 +55,7 @@ CREATE VIEW %(table)s AS (
                count(*) FILTER (WHERE c.state != 'closed') AS open_cases,
                count(*) FILTER (WHERE c.opened_on >= year.start) AS year_cases,
                count(*) FILTER (WHERE c.state != 'closed'
-                                  AND c.risk_level = 'high') AS high_risk,
+                                  AND c.is_high_risk) AS high_risk,
                count(*) FILTER (WHERE c.awaiting_conference) AS awaiting
           FROM dv_case c, year
          WHERE c.active
@@ -161,7 +161,7 @@ CREATE VIEW %(table)s AS (
             [
                 ("lead_agency_id", "=", self.agency_id.id),
                 ("state", "!=", "closed"),
-                ("risk_level", "=", "high"),
+                ("is_high_risk", "=", True),
             ],
         )
 

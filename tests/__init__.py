@@ -26,3 +26,4 @@ from . import test_exports
 from . import test_tours
 from . import test_signin
 from . import test_capacity
+from . import test_approval

@@ -476,6 +476,23 @@ class AdversarialCommon(DvCommon):
                 "note": f"{label} flag detail",
             }
         )
+        # A request awaiting the four-eyes approval (made as the request
+        # method makes it).
+        env["dv.case.approval"].sudo().create(
+            {
+                "case_id": case.id,
+                "kind": "close",
+                "reason": f"{label} reason of a request",
+                "closure_reason_id": env.ref(
+                    "dv_case_management.closure_reason_completed"
+                ).id,
+                "outcome_abuse": "stopped",
+                "outcome_safety": "better",
+                "outcome": f"{label} outcome of a request",
+                "requested_by_id": user.id,
+                "requested_on": "2026-01-06 09:00:00",
+            }
+        )
         case.message_post(body=f"{label} note only the lead agency reads")
         env["ir.attachment"].create(
             {

@@ -28,6 +28,7 @@ def table(sheet):
 class TestCaseListExport(ConferenceCommon):
     def test_pseudonymised_by_default_and_formula_text_stays_text(self):
         self.case.user_id.name = "=cmd|' /C calc'!A0"
+        self.case.lead_institution_id = self.shelter
         cases = self.env["dv.case"].with_user(self.caseworker).search([])
         book = render(
             self.env, self.caseworker, "dv_case_management.case_list_xlsx", cases
@@ -42,6 +43,8 @@ class TestCaseListExport(ConferenceCommon):
         row = next(row for row in rows if row["Reference"] == self.case.name)
         self.assertEqual(row["Children"], 1)
         self.assertEqual(row["Lead Agency"], self.agency_a.name)
+        self.assertEqual(row["Agreed Lead Institution"], self.shelter.name)
+        self.assertEqual(row["High Risk"], "No")
         cell = next(
             cell
             for line in sheet.iter_rows()

@@ -200,6 +200,48 @@ class TestTours(HttpCase, DvCommon):
         self.assertEqual(action.due_date, due)
         self.assertFalse(action.activity_ids)
 
+    def test_high_risk_closure_with_four_eyes(self):
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Hanna Hoch", "gender": "female"}
+                )
+            ],
+        )
+        self.env["dv.risk.assessment"].with_user(self.intake_worker).create(
+            {
+                "case_id": case.id,
+                "instrument_id": self.env.ref(
+                    "dv_case_management.risk_instrument_external"
+                ).id,
+                "external_tool": "odara",
+                "external_level": "high",
+            }
+        ).action_done()
+        self.assertTrue(case.is_high_risk)
+        self._tour("dv_close_request_tour", self.intake_worker)
+
+        approval = case.sudo().approval_ids
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(approval.requested_by_id, self.intake_worker)
+        self.assertEqual(
+            approval.closure_reason_id,
+            self.env.ref("dv_case_management.closure_reason_moved"),
+        )
+        self.assertIn("Bundesland", approval.reason)
+        self.assertEqual(case.state, "new", "nothing changes before the approval")
+
+        self._tour("dv_approve_tour", self.tour_coordinator)
+        self.assertEqual(approval.state, "approved")
+        self.assertEqual(approval.decided_by_id, self.tour_coordinator)
+        self.assertEqual(case.state, "closed")
+        self.assertEqual(case.closure_reason_id, approval.closure_reason_id)
+        self.assertEqual(
+            (case.outcome_abuse, case.outcome_safety), ("stopped", "better")
+        )
+
     def test_case_form_tabs(self):
         case = self._create_case(
             user=self.intake_worker,

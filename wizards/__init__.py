@@ -11,3 +11,4 @@ from . import dv_protection_settings
 from . import dv_signin_settings
 from . import dv_capacity_settings
 from . import dv_case_intake_wizard
+from . import dv_case_approval_wizard

@@ -133,3 +133,12 @@ export function answerItem(row, value) {
         },
     ];
 }
+
+/** Chooses ``value`` in the radio field ``field`` (within ``scope``). */
+export function chooseRadio(field, value, scope = "") {
+    return {
+        content: `choose ${value} in ${field}`,
+        trigger: `${scope} .o_field_widget[name=${field}] input[data-value=${value}]`.trim(),
+        run: "click",
+    };
+}

@@ -1,0 +1,421 @@
+"""Four-eyes approval of closing a high-risk case and of ending a case's
+high-risk status, the network's end of the high-risk status and the lead
+institution of a case."""
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, HttpCase, freeze_time
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .common import ConferenceCommon
+
+
+@freeze_time("2026-06-01 08:00:00")
+class ApprovalCommon(ConferenceCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.completed = cls.env.ref("dv_case_management.closure_reason_completed")
+        cls.coordinator_shelter = cls._new_member(
+            "dv_test_appr_shelter_coord", "coordinator", cls.shelter
+        )
+        cls.external = cls.env.ref("dv_case_management.risk_instrument_external")
+        cls._assess_case(cls.case, "high")
+
+    @classmethod
+    def _assess_case(cls, case, level, date="2026-05-30"):
+        assessment = (
+            cls.env["dv.risk.assessment"]
+            .with_user(cls.caseworker)
+            .create(
+                {
+                    "case_id": case.id,
+                    "instrument_id": cls.external.id,
+                    "external_tool": "odara",
+                    "external_level": level,
+                    "date": date,
+                }
+            )
+        )
+        assessment.action_done()
+        return assessment
+
+    def _request_close(self, user=None, case=None, reason="Moved away, safe now."):
+        wizard = Form(
+            self.env["dv.case.close.wizard"]
+            .with_user(user or self.caseworker)
+            .with_context(default_case_id=(case or self.case).id)
+        )
+        wizard.closure_reason_id = self.completed
+        wizard.outcome_abuse = "stopped"
+        wizard.outcome_safety = "better"
+        wizard.outcome = "She lives in another town."
+        if wizard.needs_approval:
+            wizard.request_reason = reason
+        wizard.save().action_confirm()
+        return (case or self.case).sudo().approval_ids.sorted("id")[-1:]
+
+    def _approval_activities(self, case):
+        return self.env["mail.activity"].search(
+            [
+                ("res_model", "=", "dv.case"),
+                ("res_id", "=", case.id),
+                (
+                    "activity_type_id",
+                    "=",
+                    self.env.ref("dv_case_management.mail_activity_type_approval").id,
+                ),
+            ]
+        )
+
+    def _held_conference_with(self, case, **line_values):
+        conference = self._conference()
+        line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == case
+        ) or self._line(conference, case)
+        if line_values:
+            line.write(line_values)
+        self._held(conference)
+        return conference, line
+
+
+class TestCloseApproval(ApprovalCommon):
+    def test_high_risk_case_closes_only_after_another_coordinator_approves(self):
+        self.assertTrue(self.case.is_high_risk)
+        approval = self._request_close()
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(approval.requested_by_id, self.caseworker)
+        self.assertEqual(self.case.state, "new", "nothing changes before the approval")
+        self.assertFalse(self.case.closure_reason_id)
+        self.assertEqual(
+            self._approval_activities(self.case).user_id,
+            self.coordinator | self.coordinator_a,
+            "the lead agency's coordinators are asked, nobody else",
+        )
+        self.assertIn(
+            "Moved away, safe now.", self.case.message_ids[:1].body, "reason tracked"
+        )
+        self.assertEqual(
+            self.case.with_user(self.caseworker).pending_approval_id, approval
+        )
+
+        # A case worker is no coordinator.
+        with self.assertRaises(UserError):
+            approval.with_user(self.caseworker).action_approve()
+        approval.with_user(self.coordinator_a).action_approve()
+        self.assertEqual(self.case.state, "closed")
+        self.assertEqual(self.case.closure_reason_id, self.completed)
+        self.assertEqual(self.case.outcome_abuse, "stopped")
+        self.assertEqual(self.case.outcome_safety, "better")
+        self.assertEqual(self.case.outcome, "She lives in another town.")
+        self.assertEqual(approval.state, "approved")
+        self.assertEqual(approval.decided_by_id, self.coordinator_a)
+        self.assertFalse(self._approval_activities(self.case))
+        self.assertIn("Approved", self.case.message_ids[:1].body)
+
+    def test_requester_never_approves_her_own_request(self):
+        approval = self._request_close(user=self.coordinator)
+        self.assertEqual(
+            self._approval_activities(self.case).user_id,
+            self.coordinator_a,
+            "the requester gets no to-do to approve herself",
+        )
+        self.assertFalse(approval.with_user(self.coordinator).can_decide)
+        self.assertTrue(approval.with_user(self.coordinator_a).can_decide)
+        with self.assertRaisesRegex(UserError, "other than the one who asked"):
+            approval.with_user(self.coordinator).action_approve()
+        with self.assertRaises(UserError):
+            approval.with_user(self.coordinator).action_open_refuse_wizard()
+        with self.assertRaises(UserError):
+            self.case.with_user(self.coordinator).action_approve_pending()
+        self.assertEqual(self.case.state, "new")
+        self.case.with_user(self.coordinator_a).action_approve_pending()
+        self.assertEqual(self.case.state, "closed")
+
+    def test_refusal_needs_a_reason_and_changes_nothing(self):
+        approval = self._request_close()
+        with self.assertRaises(UserError):
+            approval.with_user(self.coordinator_a)._refuse("  ")
+        action = approval.with_user(self.coordinator_a).action_open_refuse_wizard()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.coordinator_a)
+            .with_context(**action["context"])
+        )
+        wizard.note = "Threats in court last week: not yet."
+        wizard.save().action_confirm()
+        self.assertEqual(approval.state, "refused")
+        self.assertEqual(approval.decision_note, "Threats in court last week: not yet.")
+        self.assertEqual(self.case.state, "new")
+        self.assertIn("Threats in court", self.case.message_ids[:1].body)
+        with self.assertRaises(UserError):
+            approval.with_user(self.coordinator).action_approve()
+        # Asked anew.
+        again = self._request_close()
+        self.assertNotEqual(again, approval)
+        self.assertEqual(again.state, "pending")
+
+    def test_one_request_at_a_time_and_withdrawal(self):
+        approval = self._request_close()
+        with self.assertRaisesRegex(UserError, "already has a request"):
+            self._request_close()
+        self.case.with_user(self.caseworker).action_withdraw_approval()
+        self.assertEqual(approval.state, "withdrawn")
+        self.assertFalse(self._approval_activities(self.case))
+        with self.assertRaises(UserError):
+            approval.with_user(self.coordinator_a).action_approve()
+
+    def test_request_needs_a_reason(self):
+        with self.assertRaisesRegex(UserError, "reason"):
+            self.env["dv.case.approval"].with_user(self.caseworker)._request(
+                self.case, "close", " ", {"closure_reason_id": self.completed.id}
+            )
+        self.assertFalse(self.case.sudo().approval_ids)
+
+    def test_new_assessment_asks_for_a_new_decision(self):
+        approval = self._request_close()
+        self._assess_case(self.case, "high", date="2026-05-31")
+        with self.assertRaisesRegex(UserError, "assessed anew"):
+            approval.with_user(self.coordinator_a).action_approve()
+        self.assertEqual(self.case.state, "new")
+        self.assertEqual(approval.state, "pending")
+
+    def test_case_without_high_risk_closes_at_once(self):
+        self.assertFalse(self.adult_case.is_high_risk)
+        self.assertFalse(self._request_close(case=self.adult_case))
+        self.assertEqual(self.adult_case.state, "closed")
+        with self.assertRaisesRegex(UserError, "not a high-risk case"):
+            self.env["dv.case.approval"].with_user(self.caseworker)._request(
+                self._create_case(), "close", "x", {}
+            )
+
+    def test_other_agencies_and_companies_neither_read_nor_decide(self):
+        approval = self._request_close()
+        for user in (
+            self.coordinator_shelter,
+            self.shelter_worker,
+            self.outsider,
+            self.coordinator_b,
+            self.caseworker_b,
+            self.network,
+            self.statistics,
+        ):
+            with self.subTest(user=user.login):
+                Approval = self.env["dv.case.approval"].with_user(user)
+                if Approval.has_access("read"):
+                    self.assertFalse(Approval.search([]))
+                with self.assertRaises(AccessError):
+                    approval.with_user(user).read(["reason", "state"])
+                with self.assertRaises(AccessError):
+                    approval.with_user(user).action_approve()
+                with self.assertRaises(AccessError):
+                    approval.with_user(user).action_withdraw()
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(self.case.state, "new")
+
+    def test_nobody_writes_creates_or_deletes_a_request_directly(self):
+        approval = self._request_close(user=self.coordinator)
+        for values in (
+            {"state": "approved"},
+            {"decided_by_id": self.coordinator_a.id},
+            {"requested_by_id": self.coordinator_a.id},
+            {"reason": "changed"},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                approval.with_user(self.coordinator).write(values)
+        with self.assertRaises(AccessError):
+            self.env["dv.case.approval"].with_user(self.coordinator).create(
+                {
+                    "case_id": self.case.id,
+                    "kind": "close",
+                    "reason": "x",
+                    "closure_reason_id": self.completed.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            approval.with_user(self.coordinator).unlink()
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(approval.requested_by_id, self.coordinator)
+
+    def test_erasure_blanks_the_texts(self):
+        approval = self._request_close()
+        approval.with_user(self.coordinator_a).action_approve()
+        self.case._erase("retention", "test")
+        self.assertFalse(approval.reason)
+        self.assertFalse(approval.outcome)
+        self.assertEqual(approval.state, "approved")
+
+
+class TestEndOfHighRisk(ApprovalCommon):
+    def test_conference_ends_high_risk_status_after_approval(self):
+        _conference, line = self._held_conference_with(self.case)
+        line = line.with_user(self.caseworker)
+        self.assertTrue(line.can_end_high_risk)
+        action = line.action_end_high_risk()
+        wizard = Form(
+            self.env[action["res_model"]]
+            .with_user(self.caseworker)
+            .with_context(**action["context"])
+        )
+        wizard.note = "No contact for months, perpetrator moved abroad."
+        wizard.save().action_confirm()
+        approval = self.case.sudo().approval_ids
+        self.assertEqual(approval.kind, "end_high_risk")
+        self.assertEqual(approval.conference_ref, line.conference_id.name)
+        self.assertTrue(self.case.is_high_risk, "nothing changes before the approval")
+        self.assertFalse(line.can_end_high_risk, "one request at a time")
+
+        approval.with_user(self.coordinator_a).action_approve()
+        self.assertFalse(self.case.is_high_risk)
+        self.assertTrue(self.case.high_risk_ended)
+        self.assertEqual(self.case.risk_level, "high", "the assessment stays as made")
+        self.assertEqual(str(self.case.high_risk_ended_on), "2026-06-01")
+        self.assertEqual(
+            self.case.high_risk_end_reason,
+            "No contact for months, perpetrator moved abroad.",
+        )
+        Case = self.env["dv.case"].with_user(self.coordinator_a)
+        self.assertNotIn(self.case, Case.search([("is_high_risk", "=", True)]))
+        self.assertNotIn(self.case, Case.search([("review_due", "=", True)]))
+        dashboard = (
+            self.env["dv.dashboard"]
+            .with_user(self.coordinator_a)
+            .search([("agency_id", "=", self.agency_a.id)])
+        )
+        self.assertEqual(dashboard.high_risk_count, 0)
+        # No conference reminder and no safety plan prompt for being high risk.
+        self.case.sudo().last_conference_date = False
+        self.case.sudo().escalated_on = False
+        self.case._check_escalation()
+        self.assertFalse(self.case.awaiting_conference)
+        self.assertEqual(self.env["dv.case"]._cron_safety_plan_due(), 0)
+
+        # A new high assessment makes it high risk again.
+        self._assess_case(self.case, "medium", date="2026-06-01")
+        self.assertFalse(self.case.is_high_risk)
+        self.assertTrue(self.case.high_risk_ended)
+        self._assess_case(self.case, "high", date="2026-06-01")
+        self.assertTrue(self.case.is_high_risk)
+        self.assertFalse(self.case.high_risk_ended)
+        self.assertTrue(self.case.awaiting_conference)
+
+    def test_decision_only_at_a_held_conference_that_discussed_the_case(self):
+        conference = self._conference()
+        line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.case
+        ) or self._line(conference, self.case)
+        self.assertFalse(line.with_user(self.caseworker).can_end_high_risk)
+        Approval = self.env["dv.case.approval"].with_user(self.caseworker)
+        with self.assertRaisesRegex(UserError, "held"):
+            Approval._request(self.case, "end_high_risk", "x", {"line_id": line.id})
+        other_line = self._line(conference, self.adult_case)
+        with self.assertRaisesRegex(UserError, "discussed the case"):
+            Approval._request(
+                self.case, "end_high_risk", "x", {"line_id": other_line.id}
+            )
+        self.assertFalse(self.case.sudo().approval_ids)
+
+    def test_participants_without_the_case_cannot_ask(self):
+        _conference, line = self._held_conference_with(self.case)
+        line = line.with_user(self.shelter_worker)
+        self.assertFalse(line.can_end_high_risk)
+        with self.assertRaises(UserError):
+            line.action_end_high_risk()
+        wizard = (
+            self.env["dv.case.approval.wizard"]
+            .with_user(self.shelter_worker)
+            .create({"mode": "end_high_risk", "line_id": line.id, "note": "x"})
+        )
+        with self.assertRaises(UserError):
+            wizard.action_confirm()
+        self.assertFalse(self.case.sudo().approval_ids)
+
+
+class TestLeadInstitution(ApprovalCommon):
+    def test_case_takes_the_lead_institution_of_its_latest_conference(self):
+        _conference, line = self._held_conference_with(
+            self.case, lead_agency_id=self.shelter.id
+        )
+        self.assertEqual(self.case.lead_institution_id, self.shelter)
+        self.assertEqual(self.case.lead_agency_id, self.agency_a, "access unchanged")
+        # Corrected in the minutes.
+        line.write({"lead_agency_id": self.agency_shared.id})
+        self.assertEqual(self.case.lead_institution_id, self.agency_shared)
+        # Who works the case changes it.
+        self.case.with_user(self.caseworker).lead_institution_id = self.agency_a
+        self.assertEqual(self.case.lead_institution_id, self.agency_a)
+
+    def test_only_network_agencies_of_the_case_and_only_who_edits_it(self):
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).lead_institution_id = self.shelter
+        with self.assertRaises(UserError):
+            self.case.with_user(self.caseworker).lead_institution_id = self.agency_b
+        self.assertFalse(self.case.lead_institution_id)
+        # Naming a lead institution opens the case to nobody.
+        self.case.with_user(self.caseworker).lead_institution_id = self.shelter
+        with self.assertRaises(AccessError):
+            self.case.with_user(self.shelter_worker).read(["name"])
+
+    def test_agenda_action_defaults_to_the_lead_institution(self):
+        conference = self._conference()
+        line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.case
+        ) or self._line(conference, self.case)
+        line.lead_agency_id = self.shelter
+        # The agenda item's form proposes it for a new action.
+        with Form(line.sudo()) as form:
+            with form.action_ids.new() as action:
+                self.assertEqual(action.owner_agency_id, self.shelter)
+                action.name = "Warning talk"
+                action.due_date = "2026-06-20"
+
+
+@freeze_time("2026-06-01 08:00:00")
+class TestApprovalJsonRpc(HttpCase, ApprovalCommon):
+    """The requester over /web/dataset/call_kw, as the web client sends it."""
+
+    def _rpc(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
+            },
+        )
+
+    @mute_logger("odoo.http")
+    def test_requester_cannot_approve_over_json_rpc(self):
+        approval = self._request_close(user=self.coordinator)
+        self.authenticate(self.coordinator.login, self.coordinator.login)
+        attempts = [
+            ("write", [[approval.id], {"state": "approved"}]),
+            ("write", [[approval.id], {"decided_by_id": self.coordinator_a.id}]),
+            ("write", [[approval.id], {"requested_by_id": self.coordinator_a.id}]),
+            ("action_approve", [[approval.id]]),
+            (
+                "create",
+                [
+                    {
+                        "case_id": self.case.id,
+                        "kind": "close",
+                        "state": "approved",
+                        "reason": "x",
+                        "closure_reason_id": self.completed.id,
+                    }
+                ],
+            ),
+        ]
+        for method, args in attempts:
+            with self.subTest(method=method, args=args):
+                with self.assertRaises(JsonRpcException):
+                    self._rpc("dv.case.approval", method, args)
+        with self.assertRaises(JsonRpcException):
+            self._rpc("dv.case", "action_approve_pending", [[self.case.id]])
+        self.env.invalidate_all()
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(approval.requested_by_id, self.coordinator)
+        self.assertFalse(approval.decided_by_id)
+        self.assertEqual(self.case.state, "new")
+        self.assertEqual(len(self.case.sudo().approval_ids), 1)

@@ -53,6 +53,7 @@
         "views/calendar_event_views.xml",
         "views/res_users_views.xml",
         "views/dv_dashboard_views.xml",
+        "views/dv_case_merge_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
         "wizards/dv_person_mail_wizard_views.xml",
@@ -75,6 +76,7 @@
         "demo/dv_agency_demo.xml",
         "demo/dv_case_demo.xml",
         "demo/dv_protection_demo.xml",
+        "demo/dv_duplicate_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -51,3 +51,4 @@ from . import ir_http
 from . import resource_calendar
 from . import dv_dashboard
 from . import dv_deadline
+from . import dv_case_merge

@@ -9,3 +9,5 @@ from . import dv_share_reject_wizard
 from . import dv_statistics_settings
 from . import dv_protection_settings
 from . import dv_signin_settings
+from . import dv_duplicate_finder
+from . import dv_case_merge_wizard

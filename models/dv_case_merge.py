@@ -294,6 +294,14 @@ class DvCase(models.Model):
                         case=case.name,
                     )
                 )
+        if kept.state == "closed":
+            raise ValidationError(
+                self.env._(
+                    "Case %(case)s is closed: reopen it before merging a duplicate "
+                    "into it, or keep the other case.",
+                    case=kept.name,
+                )
+            )
         if not (kept.victim_id and other.victim_id):
             raise ValidationError(
                 self.env._("Both cases need a victim to be merged as hers.")
@@ -414,7 +422,8 @@ class DvCase(models.Model):
             ]
         ).unlink()
         self._prompt_youth_office()
-        moved["dv.person"] = [p.id for p in people.values() if p.id]
+        # Which of the kept case's people each of the duplicate's is.
+        moved["people"] = {str(other.id): mine.id for other, mine in people.items()}
         return moved
 
     def _dv_merge_people(self, duplicate):

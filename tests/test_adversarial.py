@@ -809,6 +809,21 @@ class TestAdversarialDuplicates(HttpCase, AdversarialCommon):
                     .create({"agency_id": user.dv_agency_ids[:1].id, "min_score": 0})
                 )
                 mine.action_search()
+                with self.assertRaises(UserError):
+                    mine.write({"agency_id": self.agency_a.id})
+                with self.assertRaises(UserError):
+                    mine.write(
+                        {
+                            "line_ids": [
+                                Command.create(
+                                    {
+                                        "person_id": foreign.victim_id.id,
+                                        "duplicate_person_id": twin.victim_id.id,
+                                    }
+                                )
+                            ]
+                        }
+                    )
                 seen = mine.line_ids.sudo().mapped(
                     lambda line: line.case_id | line.duplicate_case_id
                 )

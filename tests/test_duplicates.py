@@ -337,6 +337,11 @@ class TestCaseMerge(DuplicateCommon):
         self.assertEqual(trail.reason, "Same woman")
         self.assertEqual(trail.moved_records["dv.incident"], self.incident.ids)
         self.assertIn(self.session.id, trail.moved_records["dv.session"])
+        self.assertEqual(
+            trail.moved_records["people"][str(self.duplicate.victim_id.id)],
+            kept.victim_id.id,
+        )
+        self.assertIn("Incident: 1", trail.moved_summary)
         Trail = self.env["dv.case.merge"]
         self.assertEqual(
             Trail.with_user(self.caseworker).search([]),
@@ -488,6 +493,18 @@ class TestCaseMerge(DuplicateCommon):
         self.assertEqual(len(self.kept.person_ids), 1)
         self.assertFalse(self.kept.victim_id.aliases)
         self.assertFalse(self.env["dv.case.merge"].search([]))
+
+    def test_closed_kept_case_refused(self):
+        self.kept.with_user(self.caseworker)._close(
+            self.env["dv.closure.reason"].search([], limit=1), "done"
+        )
+        with self.assertRaisesRegex(ValidationError, "reopen it"):
+            self._merge()
+        # The closed case may be the one merged into an open one.
+        self._merge(self.duplicate, self.kept)
+        self.assertEqual(
+            self.kept.with_context(active_test=False).merged_into_id, self.duplicate
+        )
 
     def test_merged_case_stays_archived(self):
         self._merge()

@@ -56,6 +56,7 @@
         "views/res_users_views.xml",
         "views/dv_dashboard_views.xml",
         "views/dv_capacity_views.xml",
+        "views/dv_case_merge_views.xml",
         "wizards/dv_holiday_wizard_views.xml",
         "wizards/dv_case_close_wizard_views.xml",
         "wizards/dv_case_approval_wizard_views.xml",
@@ -82,6 +83,7 @@
         "demo/dv_case_demo.xml",
         "demo/dv_protection_demo.xml",
         "demo/dv_capacity_demo.xml",
+        "demo/dv_duplicate_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

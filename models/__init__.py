@@ -68,3 +68,4 @@ from . import dv_deadline
 from . import dv_triage
 from . import dv_caseload
 from . import dv_capacity_period
+from . import dv_case_merge

@@ -27,6 +27,7 @@ from odoo import api, models, tools
 from odoo.exceptions import AccessError, ValidationError
 
 _SYSTEM_WRITE = contextvars.ContextVar("dv_system_write", default=False)
+_SAME_CASE_DEFERRED = contextvars.ContextVar("dv_same_case_deferred", default=False)
 
 # Fields of every model that the ORM and the mail mixins keep themselves.
 _ALWAYS_OPEN = {
@@ -53,6 +54,24 @@ def system_write():
         yield
     finally:
         _SYSTEM_WRITE.reset(token)
+
+
+@contextlib.contextmanager
+def same_case_deferred():
+    """Let the addon's own code move records of one case to another one
+    after the other (the merge of two cases): the same-case check of each
+    write waits, and the caller runs ``_dv_check_same_case`` on every moved
+    record once all are moved. Only inside :func:`system_write`."""
+    token = _SAME_CASE_DEFERRED.set(True)
+    try:
+        yield
+    finally:
+        _SAME_CASE_DEFERRED.reset(token)
+
+
+def is_case_merge():
+    """Whether the addon's merge of two cases is moving records now."""
+    return _SYSTEM_WRITE.get() and _SAME_CASE_DEFERRED.get()
 
 
 def is_system_write(env):
@@ -220,7 +239,8 @@ class DvGuardMixin(models.AbstractModel):
     def write(self, vals):
         self._dv_check_fields(vals, creating=False)
         result = super().write(vals)
-        self._dv_check_same_case()
+        if not is_case_merge():
+            self._dv_check_same_case()
         if not is_system_write(self.env):
             # Odoo checks the write rules before the write: the records must
             # also be the user's to write after it.

@@ -4,6 +4,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
+from .dv_guard import is_case_merge
 from .dv_perpetrator_measure import WEAPONS_ITEM
 from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS, max_level
 
@@ -23,6 +24,9 @@ EXTERNAL_TOOLS = [
 ]
 # A draft is completed; a coordinator reopens a completed assessment.
 ASSESSMENT_TRANSITIONS = {"draft": ("done",), "done": ("draft",)}
+# What the merge of two cases changes on a completed assessment: the case
+# it belongs to and the person it was made with (see dv_case_merge.py).
+MERGE_MOVED_FIELDS = {"case_id", "person_id"}
 # Fields of a completed assessment that may still change.
 UNLOCKED_FIELDS = {
     "state",
@@ -255,6 +259,7 @@ class DvRiskAssessment(models.Model):
         if (
             set(vals) - UNLOCKED_FIELDS
             and not self.env.context.get("dv_erasing")
+            and not (is_case_merge() and set(vals) <= MERGE_MOVED_FIELDS)
             and self.filtered(lambda a: a.state == "done")
         ):
             raise UserError(

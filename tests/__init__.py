@@ -27,3 +27,4 @@ from . import test_tours
 from . import test_signin
 from . import test_capacity
 from . import test_approval
+from . import test_duplicates

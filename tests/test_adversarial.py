@@ -839,3 +839,170 @@ class TestAdversarialJsonRpc(HttpCase, AdversarialCommon):
             cr.execute("ROLLBACK TO SAVEPOINT dv_adversarial")
             self.env.invalidate_all()
         return problem
+
+
+@tagged("post_install", "-at_install")
+class TestAdversarialDuplicates(HttpCase, AdversarialCommon):
+    """The duplicate search and the merge: another agency and another
+    company can neither see candidates of agency A, nor merge its cases, nor
+    point the wizards at them, through the ORM and over JSON-RPC."""
+
+    ATTACKERS = ("shelter case worker", "other company's case worker")
+
+    def _own_case(self, user):
+        agency = user.dv_agency_ids[:1]
+        own = (
+            self.env["dv.case"]
+            .sudo()
+            .search([("lead_agency_id", "=", agency.id)], limit=1)
+        )
+        return own or self._world(user, agency, agency.company_id, "Mine")
+
+    def test_orm(self):
+        # A's case worker has a finder with lines naming A's victims.
+        twin = self._world(self.caseworker, self.agency_a, self.company_a, "Alpha")
+        finder = (
+            self.env["dv.duplicate.finder"]
+            .with_user(self.caseworker)
+            .create({"agency_id": self.agency_a.id})
+        )
+        finder.action_search()
+        self.assertTrue(finder.line_ids, "agency A's case worker finds the twin")
+        foreign = self.victims_case
+        for who in self.ATTACKERS:
+            user = self.attackers[who]
+            own = self._own_case(user)
+            with self.subTest(who=who):
+                # No search in agency A, no candidates of A in her own search.
+                with self.assertRaises(UserError):
+                    self.env["dv.duplicate.finder"].with_user(user).create(
+                        {"agency_id": self.agency_a.id}
+                    )
+                mine = (
+                    self.env["dv.duplicate.finder"]
+                    .with_user(user)
+                    .create({"agency_id": user.dv_agency_ids[:1].id, "min_score": 0})
+                )
+                mine.action_search()
+                with self.assertRaises(UserError):
+                    mine.write({"agency_id": self.agency_a.id})
+                with self.assertRaises(UserError):
+                    mine.write(
+                        {
+                            "line_ids": [
+                                Command.create(
+                                    {
+                                        "person_id": foreign.victim_id.id,
+                                        "duplicate_person_id": twin.victim_id.id,
+                                    }
+                                )
+                            ]
+                        }
+                    )
+                seen = mine.line_ids.sudo().mapped(
+                    lambda line: line.case_id | line.duplicate_case_id
+                )
+                self.assertFalse(seen & (foreign | twin | self.other_company_case))
+                # Another's search and its lines stay hers.
+                self.assertFalse(
+                    self.env["dv.duplicate.finder.line"]
+                    .with_user(user)
+                    .search([("id", "in", finder.line_ids.ids)])
+                )
+                with self.assertRaises(UserError):
+                    finder.line_ids.with_user(user).read(["person_id"])
+                # No merge of A's cases, in either direction.
+                for kept, duplicate in (
+                    (own, foreign),
+                    (foreign, own),
+                    (foreign, twin),
+                ):
+                    with self.assertRaises(UserError):
+                        kept.with_user(user)._dv_merge(duplicate.with_user(user), "x")
+                    with self.assertRaises(UserError):
+                        self.env["dv.case.merge.wizard"].with_user(user).create(
+                            {
+                                "case_id": kept.id,
+                                "duplicate_case_id": duplicate.id,
+                                "reason": "x",
+                            }
+                        )
+                    new = (
+                        self.env["dv.case.merge.wizard"]
+                        .with_user(user)
+                        .new({"case_id": kept.id, "duplicate_case_id": duplicate.id})
+                    )
+                    self.assertFalse(new.victim_name or new.duplicate_victim_name)
+                    self.assertFalse(new.reasons)
+                with self.assertRaises(UserError):
+                    foreign.with_user(user).action_open_merge_wizard()
+        self.assertTrue(foreign.active)
+        self.assertFalse(foreign.merged_into_id)
+        self.assertFalse(self.env["dv.case.merge"].search([]))
+
+    def test_json_rpc(self):
+        foreign = self.victims_case
+        for who in self.ATTACKERS:
+            user = self.attackers[who]
+            own = self._own_case(user)
+            self.authenticate(user.login, user.login)
+            with self.subTest(who=who):
+                calls = [
+                    (
+                        "dv.duplicate.finder",
+                        "create",
+                        [{"agency_id": self.agency_a.id}],
+                    ),
+                    (
+                        "dv.case.merge.wizard",
+                        "create",
+                        [
+                            {
+                                "case_id": own.id,
+                                "duplicate_case_id": foreign.id,
+                                "reason": "x",
+                            }
+                        ],
+                    ),
+                    ("dv.case", "action_open_merge_wizard", [foreign.ids]),
+                ]
+                for model, method, args in calls:
+                    with self.assertRaises(JsonRpcException) as caught:
+                        self._rpc(model, method, args)
+                    self.assertIn("odoo.exceptions", str(caught.exception.args[0]))
+                # The form's onchange with the foreign case shows nothing of it.
+                answer = self._rpc(
+                    "dv.case.merge.wizard",
+                    "onchange",
+                    [
+                        [],
+                        {"case_id": own.id, "duplicate_case_id": foreign.id},
+                        ["duplicate_case_id"],
+                        {
+                            "case_id": {"fields": {"display_name": {}}},
+                            "duplicate_case_id": {},
+                            "allowed": {},
+                            "victim_name": {},
+                            "duplicate_victim_name": {},
+                            "score": {},
+                            "reasons": {},
+                        },
+                    ],
+                )
+                text = str(answer)
+                for canary in self.canaries:
+                    self.assertNotIn(canary, text)
+                self.assertNotIn("Alpha", text)
+        self.assertTrue(foreign.active)
+        self.assertFalse(self.env["dv.case.merge"].search([]))
+
+    def _rpc(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
+            },
+        )

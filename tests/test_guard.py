@@ -21,6 +21,7 @@ UNGUARDED = {
     "dv.agency.type",
     "dv.break.glass",
     "dv.case.flag.type",
+    "dv.case.merge",
     "dv.closure.reason",
     "dv.consent.purpose",
     "dv.contact.channel",

@@ -12,3 +12,5 @@ from . import dv_signin_settings
 from . import dv_capacity_settings
 from . import dv_case_intake_wizard
 from . import dv_case_approval_wizard
+from . import dv_duplicate_finder
+from . import dv_case_merge_wizard

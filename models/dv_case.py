@@ -628,11 +628,29 @@ class DvCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def _close(self, reason, outcome, abuse=False, safety=False):
+    def _close(self, reason, outcome, abuse=False, safety=False, approval=None):
         """Close the cases with ``reason``, the text ``outcome`` and the
         outcome at closure (``abuse``: ABUSE_OUTCOMES, ``safety``:
-        SAFETY_OUTCOMES); their follow-ups still to do are dropped."""
+        SAFETY_OUTCOMES); their follow-ups still to do are dropped. A
+        high-risk case closes only through ``approval``, the four-eyes
+        request to close it being approved (whatever path asks: the close
+        wizard, recording a request as not served, ...)."""
         self._dv_check_move("closed", self.env._("Closing"))
+        for case in self.filtered("is_high_risk"):
+            if not (
+                approval
+                and approval.case_id == case
+                and approval.kind == "close"
+                and approval.state == "pending"
+            ):
+                raise UserError(
+                    self.env._(
+                        "Case %(case)s is a high-risk case: it is closed only with "
+                        "the approval of a second coordinator. Ask for it with "
+                        "Close.",
+                        case=case.name,
+                    )
+                )
         if not reason:
             raise UserError(self.env._("Give the reason for closing the case."))
         self._dv_move(

@@ -210,6 +210,7 @@ class DvCaseApproval(models.Model):
                 self.outcome,
                 abuse=self.outcome_abuse,
                 safety=self.outcome_safety,
+                approval=self,
             )
         else:
             case._end_high_risk(self)

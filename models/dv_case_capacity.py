@@ -158,8 +158,10 @@ class DvCase(models.Model):
             case._dv_system_write(values)
         return result
 
-    def _close(self, reason, outcome, abuse=False, safety=False):
-        result = super()._close(reason, outcome, abuse=abuse, safety=safety)
+    def _close(self, reason, outcome, abuse=False, safety=False, approval=None):
+        result = super()._close(
+            reason, outcome, abuse=abuse, safety=safety, approval=approval
+        )
         self.filtered("waiting_reason_id")._dv_system_write(
             {"waiting_reason_id": False, "waiting_since": False}
         )
@@ -262,13 +264,15 @@ class DvCase(models.Model):
             raise UserError(
                 self.env._("Give the reason why the request was not served.")
             )
-        self._dv_system_write({"turnaway_reason_id": reason.id})
+        # Closed first: a high-risk case refuses to close without four eyes,
+        # and nothing is written then.
         self._close(
             self.env.ref("dv_case_management.closure_reason_not_served"),
             note,
             abuse="unknown",
             safety="unknown",
         )
+        self._dv_system_write({"turnaway_reason_id": reason.id})
 
     def _dv_mark_not_served(self, code):
         """A referral was not taken up (declined, never reached): its case,

@@ -63,6 +63,8 @@ KEPT_MODELS = frozenset(
         "dv.access.log",
         "dv.erasure.log",
         "dv.case.merge",
+        # A request is about its own case; a merge waits for its decision.
+        "dv.case.approval",
     }
 )
 # Fields of a person copied when the kept case lacks that person.
@@ -283,6 +285,15 @@ class DvCase(models.Model):
                         "another agency. A share covers the data of its own case "
                         "only: end it before the merge, and share the merged case "
                         "anew on a basis that covers it.",
+                        case=case.name,
+                    )
+                )
+            if case.pending_approval_id:
+                raise ValidationError(
+                    self.env._(
+                        "Case %(case)s awaits a four-eyes decision (closing or "
+                        "ending its high-risk status); merge it once that is "
+                        "decided or withdrawn.",
                         case=case.name,
                     )
                 )

@@ -113,6 +113,34 @@ class TestCloseApproval(ApprovalCommon):
         self.assertFalse(self._approval_activities(self.case))
         self.assertIn("Approved", self.case.message_ids[:1].body)
 
+    def test_no_other_path_closes_a_high_risk_case(self):
+        """Recording a high-risk request as not served closes its case: that
+        needs the four eyes too, whatever the context of the call says."""
+        self.assertEqual(self.case.state, "new")
+        wizard = (
+            self.env["dv.case.intake.wizard"]
+            .with_user(self.caseworker)
+            .with_context(dv_approved_close=True, dv_system_write=True)
+            .create(
+                {
+                    "case_id": self.case.id,
+                    "kind": "turnaway",
+                    "turnaway_reason_id": self.env.ref(
+                        "dv_case_management.turnaway_reason_out_of_area"
+                    ).id,
+                }
+            )
+        )
+        with self.assertRaisesRegex(UserError, "second coordinator"):
+            wizard.action_confirm()
+        self.assertEqual(self.case.state, "new")
+        self.assertFalse(self.case.turnaway_reason_id, "nothing half-saved")
+        # Nor a request of another case, approved.
+        with self.assertRaisesRegex(UserError, "second coordinator"):
+            self.case.with_user(self.caseworker)._close(
+                self.completed, "", approval=self.env["dv.case.approval"]
+            )
+
     def test_requester_never_approves_her_own_request(self):
         approval = self._request_close(user=self.coordinator)
         self.assertEqual(

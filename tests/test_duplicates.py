@@ -430,6 +430,29 @@ class TestCaseMerge(DuplicateCommon):
         self._merge()
         self.assertEqual(self.incident.case_id, self.kept)
 
+    def test_refused_while_a_four_eyes_decision_is_pending(self):
+        """A request to close the duplicate (or the kept case) is about that
+        case: the merge waits until it is decided or withdrawn."""
+        request = self.env["dv.case.approval"].create(
+            {
+                "case_id": self.duplicate.id,
+                "kind": "close",
+                "reason": "Moved away.",
+                "closure_reason_id": self.env.ref(
+                    "dv_case_management.closure_reason_completed"
+                ).id,
+                "requested_by_id": self.caseworker.id,
+            }
+        )
+        with self.assertRaisesRegex(ValidationError, "four-eyes"):
+            self._merge()
+        with self.assertRaisesRegex(ValidationError, "four-eyes"):
+            self._merge(self.duplicate, self.kept)
+        self.assertTrue(self.duplicate.active)
+        request.state = "withdrawn"
+        self._merge()
+        self.assertEqual(request.case_id, self.duplicate)
+
     def test_consents_and_shares_are_not_widened(self):
         """The duplicate's consent (for the shelter) and its earlier share stay
         with it: after the merge the shelter reads nothing of the kept

@@ -24,3 +24,4 @@ from . import test_dashboard
 from . import test_exports
 from . import test_tours
 from . import test_signin
+from . import test_replica

@@ -1,6 +1,7 @@
 from . import dv_mixins
 from . import dv_guard
 from . import dv_erasable
+from . import dv_replica
 from . import dv_grant
 from . import dv_access_log
 from . import dv_disclosure

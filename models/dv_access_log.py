@@ -3,6 +3,8 @@ import contextvars
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from .dv_replica import DvNeedsPrimary
+
 ACCESS_RIGHTS = [
     ("own", "Own Agency"),
     ("share", "Share"),
@@ -76,13 +78,11 @@ class DvAccessLog(models.Model):
             SQL(", ").join(rows),
         )
         if self.env.cr.readonly:
-            # A read served in a read-only transaction (or from a replica):
-            # the entry goes to the primary database in a transaction of its
-            # own, so no read goes unlogged.
-            with self.env.registry.cursor() as cr:
-                cr.execute(query)
-        else:
-            self.env.cr.execute(query)
+            # A read served in a read-only transaction (from a replica): Odoo
+            # rolls it back and serves the request again from the primary,
+            # where the read and its entry are committed together, once.
+            raise DvNeedsPrimary("A logged read is served by the primary")
+        self.env.cr.execute(query)
 
     @api.model
     def _access_right(self, record, case, user, agencies, now):

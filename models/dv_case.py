@@ -578,6 +578,9 @@ class DvCase(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
+        if "lead_agency_id" in vals:
+            # The agency the case leaves reads it no more, on a replica neither.
+            self.env["dv.replica"]._dv_access_withdrawn()
         if vals.get("user_id"):
             # The prompts and the deadline reminders of the case's records go
             # to the new responsible person.

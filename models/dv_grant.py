@@ -38,6 +38,9 @@ class DvGrantMixin(models.AbstractModel):
         changed = [fname for fname in self._dv_grant_fields if fname in vals]
         if changed and self:
             self._dv_grant_changed(changed)
+            # A written grant may take access away (a share revoked, a
+            # consent withdrawn): no replica serves reads without it.
+            self.env["dv.replica"]._dv_access_withdrawn()
         return result
 
     def unlink(self):
@@ -45,6 +48,7 @@ class DvGrantMixin(models.AbstractModel):
         result = super().unlink()
         if granted:
             self.env.registry.clear_cache()
+            self.env["dv.replica"]._dv_access_withdrawn()
         return result
 
     def _dv_grant_changed(self, fnames):

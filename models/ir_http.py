@@ -16,6 +16,25 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
+    def _match(cls, path_info):
+        # Still on the primary, before the request's own transaction.
+        request.env["dv.replica"]._dv_note_primary_generation()
+        return super()._match(path_info)
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        # A read-only transaction on a replica that lags behind a withdrawn
+        # access or the user's own last write goes to the primary instead.
+        request.env["dv.replica"]._dv_check_replica()
+        return super()._pre_dispatch(rule, args)
+
+    @classmethod
+    def _post_dispatch(cls, response):
+        result = super()._post_dispatch(response)
+        request.env["dv.replica"]._dv_remember_write()
+        return result
+
+    @classmethod
     def _authenticate(cls, endpoint):
         if request.session.uid:
             cls._dv_end_idle_session()

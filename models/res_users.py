@@ -106,6 +106,15 @@ class ResUsers(models.Model):
             else:
                 user.dv_signin_state = "blocked" if status["late"] else "grace"
 
+    def write(self, vals):
+        result = super().write(vals)
+        roles = ("active", "groups_id", "in_group_", "sel_groups_")
+        if any(key.startswith(roles) for key in vals):
+            # A user deactivated or losing a role reads nothing more through
+            # a replica that has not replayed it (dv.replica).
+            self.env["dv.replica"]._dv_access_withdrawn()
+        return result
+
     def _dv_set_lang_if_active(self, lang):
         """Give users a language only when it is installed (used by the demo
         data, which must load in databases without German too)."""

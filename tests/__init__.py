@@ -28,3 +28,4 @@ from . import test_signin
 from . import test_capacity
 from . import test_approval
 from . import test_duplicates
+from . import test_replica

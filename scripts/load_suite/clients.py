@@ -46,6 +46,8 @@ class Context:
         self.recorder = recorder
         self.tally = tally
         self.stop = threading.Event()
+        # Seconds a user thinks between two actions (0: a closed loop).
+        self.think = 0
         self._targets_lock = threading.Lock()
         self._targets = {key: list(ids) for key, ids in setup["targets"].items()}
         # Repeats the mail gateway brought in, waiting for a case worker:
@@ -248,6 +250,11 @@ class LoadClient(threading.Thread):
 
     def run(self):
         while not self.ctx.stop.is_set():
+            if self.ctx.think:
+                # One action every few seconds, as people work.
+                self.ctx.stop.wait(self.ctx.think * (0.5 + self.rng.random()))
+                if self.ctx.stop.is_set():
+                    break
             try:
                 self.step()
             except RpcError as exc:

@@ -896,7 +896,7 @@ class DvCase(models.Model):
                 }
             )
 
-    def _check_escalation(self, when=None):
+    def _refer_to_conference(self, when=None):
         """A case that is high risk, a repeat or escalating goes to the next
         case conference: its lead agency's coordinators get an activity.
         ``when`` is the day of the event that made it so (default today)."""

@@ -45,7 +45,7 @@ class DvIncident(models.Model):
     def create(self, vals_list):
         incidents = super().create(vals_list)
         for incident in incidents:
-            incident.case_id._check_escalation(incident.date.date())
+            incident.case_id._refer_to_conference(incident.date.date())
         return incidents
 
     @api.depends("protection_order_id")

@@ -295,7 +295,7 @@ class DvRiskAssessment(models.Model):
         self._dv_move("done", self.env._("Completing"))
         awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
-            assessment.case_id._check_escalation(assessment.date)
+            assessment.case_id._refer_to_conference(assessment.date)
             if assessment.answer_ids.filtered(
                 lambda answer: (
                     answer.answer == "yes" and answer.item_id.code == WEAPONS_ITEM

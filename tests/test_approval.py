@@ -314,7 +314,7 @@ class TestEndOfHighRisk(ApprovalCommon):
         # No conference reminder and no safety plan prompt for being high risk.
         self.case.sudo().last_conference_date = False
         self.case.sudo().escalated_on = False
-        self.case._check_escalation()
+        self.case._refer_to_conference()
         self.assertFalse(self.case.awaiting_conference)
         self.assertEqual(self.env["dv.case"]._cron_safety_plan_due(), 0)
 

@@ -22,13 +22,19 @@ const WEAPONS_ROW = 3; // strangulation, threats to kill, weapons come first
 const STEPS = ".o_field_widget[name=step_ids]";
 const ACTIONS = ".modal .o_field_widget[name=action_ids]";
 
-function addStep(code, days, owner = null) {
-    const row = `${STEPS} .o_selected_row`;
+function addStep(position, code, days, owner = null) {
+    // The new row by its position: on a busy machine the row before may
+    // still be the selected one when the next step looks for it.
+    const row = `${STEPS} tbody tr.o_data_row:nth-child(${position}).o_selected_row`;
     return [
         {
             content: `add the step ${code}`,
             trigger: `${STEPS} .o_field_x2many_list_row_add a`,
             run: "click",
+        },
+        {
+            content: `the new row ${position} is the one being edited`,
+            trigger: `${row} .o_field_widget[name=step_type_id] input:not([readonly])`,
         },
         pickRecord("step_type_id", "dv.safety.step.type", [["code", "=", code]], row),
         ...(owner ? [pickRecord("owner_agency_id", "dv.agency", [["name", "=", owner]], row)] : []),
@@ -95,9 +101,9 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
             run: "click",
         },
         stateIs("draft"),
-        ...addStep("emergency_numbers", 1),
-        ...addStep("documents", 3),
-        ...addStep("protection_order", 7, "Tour Interventionsstelle"),
+        ...addStep(1, "emergency_numbers", 1),
+        ...addStep(2, "documents", 3),
+        ...addStep(3, "protection_order", 7, "Tour Interventionsstelle"),
         {
             content: "reviewed in four weeks",
             trigger: ".o_field_widget[name=review_date] input",

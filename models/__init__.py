@@ -4,6 +4,7 @@ from . import dv_erasable
 from . import dv_replica
 from . import dv_grant
 from . import dv_access_log
+from . import dv_access_logged_mixin
 from . import dv_disclosure
 from . import dv_agency_type
 from . import dv_service
@@ -13,7 +14,11 @@ from . import dv_membership_log
 from . import dv_signin_log
 from . import dv_intake_sender
 from . import dv_land_profile
-from . import dv_code_tables
+from . import dv_offence_group
+from . import dv_closure_reason
+from . import dv_contact_channel
+from . import dv_waiting_reason
+from . import dv_turnaway_reason
 from . import dv_risk_instrument
 from . import dv_risk_instrument_part
 from . import dv_risk_item
@@ -23,6 +28,7 @@ from . import dv_case_capacity
 from . import dv_risk_assessment
 from . import dv_risk_answer
 from . import dv_person
+from . import dv_person_protected
 from . import dv_incident
 from . import dv_police_measure
 from . import dv_session
@@ -37,6 +43,7 @@ from . import dv_case_followup
 from . import dv_case_flag_type
 from . import dv_case_approval
 from . import dv_case_flag
+from . import dv_consent_purpose
 from . import dv_consent
 from . import dv_referral
 from . import dv_referral_triage
@@ -48,6 +55,7 @@ from . import dv_retention_rule
 from . import dv_erasure_log
 from . import dv_retention
 from . import dv_conference
+from . import dv_conference_participant
 from . import dv_conference_case
 from . import dv_conference_action
 from . import dv_conference_victim_notice

@@ -8,20 +8,6 @@ CONSENT_FORMS = [
 ]
 
 
-class DvConsentPurpose(models.Model):
-    _name = "dv.consent.purpose"
-    _inherit = ["dv.code.mixin"]
-    _description = "Consent Purpose"
-
-    _sql_constraints = [
-        (
-            "code_unique",
-            "unique(code)",
-            "The code of a consent purpose must be unique.",
-        ),
-    ]
-
-
 class DvConsent(models.Model):
     """A person's consent to pass their data to named agencies for named
     purposes. Withdrawing it ends at once every share that rests on it."""

@@ -9,19 +9,23 @@ from odoo.tests import TransactionCase, tagged
 
 from .common import DvCommon
 
-# Models that hold case data or decide who reads it. Configuration (agency
-# types, instruments, retention rules, an office's registered senders)
-# belongs to managers and coordinators; the logs (the sign-in log too) and the
-# original e-mails of referrals are written by the addon only (users read
-# them); agencies and their members have their own rules.
+# Models that hold case data or decide who reads it are guarded. Not so:
+# configuration (agency types, instruments, retention rules, an office's
+# registered senders, code tables and staff hours), which belongs to managers
+# and coordinators; the SQL views (overview, deadlines, triage list,
+# caseload), which nobody writes; the logs (the sign-in log too) and the
+# original e-mails of referrals, written by the addon only (users read them);
+# agencies and their members, which have their own rules.
 UNGUARDED = {
     "dv.access.log",
     "dv.agency",
     "dv.agency.member",
     "dv.agency.type",
     "dv.break.glass",
+    "dv.capacity.period",
     "dv.case.flag.type",
     "dv.case.merge",
+    "dv.caseload",
     "dv.closure.reason",
     "dv.consent.purpose",
     "dv.contact.channel",
@@ -42,6 +46,9 @@ UNGUARDED = {
     "dv.safety.step.type",
     "dv.service",
     "dv.signin.log",
+    "dv.triage",
+    "dv.turnaway.reason",
+    "dv.waiting.reason",
 }
 TRUE = {"1", "True", "true"}
 

@@ -10,7 +10,7 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.tests import HttpCase, tagged
 
-from ..models.dv_access_log import DvAccessLoggedMixin
+from ..models.dv_access_logged_mixin import DvAccessLoggedMixin
 from .common import PrivacyCommon
 
 

@@ -242,6 +242,35 @@ class TestCapacity(ReferralCommon):
         self.assertEqual(action["res_model"], "dv.case")
         self.assertFalse(fifth._dv_caseload_warning(self.office_worker))
 
+    def test_caseload_warning_tells_no_other_agency_a_count(self):
+        """Found in review: a case worker of another agency asked the case
+        form's onchange (JSON-RPC) about a case of the office for one of its
+        case workers and was told how many open cases she holds."""
+        self.company_a.sudo().dv_caseload_limit = 1
+        self._office_case(user=self.colleague)
+        self._office_case(user=self.colleague)
+        values = {"lead_agency_id": self.office.id, "user_id": self.colleague.id}
+        spec = {"lead_agency_id": {}, "user_id": {}}
+        result = (
+            self.env["dv.case"]
+            .with_user(self.caseworker)
+            .onchange(values, ["user_id"], spec)
+        )
+        self.assertNotIn("warning", result)
+        self.assertFalse(
+            self.env["dv.case"]
+            .with_user(self.caseworker)
+            .new(values)
+            ._dv_caseload_warning(self.colleague)
+        )
+        # The office itself is warned.
+        result = (
+            self.env["dv.case"]
+            .with_user(self.office_worker)
+            .onchange(values, ["user_id"], spec)
+        )
+        self.assertIn("already holds 2 open cases", result["warning"]["message"])
+
     # Waiting list and not served
 
     def _wizard(self, case, kind, **values):

@@ -452,6 +452,24 @@ class TestCapacity(ReferralCommon):
         # Labels are text, never formulas.
         self.assertEqual(hours[0].data_type, "s")
 
+    def test_capacity_survey_totals_give_no_hidden_count_away(self):
+        """Found in review: the totals row of the requests per month showed
+        every status's total but one, and the grand total; subtracting gave
+        the one hidden (a single request not served)."""
+        for _index in range(3):
+            self._office_case()
+            self._office_case().with_user(self.office_worker).action_start()
+            waiting = self._office_case()
+            self._wizard(waiting, "waiting", waiting_reason_id=self.wait_capacity.id)
+        away = self._office_case()
+        self._wizard(away, "turnaway", turnaway_reason_id=self.away_area.id)
+        book = self._workbook(self.statistics, self.company_a, threshold=3)
+        months = self._block(book["Capacity"], "Requests per month")
+        *column_totals, total = months["Total"]
+        self.assertEqual(total, 10)
+        self.assertEqual(months["2026-12"][3], "<3")
+        self.assertNotEqual(column_totals.count("<3"), 1, column_totals)
+
     def test_capacity_survey_suppresses_and_stays_in_the_company(self):
         self._survey_world()
         book = self._workbook(self.statistics, self.company_a)

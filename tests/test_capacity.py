@@ -470,6 +470,31 @@ class TestCapacity(ReferralCommon):
         self.assertEqual(months["2026-12"][3], "<3")
         self.assertNotEqual(column_totals.count("<3"), 1, column_totals)
 
+    def test_capacity_survey_reasons_give_no_hidden_status_away(self):
+        """Found in review: the status breakdown hid a single request not
+        served and, secondarily, the waiting ones; the total of the waiting
+        by reason showed how many wait, and subtracting gave the one."""
+        for _index in range(5):
+            self._office_case()
+            self._office_case().with_user(self.office_worker).action_start()
+        for _index in range(3):
+            waiting = self._office_case()
+            self._wizard(waiting, "waiting", waiting_reason_id=self.wait_capacity.id)
+        away = self._office_case()
+        self._wizard(away, "turnaway", turnaway_reason_id=self.away_area.id)
+        sheet = self._workbook(self.statistics, self.company_a, threshold=3)["Capacity"]
+        status = self._block(sheet, "Requests (cases opened), by status")
+        self.assertEqual(
+            [status[label] for label in ("Waiting", "Not Served", "Total")],
+            ["<3", "<3", 14],
+        )
+        waiting = self._block(sheet, "Waiting, by reason")
+        self.assertEqual(waiting["Total"], "<3")
+        # With the total hidden, a reason as well (else the total is the sum).
+        self.assertGreater(list(waiting.values()).count("<3"), 1)
+        away = self._block(sheet, "Not served, by reason")
+        self.assertEqual(away["Total"], "<3")
+
     def test_capacity_survey_suppresses_and_stays_in_the_company(self):
         self._survey_world()
         book = self._workbook(self.statistics, self.company_a)

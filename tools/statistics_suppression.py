@@ -23,7 +23,7 @@ def hidden_label(threshold):
     return f"<{threshold}"
 
 
-def suppress_table(table, threshold=DEFAULT_THRESHOLD):
+def suppress_table(table, threshold=DEFAULT_THRESHOLD, hide_total=False):
     """Suppress a two-dimensional table of counts.
 
     ``table`` maps each row key to a dict mapping each column key to a count
@@ -34,7 +34,8 @@ def suppress_table(table, threshold=DEFAULT_THRESHOLD):
     suppression: every row with its total, every column with its total, the
     row of column totals and the column of row totals with the grand total
     are sums, and none of them may have exactly one hidden value (else it
-    would be the sum minus the shown values)."""
+    would be the sum minus the shown values). ``hide_total`` hides the grand
+    total whatever it is (another block hides the same number)."""
     rows = list(table)
     columns = []
     for row in rows:
@@ -50,6 +51,8 @@ def suppress_table(table, threshold=DEFAULT_THRESHOLD):
         counts[(_TOTAL, c)] = sum(counts[(r, c)] for r in rows)
     counts[(_TOTAL, _TOTAL)] = sum(counts[(r, _TOTAL)] for r in rows)
     hidden = {key for key, value in counts.items() if 0 < value < threshold}
+    if hide_total:
+        hidden.add((_TOTAL, _TOTAL))
     row_index = {r: index for index, r in enumerate(rows)}
     row_index[_TOTAL] = len(rows)
     column_index = {c: index for index, c in enumerate(columns)}
@@ -85,10 +88,10 @@ def suppress_table(table, threshold=DEFAULT_THRESHOLD):
     return cells, row_totals, column_totals, show((_TOTAL, _TOTAL))
 
 
-def suppress_list(counts, threshold=DEFAULT_THRESHOLD):
+def suppress_list(counts, threshold=DEFAULT_THRESHOLD, hide_total=False):
     """Suppress a one-dimensional breakdown ``{category: count}`` published
     with its total. Returns ``(cells, total)``."""
     cells, _rows, _columns, total = suppress_table(
-        {"all": dict(counts)}, threshold=threshold
+        {"all": dict(counts)}, threshold=threshold, hide_total=hide_total
     )
     return cells["all"], total

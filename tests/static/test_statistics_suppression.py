@@ -99,3 +99,9 @@ def test_the_totals_give_no_hidden_value_away():
         lines += [[*columns.values(), total], [*rows.values(), total]]
         for line in lines:
             assert line.count("<5") != 1, (table, line)
+
+
+def test_a_hidden_total_takes_a_cell_with_it():
+    cells, total = suppression.suppress_list({"a": 9, "b": 7}, hide_total=True)
+    assert total == "<5"
+    assert list(cells.values()).count("<5") == 1

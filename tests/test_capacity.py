@@ -142,6 +142,34 @@ class TestCapacity(ReferralCommon):
         )
         self.assertEqual([g["priority"] for g in groups], [6, 4, 2, 1, 0])
 
+    def test_triage_shows_nothing_of_a_case_led_elsewhere(self):
+        """Found in review: once the lead of a referral's case had passed to
+        another agency, the office's triage list (and the referral's
+        priority) still showed that agency's case: its risk, children,
+        waiting reason and responsible person."""
+        referral = self._referral(1, "2026-12-18 13:00:00")
+        case = referral.case_id
+        self._high_risk(case)
+        self._child(case)
+        # The lead passes to agency A (as a transfer does), the referral is
+        # still open at the office.
+        case.sudo().write(
+            {"lead_agency_id": self.agency_a.id, "user_id": self.caseworker.id}
+        )
+        self.assertFalse(case.with_user(self.office_worker).has_access("read"))
+        line = self._triage().filtered(lambda t: t.referral_id == referral)
+        self.assertEqual(
+            line.read(["high_risk", "has_children", "user_id", "priority"])[0],
+            {
+                "id": line.id,
+                "high_risk": False,
+                "has_children": False,
+                "user_id": False,
+                "priority": 0,
+            },
+        )
+        self.assertEqual(referral.with_user(self.office_worker).triage_score, 0)
+
     def test_take_the_first_line(self):
         high = self._referral(1, "2026-12-18 13:00:00")
         self._high_risk(high.case_id)

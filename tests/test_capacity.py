@@ -270,6 +270,22 @@ class TestCapacity(ReferralCommon):
         self.assertEqual(action["res_model"], "dv.case")
         self.assertFalse(fifth._dv_caseload_warning(self.office_worker))
 
+    def test_capacity_settings_read_no_other_company(self):
+        """Found in review: the settings' onchange (JSON-RPC) with another
+        company gave that company's caseload limit, read as the superuser."""
+        self.company_b.sudo().dv_caseload_limit = 17
+        self.assertNotIn(self.company_b, self.manager.company_ids)
+        result = (
+            self.env["dv.capacity.settings"]
+            .with_user(self.manager)
+            .onchange(
+                {"company_id": self.company_b.id},
+                ["company_id"],
+                {"company_id": {}, "caseload_limit": {}},
+            )
+        )
+        self.assertNotEqual(result["value"].get("caseload_limit"), 17)
+
     def test_caseload_warning_tells_no_other_agency_a_count(self):
         """Found in review: a case worker of another agency asked the case
         form's onchange (JSON-RPC) about a case of the office for one of its

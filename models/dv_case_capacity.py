@@ -114,9 +114,12 @@ class DvCase(models.Model):
 
     def _dv_caseload(self, user):
         """How many open cases of this case's lead agency ``user`` is
-        responsible for, this case left out (a count only)."""
+        responsible for, this case left out (a count only). Counted for the
+        agency's own members only: nobody else learns another agency's
+        caseload (the onchange takes any agency a client sends)."""
         self.ensure_one()
-        if not user or not self.lead_agency_id:
+        agency = self.lead_agency_id
+        if not user or not agency or agency not in self.env.user.dv_agency_ids:
             return 0
         return self.sudo().search_count(
             [

@@ -51,8 +51,7 @@ class DvConferenceVictimNotice(models.Model):
         "res.users", string="By Whom", default=lambda self: self.env.user
     )
     agency_id = fields.Many2one(
-        "dv.agency",
-        default=lambda self: self.env.user.dv_agency_ids[:1],
+        "dv.agency", default=lambda self: self._default_agency()
     )
     channel = fields.Selection(NOTICE_CHANNELS, string="How")
     reason = fields.Text(
@@ -92,6 +91,13 @@ class DvConferenceVictimNotice(models.Model):
                         "She is told the result once the conference has been held."
                     )
                 )
+            if notice.agency_id and notice.agency_id not in notice._dv_agencies():
+                raise ValidationError(
+                    self.env._(
+                        "She is told by an agency of the conference or the agency "
+                        "leading her case."
+                    )
+                )
             if (
                 notice.user_id
                 and notice.agency_id
@@ -104,6 +110,31 @@ class DvConferenceVictimNotice(models.Model):
                         agency=notice.agency_id.display_name,
                     )
                 )
+
+    @api.model
+    def _default_agency(self):
+        """The user's agency, of those that may have told her when the form
+        is opened from an agenda item."""
+        agencies = self.env.user.dv_agency_ids
+        line = self.env["dv.conference.case"].browse(
+            self.env.context.get("default_line_id")
+        )
+        if isinstance(line.id, int) and line.id:
+            allowed = self.new({"line_id": line.id})._dv_agencies()
+            agencies = (agencies & allowed) or agencies
+        return agencies[:1]
+
+    def _dv_agencies(self):
+        """The agencies that may have told her: the conference's organiser
+        and participants, the agreed lead and the case's lead agency."""
+        self.ensure_one()
+        line = self.line_id.sudo()
+        return (
+            line.conference_id.participant_agency_ids
+            | line.conference_id.organizer_agency_id
+            | line.lead_agency_id
+            | line.case_ref_id.lead_agency_id
+        ).with_env(self.env)
 
     @api.depends("stage", "outcome")
     def _compute_display_name(self):

@@ -23,6 +23,8 @@ class DvReferral(models.Model):
     )
 
     @api.depends(
+        "to_agency_id",
+        "case_id.lead_agency_id",
         "case_id.risk_level",
         "case_id.has_children",
         "case_id.is_repeat",
@@ -32,6 +34,9 @@ class DvReferral(models.Model):
     def _compute_triage_score(self):
         for referral in self:
             case = referral.sudo().case_id
+            # A case led elsewhere by now counts nothing at the office.
+            if case.lead_agency_id != referral.to_agency_id:
+                case = case.browse()
             referral.triage_score = triage_score(
                 case.risk_level == "high",
                 case.has_children,

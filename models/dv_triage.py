@@ -97,7 +97,9 @@ CREATE VIEW %(table)s AS (
            c.waiting_reason_id AS waiting_reason_id,
            r.company_id AS company_id
       FROM dv_referral r
-      LEFT JOIN dv_case c ON c.id = r.case_id
+      -- Only the office's own case: led elsewhere by now, it is none of
+      -- the office's business (its flags, responsible person, waiting).
+      LEFT JOIN dv_case c ON c.id = r.case_id AND c.lead_agency_id = r.to_agency_id
      WHERE r.active AND r.state IN %(open)s
        AND c.turnaway_reason_id IS NULL
     UNION ALL

@@ -2,6 +2,7 @@ from datetime import date
 
 from odoo import models
 
+from ..tools.statistics_suppression import hidden_label, suppress_list
 from .dv_statistics_xlsx import NOT_RECORDED
 
 
@@ -65,12 +66,24 @@ class DvStatisticsXlsx(models.AbstractModel):
     def _assemble(self, wizard, data):
         return [
             *super()._assemble(wizard, data),
-            (self.env._("Capacity"), self._blocks_capacity(data)),
+            (
+                self.env._("Capacity"),
+                self._blocks_capacity(data, self._threshold(wizard)),
+            ),
         ]
 
-    def _blocks_capacity(self, data):
+    def _blocks_capacity(self, data, threshold):
         rows = data["capacity"]
         statuses = self._selection("dv.case", "intake_status")
+        status_counts = self._tally(rows, 1, statuses)
+        # The totals of the reasons are counts of the status breakdown: hidden
+        # there, they are hidden here too (else subtracting gives the others).
+        status_cells, _total = suppress_list(status_counts, threshold)
+        status_hidden = {
+            status
+            for status, value in status_cells.items()
+            if value == hidden_label(threshold)
+        }
         not_recorded = {NOT_RECORDED: self.env._("Not recorded")}
         turned_away = [row for row in rows if row[0][1] == "turned_away"]
         waiting = [row for row in rows if row[0][1] == "waiting"]
@@ -89,7 +102,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             (
                 "breakdown",
                 self.env._("Requests (cases opened), by status"),
-                self._tally(rows, 1, statuses),
+                status_counts,
                 statuses,
             ),
             ("gap",),
@@ -108,12 +121,14 @@ class DvStatisticsXlsx(models.AbstractModel):
                 dict(
                     self._names("dv.turnaway.reason", turnaway_counts), **not_recorded
                 ),
+                "turned_away" in status_hidden,
             ),
             (
                 "breakdown",
                 self.env._("Waiting, by reason"),
                 waiting_counts,
                 dict(self._names("dv.waiting.reason", waiting_counts), **not_recorded),
+                "waiting" in status_hidden,
             ),
             ("gap",),
             (

@@ -92,9 +92,11 @@ class DvStatisticsXlsx(models.AbstractModel):
         for block in blocks:
             kind = block[0]
             if kind == "breakdown":
-                _kind, title, counts, labels = block
+                # An optional fifth item hides the total (another block
+                # hides the same number).
+                _kind, title, counts, labels, *hide_total = block
                 row = self._write_breakdown(
-                    sheet, row, title, counts, labels, fmt, threshold
+                    sheet, row, title, counts, labels, fmt, threshold, *hide_total
                 )
             elif kind == "table":
                 _kind, title, table, row_labels, column_labels = block
@@ -112,11 +114,13 @@ class DvStatisticsXlsx(models.AbstractModel):
         sheet.set_column(0, 0, 46)
         sheet.set_column(1, widest, 14)
 
-    def _write_breakdown(self, sheet, row, title, counts, labels, fmt, threshold):
+    def _write_breakdown(
+        self, sheet, row, title, counts, labels, fmt, threshold, hide_total=False
+    ):
         """A breakdown with its total, suppressed; returns the next row."""
         sheet.write_string(row, 0, title, fmt["head"])
         sheet.write_string(row, 1, self.env._("Count"), fmt["head"])
-        cells, total = suppress_list(counts, threshold)
+        cells, total = suppress_list(counts, threshold, hide_total=hide_total)
         for offset, key in enumerate(counts, start=1):
             sheet.write_string(row + offset, 0, self._label(labels, key), fmt["text"])
             self._cell(sheet, row + offset, 1, cells[key], fmt)

@@ -142,6 +142,34 @@ class TestCapacity(ReferralCommon):
         )
         self.assertEqual([g["priority"] for g in groups], [6, 4, 2, 1, 0])
 
+    def test_triage_shows_nothing_of_a_case_led_elsewhere(self):
+        """Found in review: once the lead of a referral's case had passed to
+        another agency, the office's triage list (and the referral's
+        priority) still showed that agency's case: its risk, children,
+        waiting reason and responsible person."""
+        referral = self._referral(1, "2026-12-18 13:00:00")
+        case = referral.case_id
+        self._high_risk(case)
+        self._child(case)
+        # The lead passes to agency A (as a transfer does), the referral is
+        # still open at the office.
+        case.sudo().write(
+            {"lead_agency_id": self.agency_a.id, "user_id": self.caseworker.id}
+        )
+        self.assertFalse(case.with_user(self.office_worker).has_access("read"))
+        line = self._triage().filtered(lambda t: t.referral_id == referral)
+        self.assertEqual(
+            line.read(["high_risk", "has_children", "user_id", "priority"])[0],
+            {
+                "id": line.id,
+                "high_risk": False,
+                "has_children": False,
+                "user_id": False,
+                "priority": 0,
+            },
+        )
+        self.assertEqual(referral.with_user(self.office_worker).triage_score, 0)
+
     def test_take_the_first_line(self):
         high = self._referral(1, "2026-12-18 13:00:00")
         self._high_risk(high.case_id)
@@ -241,6 +269,51 @@ class TestCapacity(ReferralCommon):
         action = fifth.with_user(self.office_worker).action_take()
         self.assertEqual(action["res_model"], "dv.case")
         self.assertFalse(fifth._dv_caseload_warning(self.office_worker))
+
+    def test_capacity_settings_read_no_other_company(self):
+        """Found in review: the settings' onchange (JSON-RPC) with another
+        company gave that company's caseload limit, read as the superuser."""
+        self.company_b.sudo().dv_caseload_limit = 17
+        self.assertNotIn(self.company_b, self.manager.company_ids)
+        result = (
+            self.env["dv.capacity.settings"]
+            .with_user(self.manager)
+            .onchange(
+                {"company_id": self.company_b.id},
+                ["company_id"],
+                {"company_id": {}, "caseload_limit": {}},
+            )
+        )
+        self.assertNotEqual(result["value"].get("caseload_limit"), 17)
+
+    def test_caseload_warning_tells_no_other_agency_a_count(self):
+        """Found in review: a case worker of another agency asked the case
+        form's onchange (JSON-RPC) about a case of the office for one of its
+        case workers and was told how many open cases she holds."""
+        self.company_a.sudo().dv_caseload_limit = 1
+        self._office_case(user=self.colleague)
+        self._office_case(user=self.colleague)
+        values = {"lead_agency_id": self.office.id, "user_id": self.colleague.id}
+        spec = {"lead_agency_id": {}, "user_id": {}}
+        result = (
+            self.env["dv.case"]
+            .with_user(self.caseworker)
+            .onchange(values, ["user_id"], spec)
+        )
+        self.assertNotIn("warning", result)
+        self.assertFalse(
+            self.env["dv.case"]
+            .with_user(self.caseworker)
+            .new(values)
+            ._dv_caseload_warning(self.colleague)
+        )
+        # The office itself is warned.
+        result = (
+            self.env["dv.case"]
+            .with_user(self.office_worker)
+            .onchange(values, ["user_id"], spec)
+        )
+        self.assertIn("already holds 2 open cases", result["warning"]["message"])
 
     # Waiting list and not served
 
@@ -422,6 +495,49 @@ class TestCapacity(ReferralCommon):
         self.assertEqual(hours[1].value, 320.5)
         # Labels are text, never formulas.
         self.assertEqual(hours[0].data_type, "s")
+
+    def test_capacity_survey_totals_give_no_hidden_count_away(self):
+        """Found in review: the totals row of the requests per month showed
+        every status's total but one, and the grand total; subtracting gave
+        the one hidden (a single request not served)."""
+        for _index in range(3):
+            self._office_case()
+            self._office_case().with_user(self.office_worker).action_start()
+            waiting = self._office_case()
+            self._wizard(waiting, "waiting", waiting_reason_id=self.wait_capacity.id)
+        away = self._office_case()
+        self._wizard(away, "turnaway", turnaway_reason_id=self.away_area.id)
+        book = self._workbook(self.statistics, self.company_a, threshold=3)
+        months = self._block(book["Capacity"], "Requests per month")
+        *column_totals, total = months["Total"]
+        self.assertEqual(total, 10)
+        self.assertEqual(months["2026-12"][3], "<3")
+        self.assertNotEqual(column_totals.count("<3"), 1, column_totals)
+
+    def test_capacity_survey_reasons_give_no_hidden_status_away(self):
+        """Found in review: the status breakdown hid a single request not
+        served and, secondarily, the waiting ones; the total of the waiting
+        by reason showed how many wait, and subtracting gave the one."""
+        for _index in range(5):
+            self._office_case()
+            self._office_case().with_user(self.office_worker).action_start()
+        for _index in range(3):
+            waiting = self._office_case()
+            self._wizard(waiting, "waiting", waiting_reason_id=self.wait_capacity.id)
+        away = self._office_case()
+        self._wizard(away, "turnaway", turnaway_reason_id=self.away_area.id)
+        sheet = self._workbook(self.statistics, self.company_a, threshold=3)["Capacity"]
+        status = self._block(sheet, "Requests (cases opened), by status")
+        self.assertEqual(
+            [status[label] for label in ("Waiting", "Not Served", "Total")],
+            ["<3", "<3", 14],
+        )
+        waiting = self._block(sheet, "Waiting, by reason")
+        self.assertEqual(waiting["Total"], "<3")
+        # With the total hidden, a reason as well (else the total is the sum).
+        self.assertGreater(list(waiting.values()).count("<3"), 1)
+        away = self._block(sheet, "Not served, by reason")
+        self.assertEqual(away["Total"], "<3")
 
     def test_capacity_survey_suppresses_and_stays_in_the_company(self):
         self._survey_world()

@@ -422,6 +422,9 @@ class TestVictimInformed(ReturnCommon):
             {"date": "2099-01-01"},
             {"outcome": "not_informed", "reason": " "},
             {"user_id": self.shelter_worker.id, "agency_id": self.agency_a.id},
+            # Found in review: the organiser named another company's agency
+            # and case worker as having told her.
+            {"user_id": self.caseworker_b.id, "agency_id": self.agency_b.id},
         ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self._notice(line, **values)

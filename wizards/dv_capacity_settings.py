@@ -29,8 +29,14 @@ class DvCapacitySettings(models.TransientModel):
 
     @api.depends("company_id")
     def _compute_caseload_limit(self):
+        # Only of the user's own companies: the onchange takes any company a
+        # client sends, and the limit is read as the superuser.
+        mine = self.env.user.company_ids
         for settings in self:
-            settings.caseload_limit = settings.company_id.sudo().dv_caseload_limit
+            company = settings.company_id
+            settings.caseload_limit = (
+                company.sudo().dv_caseload_limit if company in mine else 0
+            )
 
     @api.constrains("company_id", "caseload_limit")
     def _check_values(self):

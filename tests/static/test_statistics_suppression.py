@@ -72,3 +72,36 @@ def test_no_hidden_value_can_be_recomputed():
                 sum(1 for r in ("r1", "r2") if cells[r][c] == "<5") != 1
                 or columns[c] == "<5"
             )
+
+
+def test_the_totals_give_no_hidden_value_away():
+    """Found in review: the row of column totals showed all totals but one
+    and the grand total, which gave the hidden one away. Every row and
+    column with its total, and the totals with the grand total, have no
+    single hidden value."""
+    cells, rows, columns, total = suppression.suppress_table(
+        {
+            "oct": {"a": 0, "b": 0, "c": 0, "d": 0},
+            "dec": {"a": 3, "b": 3, "c": 3, "d": 1},
+        },
+        threshold=3,
+    )
+    assert total == 10
+    assert list(columns.values()).count("<3") != 1
+    for values in itertools.product([0, 1, 4, 5, 9], repeat=4):
+        table = {
+            "r1": {"c1": values[0], "c2": values[1]},
+            "r2": {"c1": values[2], "c2": values[3]},
+        }
+        cells, rows, columns, total = suppression.suppress_table(table)
+        lines = [[*cells[r].values(), rows[r]] for r in ("r1", "r2")]
+        lines += [[cells["r1"][c], cells["r2"][c], columns[c]] for c in ("c1", "c2")]
+        lines += [[*columns.values(), total], [*rows.values(), total]]
+        for line in lines:
+            assert line.count("<5") != 1, (table, line)
+
+
+def test_a_hidden_total_takes_a_cell_with_it():
+    cells, total = suppression.suppress_list({"a": 9, "b": 7}, hide_total=True)
+    assert total == "<5"
+    assert list(cells.values()).count("<5") == 1

@@ -1,5 +1,8 @@
+import json
+
 from odoo import Command, fields
 from odoo.tests import TransactionCase, freeze_time, new_test_user
+from odoo.tests.common import JsonRpcException
 
 GROUP = "dv_case_management.group_dv_%s"
 
@@ -343,3 +346,51 @@ class ConferenceCommon(DvCommon):
                 dict({"conference_id": conference.id, "case_id": case.id}, **values)
             )
         )
+
+
+class JsonRpcMixin:
+    """Calls of an HttpCase's session as the web client makes them: through
+    /web/dataset/call_kw, in German unless ``lang`` says otherwise."""
+
+    def _rpc_response(self, model, method, args, kwargs=None, lang="de_DE"):
+        """The JSON-RPC answer to ``model.method``: ``result`` or ``error``."""
+        kwargs = dict(kwargs or {})
+        if lang:
+            kwargs["context"] = {"lang": lang}
+        response = self.url_open(
+            f"/web/dataset/call_kw/{model}/{method}",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": model,
+                        "method": method,
+                        "args": args,
+                        "kwargs": kwargs,
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        response.raise_for_status()
+        return response.json()
+
+    def _rpc(self, model, method, args, kwargs=None, lang="de_DE"):
+        """The result; an error raises JsonRpcException named after the
+        error's class."""
+        response = self._rpc_response(model, method, args, kwargs, lang)
+        if "error" in response:
+            raise JsonRpcException(
+                code=response["error"]["code"],
+                message=response["error"]["data"]["name"],
+            )
+        return response["result"]
+
+    def _rpc_or_message(self, model, method, args, kwargs=None, lang="de_DE"):
+        """``(result, None)``, or ``(None, the error's message as the user
+        reads it)``."""
+        response = self._rpc_response(model, method, args, kwargs, lang)
+        if "error" in response:
+            return None, response["error"]["data"]["message"]
+        return response["result"], None

@@ -27,7 +27,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import GROUP, DvCommon
+from .common import GROUP, DvCommon, JsonRpcMixin
 
 _logger = logging.getLogger(__name__)
 
@@ -735,20 +735,9 @@ class TestAdversarialOrm(AdversarialCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAdversarialJsonRpc(HttpCase, AdversarialCommon):
+class TestAdversarialJsonRpc(JsonRpcMixin, HttpCase, AdversarialCommon):
     """The same writes and method calls through /web/dataset/call_kw, as the
     web client sends them."""
-
-    def _rpc(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
-            },
-        )
 
     def test_json_rpc_attacks(self):
         failures = []
@@ -842,7 +831,7 @@ class TestAdversarialJsonRpc(HttpCase, AdversarialCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestAdversarialDuplicates(HttpCase, AdversarialCommon):
+class TestAdversarialDuplicates(JsonRpcMixin, HttpCase, AdversarialCommon):
     """The duplicate search and the merge: another agency and another
     company can neither see candidates of agency A, nor merge its cases, nor
     point the wizards at them, through the ORM and over JSON-RPC."""
@@ -995,14 +984,3 @@ class TestAdversarialDuplicates(HttpCase, AdversarialCommon):
                 self.assertNotIn("Alpha", text)
         self.assertTrue(foreign.active)
         self.assertFalse(self.env["dv.case.merge"].search([]))
-
-    def _rpc(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
-            },
-        )

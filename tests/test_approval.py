@@ -7,7 +7,7 @@ from odoo.tests import Form, HttpCase, freeze_time
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import ConferenceCommon
+from .common import ConferenceCommon, JsonRpcMixin
 
 
 @freeze_time("2026-06-01 08:00:00")
@@ -399,19 +399,8 @@ class TestLeadInstitution(ApprovalCommon):
 
 
 @freeze_time("2026-06-01 08:00:00")
-class TestApprovalJsonRpc(HttpCase, ApprovalCommon):
+class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
     """The requester over /web/dataset/call_kw, as the web client sends it."""
-
-    def _rpc(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {
-                "model": model,
-                "method": method,
-                "args": args,
-                "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
-            },
-        )
 
     @mute_logger("odoo.http")
     def test_requester_cannot_approve_over_json_rpc(self):

@@ -1,11 +1,10 @@
-import json
 from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
 
-from .common import DvCommon, PrivacyCommon
+from .common import DvCommon, JsonRpcMixin, PrivacyCommon
 
 
 class ChatterCommon(PrivacyCommon):
@@ -503,29 +502,12 @@ class TestChatterNeedsWriteAccess(ChatterCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestChatterJsonRpc(HttpCase, DvCommon):
+class TestChatterJsonRpc(JsonRpcMixin, HttpCase, DvCommon):
     """Users logged in for real try the chatter of a case of agency A."""
 
     def _call(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": kwargs or {},
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
-        if "error" in response:
-            return None, response["error"]["data"]["message"]
-        return response["result"], None
+        """The result, or the error's message as the user reads it."""
+        return self._rpc_or_message(model, method, args, kwargs, lang=None)
 
     def test_outsiders_write_nothing_into_a_case(self):
         case = self._create_case()

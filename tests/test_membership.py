@@ -1,10 +1,8 @@
-import json
-
 from odoo import Command
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .common import DvCommon
+from .common import DvCommon, JsonRpcMixin
 
 # The German error a coordinator gets for another agency's members.
 REFUSED_DE = "Nur die Verwaltung und die Koordination"
@@ -258,32 +256,13 @@ class TestAgencyChanges(MembershipCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMembershipJsonRpc(HttpCase, MembershipCommon):
+class TestMembershipJsonRpc(JsonRpcMixin, HttpCase, MembershipCommon):
     """A coordinator logged in for real tries to join another agency through
     Odoo's JSON-RPC."""
 
     def _call(self, model, method, args, kwargs=None):
         """The result, or the error's message as the user reads it."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        # The context the web client sends along.
-                        "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
-        if "error" in response:
-            return None, response["error"]["data"]["message"]
-        return response["result"], None
+        return self._rpc_or_message(model, method, args, kwargs)
 
     def test_coordinator_joins_no_other_agency(self):
         self.authenticate("dv_test_coordinator", "dv_test_coordinator")

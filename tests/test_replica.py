@@ -3,7 +3,6 @@ read-only transactions of Odoo's test mode stand in for it (read-only like a
 hot standby's), and a lagging standby is played by its state as the check
 reads it. The run against a real standby is ``scripts/load --replica``."""
 
-import json
 import logging
 from unittest.mock import patch
 
@@ -11,7 +10,7 @@ from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from ..models.dv_access_logged_mixin import DvAccessLoggedMixin
-from .common import PrivacyCommon
+from .common import JsonRpcMixin, PrivacyCommon
 
 
 class TestWithdrawalsFenceTheReplica(PrivacyCommon):
@@ -71,26 +70,11 @@ class TestWithdrawalsFenceTheReplica(PrivacyCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestReplicaRequests(HttpCase, PrivacyCommon):
+class TestReplicaRequests(JsonRpcMixin, HttpCase, PrivacyCommon):
     """Requests through Odoo's routes, as the web client sends them."""
 
     def _call(self, model, method, args, kwargs=None):
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": args,
-                        "kwargs": dict(kwargs or {}, context={"lang": "de_DE"}),
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        ).json()
+        response = self._rpc_response(model, method, args, kwargs, lang="de_DE")
         self.assertNotIn("error", response)
         return response["result"]
 

@@ -22,6 +22,7 @@ from contextlib import closing
 import proof
 import psycopg2
 from clients import Context
+from main import connect as app_connect
 from main import log, log_in, make_clients, say
 from rpc import Client, RpcError
 from stats import Recorder, Tally, percentile
@@ -53,19 +54,6 @@ def monitor_connect(port=None):
         host=os.environ["PGHOST"],
         port=port or os.environ["PGPORT"],
         user=os.environ.get("DV_PG_MONITOR_USER", "postgres"),
-        connect_timeout=5,
-    )
-    connection.autocommit = True
-    return connection
-
-
-def app_connect(db):
-    connection = psycopg2.connect(
-        dbname=db,
-        host=os.environ["PGHOST"],
-        port=os.environ["PGPORT"],
-        user=os.environ["PGUSER"],
-        password=os.environ.get("PGPASSWORD") or None,
         connect_timeout=5,
     )
     connection.autocommit = True

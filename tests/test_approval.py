@@ -358,6 +358,30 @@ class TestEndOfHighRisk(ApprovalCommon):
             wizard.action_confirm()
         self.assertFalse(self.case.sudo().approval_ids)
 
+    def test_no_erasure_context_unlocks_the_assessment_that_makes_it_high_risk(
+        self,
+    ):
+        """A case worker who passes the erasure's context key over RPC must
+        not rewrite or predate the completed high assessment: that would end
+        the high-risk status (and so the four eyes on closing) unapproved.
+        Found in review."""
+        high = self.case.sudo().assessment_ids.filtered(
+            lambda a: a.final_level == "high"
+        )
+        self._assess_case(self.case, "standard", date="2026-05-01")
+        self.assertTrue(self.case.is_high_risk)
+        crafted = high.with_user(self.caseworker).with_context(dv_erasing=True)
+        for values in (
+            {"external_level": "standard"},
+            {"date": "2026-04-01"},
+            {"external_tool": "other", "external_level": "medium"},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                crafted.write(values)
+        self.env.invalidate_all()
+        self.assertEqual(high.external_level, "high")
+        self.assertTrue(self.case.is_high_risk)
+
 
 class TestLeadInstitution(ApprovalCommon):
     def test_case_takes_the_lead_institution_of_its_latest_conference(self):

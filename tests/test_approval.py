@@ -241,6 +241,29 @@ class TestCloseApproval(ApprovalCommon):
         self.assertEqual(approval.state, "pending")
         self.assertEqual(self.case.state, "new")
 
+    def test_no_wizard_names_another_agencys_request_or_case(self):
+        """A case worker of another agency or company who points the reason
+        wizard at a request, or the close wizard at a case, she cannot read
+        (over JSON-RPC, say) learns nothing: reading the wizard back would
+        show the request's name, the reference of a high-risk case being
+        closed. Found in review."""
+        approval = self._request_close()
+        for user in (self.shelter_worker, self.outsider, self.caseworker_b):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    self.env["dv.case.approval.wizard"].with_user(user).create(
+                        {"mode": "refuse", "approval_id": approval.id, "note": "x"}
+                    ).read(["approval_id"])
+                with self.assertRaises(UserError):
+                    self.env["dv.case.close.wizard"].with_user(user).create(
+                        {
+                            "case_id": self.case.id,
+                            "closure_reason_id": self.completed.id,
+                            "outcome_abuse": "stopped",
+                            "outcome_safety": "better",
+                        }
+                    ).read(["case_id"])
+
     def test_nobody_writes_creates_or_deletes_a_request_directly(self):
         approval = self._request_close(user=self.coordinator)
         for values in (

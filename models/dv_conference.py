@@ -188,6 +188,10 @@ class DvConference(models.Model):
             vals
         ) or "state" in vals:
             self._sync_event()
+        if "organizer_agency_id" in vals:
+            # The former organiser reads the returns and notices no more, on
+            # a replica neither.
+            self.env["dv.replica"]._dv_access_withdrawn()
         return res
 
     def _event_partners(self):

@@ -252,6 +252,9 @@ class DvConferenceCase(models.Model):
         result = super().write(vals)
         if "lead_agency_id" in vals:
             self._apply_lead_institution()
+            # The former lead reads whether the victim was told no more, on a
+            # replica neither.
+            self.env["dv.replica"]._dv_access_withdrawn()
         return result
 
     def _apply_lead_institution(self):

@@ -74,12 +74,17 @@ class DvConferenceParticipant(models.Model):
         res = super().write(vals)
         if {"user_id", "partner_id"} & set(vals):
             self.conference_id._sync_event()
+        if "agency_id" in vals:
+            # The agency taken off the conference reads its agenda and
+            # returns no more, on a replica neither.
+            self.env["dv.replica"]._dv_access_withdrawn()
         return res
 
     def unlink(self):
         conferences = self.conference_id
         res = super().unlink()
         conferences._sync_event()
+        self.env["dv.replica"]._dv_access_withdrawn()
         return res
 
     @api.constrains("confidentiality_signed_on")

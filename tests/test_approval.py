@@ -241,6 +241,29 @@ class TestCloseApproval(ApprovalCommon):
         self.assertEqual(approval.state, "pending")
         self.assertEqual(self.case.state, "new")
 
+    def test_no_wizard_names_another_agencys_request_or_case(self):
+        """A case worker of another agency or company who points the reason
+        wizard at a request, or the close wizard at a case, she cannot read
+        (over JSON-RPC, say) learns nothing: reading the wizard back would
+        show the request's name, the reference of a high-risk case being
+        closed. Found in review."""
+        approval = self._request_close()
+        for user in (self.shelter_worker, self.outsider, self.caseworker_b):
+            with self.subTest(user=user.login):
+                with self.assertRaises(UserError):
+                    self.env["dv.case.approval.wizard"].with_user(user).create(
+                        {"mode": "refuse", "approval_id": approval.id, "note": "x"}
+                    ).read(["approval_id"])
+                with self.assertRaises(UserError):
+                    self.env["dv.case.close.wizard"].with_user(user).create(
+                        {
+                            "case_id": self.case.id,
+                            "closure_reason_id": self.completed.id,
+                            "outcome_abuse": "stopped",
+                            "outcome_safety": "better",
+                        }
+                    ).read(["case_id"])
+
     def test_nobody_writes_creates_or_deletes_a_request_directly(self):
         approval = self._request_close(user=self.coordinator)
         for values in (
@@ -357,6 +380,30 @@ class TestEndOfHighRisk(ApprovalCommon):
         with self.assertRaises(UserError):
             wizard.action_confirm()
         self.assertFalse(self.case.sudo().approval_ids)
+
+    def test_no_erasure_context_unlocks_the_assessment_that_makes_it_high_risk(
+        self,
+    ):
+        """A case worker who passes the erasure's context key over RPC must
+        not rewrite or predate the completed high assessment: that would end
+        the high-risk status (and so the four eyes on closing) unapproved.
+        Found in review."""
+        high = self.case.sudo().assessment_ids.filtered(
+            lambda a: a.final_level == "high"
+        )
+        self._assess_case(self.case, "standard", date="2026-05-01")
+        self.assertTrue(self.case.is_high_risk)
+        crafted = high.with_user(self.caseworker).with_context(dv_erasing=True)
+        for values in (
+            {"external_level": "standard"},
+            {"date": "2026-04-01"},
+            {"external_tool": "other", "external_level": "medium"},
+        ):
+            with self.subTest(values=values), self.assertRaises(UserError):
+                crafted.write(values)
+        self.env.invalidate_all()
+        self.assertEqual(high.external_level, "high")
+        self.assertTrue(self.case.is_high_risk)
 
 
 class TestLeadInstitution(ApprovalCommon):

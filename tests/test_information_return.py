@@ -429,6 +429,19 @@ class TestVictimInformed(ReturnCommon):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self._notice(line, **values)
 
+    def test_erasure_context_excuses_no_missing_reason(self):
+        """The context key the erasure of minutes uses, passed by a client,
+        must not let a "not told" be recorded without saying why. Found in
+        review."""
+        line = self._invited().line_ids
+        with self.assertRaises(ValidationError):
+            self.env["dv.conference.victim.notice"].with_user(
+                self.coordinator_a
+            ).with_context(dv_erasing=True).create(
+                {"line_id": line.id, "stage": "before", "outcome": "not_informed"}
+            )
+        self.assertFalse(line.sudo().victim_notice_ids)
+
     def test_read_by_the_organiser_and_the_lead_agency_only(self):
         conference = self._invited((self.case, self.adult_case))
         line, second = conference.line_ids

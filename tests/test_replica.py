@@ -62,6 +62,69 @@ class TestWithdrawalsFenceTheReplica(PrivacyCommon):
             "role taken away",
         )
 
+    def test_leaving_a_company_or_a_conference_raises_the_generation(self):
+        """A user taken out of a company, an agency taken off a conference
+        (its agenda and information returns) or off an agenda item's lead
+        (the victim informed) reads them no more: a lagging replica must not
+        serve them to her the next moment. Found in review (the conference's
+        withdrawals; leaving a company raised it already)."""
+        self.shelter_worker.write({"company_ids": [Command.link(self.company_b.id)]})
+        self.assertRaisesGeneration(
+            lambda: self.shelter_worker.write(
+                {"company_ids": [Command.unlink(self.company_b.id)]}
+            ),
+            "company taken away",
+        )
+        conference = self.env["dv.conference"].create(
+            {
+                "kind": "scheduled",
+                "start": "2026-06-10 08:00:00",
+                "duration": 2,
+                "place": "Town hall",
+                "organizer_agency_id": self.agency_a.id,
+                "company_id": self.company_a.id,
+                "participant_ids": [
+                    Command.create(
+                        {
+                            "agency_id": self.shelter.id,
+                            "user_id": self.shelter_worker.id,
+                            "confidentiality_signed_on": "2026-05-01",
+                        }
+                    ),
+                    Command.create(
+                        {"agency_id": self.agency_a.id, "user_id": self.caseworker.id}
+                    ),
+                ],
+            }
+        )
+        line = self.env["dv.conference.case"].create(
+            {
+                "conference_id": conference.id,
+                "case_ref_id": self.case.id,
+                "lead_agency_id": self.shelter.id,
+            }
+        )
+        self.assertRaisesGeneration(
+            lambda: line.write({"lead_agency_id": self.agency_a.id}),
+            "agenda item's lead institution changed",
+        )
+        shelter = conference.participant_ids.filtered(
+            lambda p: p.agency_id == self.shelter
+        )
+        self.assertRaisesGeneration(
+            lambda: shelter.write(
+                {"agency_id": self.agency_a.id, "user_id": self.lead_coordinator.id}
+            ),
+            "participant moved to another agency",
+        )
+        self.assertRaisesGeneration(
+            lambda: conference.participant_ids[:1].unlink(), "participant removed"
+        )
+        self.assertRaisesGeneration(
+            lambda: conference.write({"organizer_agency_id": self.shelter.id}),
+            "conference handed to another organiser",
+        )
+
     def test_reading_raises_nothing(self):
         before = self._generation()
         self.case.with_user(self.caseworker).read(["name"])

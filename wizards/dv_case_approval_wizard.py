@@ -1,5 +1,5 @@
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 
 class DvCaseApprovalWizard(models.TransientModel):
@@ -16,6 +16,19 @@ class DvCaseApprovalWizard(models.TransientModel):
     line_id = fields.Many2one("dv.conference.case", string="Agenda Item")
     approval_id = fields.Many2one("dv.case.approval", string="Request")
     note = fields.Text(string="Reason", required=True)
+
+    @api.constrains("approval_id", "line_id")
+    def _check_readable(self):
+        """Nobody points the wizard at a request or an agenda item she cannot
+        read (over JSON-RPC, say): reading it back would name them."""
+        if self.env.su:
+            return
+        for wizard in self:
+            for record in (wizard.approval_id, wizard.line_id):
+                if record and not record._filtered_access("read"):
+                    raise ValidationError(
+                        self.env._("You have no access to this request.")
+                    )
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from ..models.dv_case import ABUSE_OUTCOMES, SAFETY_OUTCOMES
 
@@ -36,6 +37,18 @@ class DvCaseCloseWizard(models.TransientModel):
     def _compute_needs_approval(self):
         for wizard in self:
             wizard.needs_approval = wizard.case_id.is_high_risk
+
+    @api.constrains("case_id")
+    def _check_case(self):
+        """Only who works the case closes it; nobody points the wizard at
+        another case (reading it back would name that case)."""
+        if self.env.su:
+            return
+        for wizard in self:
+            if wizard.case_id and not wizard.case_id._filtered_access("write"):
+                raise ValidationError(
+                    self.env._("Only who works on the case closes it.")
+                )
 
     def action_confirm(self):
         self.ensure_one()

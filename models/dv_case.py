@@ -236,8 +236,8 @@ class DvCase(models.Model):
         compute="_compute_risk",
         store=True,
         index=True,
-        help="Its latest risk assessment found a high risk and the network has "
-        "not ended the high-risk status since.",
+        help="A risk assessment found a high risk and the network has not ended "
+        "the high-risk status since (a later, lower assessment alone does not).",
     )
     high_risk_ended = fields.Boolean(
         string="High-risk Status Ended",
@@ -437,18 +437,21 @@ class DvCase(models.Model):
             done = case._done_assessments()
             latest = done[:1]
             case.risk_level = latest.final_level or False
-            # The network's end of the high-risk status holds until a high
-            # risk is assessed after it.
-            ended = bool(case.high_risk_ended_on)
-            if ended and case.high_risk_end_assessment_id:
-                newer = done.filtered(
-                    lambda a, end=case.high_risk_end_assessment_id: (
-                        (a.date, a.id) > (end.date, end.id)
+            # A high risk once assessed holds until the network ends it (four
+            # eyes, see dv.case.approval): a later, lower assessment alone
+            # does not end it. The end holds until a high risk is assessed
+            # after it.
+            considered = done
+            if case.high_risk_ended_on:
+                end = case.high_risk_end_assessment_id
+                considered = done.filtered(
+                    lambda a, end=end, on=case.high_risk_ended_on: (
+                        (a.date, a.id) > (end.date, end.id) if end else a.date > on
                     )
                 )
-                ended = not newer or newer[0].final_level != "high"
-            case.is_high_risk = latest.final_level == "high" and not ended
-            case.high_risk_ended = ended
+            high = any(a.final_level == "high" for a in considered)
+            case.is_high_risk = high
+            case.high_risk_ended = bool(case.high_risk_ended_on) and not high
             case.risk_assessed_on = latest.date or False
             trend = False
             if len(done) > 1:

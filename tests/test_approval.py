@@ -298,6 +298,17 @@ class TestCloseApproval(ApprovalCommon):
 
 
 class TestEndOfHighRisk(ApprovalCommon):
+    def test_a_lower_assessment_alone_ends_no_high_risk(self):
+        """Only the network ends the high-risk status: a later assessment
+        with a lower result keeps the case high risk, and closing it still
+        needs the four eyes."""
+        self._assess_case(self.case, "medium", date="2026-05-31")
+        self.assertEqual(self.case.risk_level, "medium")
+        self.assertTrue(self.case.is_high_risk)
+        approval = self._request_close()
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(self.case.state, "new")
+
     def test_conference_ends_high_risk_status_after_approval(self):
         _conference, line = self._held_conference_with(self.case)
         line = line.with_user(self.caseworker)

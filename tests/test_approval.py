@@ -350,7 +350,14 @@ class TestEndOfHighRisk(ApprovalCommon):
         self.case.sudo().escalated_on = False
         self.case._refer_to_conference()
         self.assertFalse(self.case.awaiting_conference)
-        self.assertEqual(self.env["dv.case"]._cron_safety_plan_due(), 0)
+        self.case.company_id.sudo().dv_safety_plan_days = 1
+        self.env["dv.case"]._cron_safety_plan_due()
+        prompt = self.env.ref("dv_case_management.mail_activity_type_safety_plan")
+        self.assertFalse(
+            self.case.sudo().activity_ids.filtered(
+                lambda a: a.activity_type_id == prompt
+            )
+        )
 
         # A new high assessment makes it high risk again.
         self._assess_case(self.case, "medium", date="2026-06-01")

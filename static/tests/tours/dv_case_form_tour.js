@@ -55,6 +55,8 @@ registry.category("web_tour.tours").add("dv_case_form_tour", {
         {
             content: "the case form is open",
             trigger: ".o_form_view .o_field_widget[name=name] span:contains(HG-)",
+            // The first form of a run loads its code cold.
+            timeout: 30000,
         },
         // An incident, in the editable list.
         openTab("incidents"),

@@ -26,6 +26,15 @@ from clients import ROLE_CLASSES, Context, PairClient
 from stats import Recorder, Tally, failed_figures, figures_line
 
 
+def verdict(failed):
+    """Print the run's verdict; the exit status: 1 when anything ``failed``."""
+    if failed:
+        print(f"LOAD FAILED: {', '.join(failed)}", flush=True)
+        return 1
+    print("LOAD PASSED", flush=True)
+    return 0
+
+
 def log(text):
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
@@ -601,11 +610,7 @@ def main():
         failed.append("no statistics workbook")
     if "coordinator" in roles and not tally["reports_minutes"]:
         failed.append("no minutes printed")
-    if failed:
-        print(f"LOAD FAILED: {', '.join(failed)}", flush=True)
-        return 1
-    print("LOAD PASSED", flush=True)
-    return 0
+    return verdict(failed)
 
 
 if __name__ == "__main__":

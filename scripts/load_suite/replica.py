@@ -23,7 +23,7 @@ import proof
 import psycopg2
 from clients import Context
 from main import connect as app_connect
-from main import log, log_in, make_clients, say
+from main import log, log_in, make_clients, say, verdict
 from rpc import Client, RpcError
 from stats import Recorder, Tally, percentile
 
@@ -409,11 +409,7 @@ def main():
         failed.append("no standby streaming")
     if not total["probe_checks"] or total["probe_errors"]:
         failed.append("probe")
-    if failed:
-        print(f"LOAD FAILED: {', '.join(failed)}", flush=True)
-        return 1
-    print("LOAD PASSED", flush=True)
-    return 0
+    return verdict(failed)
 
 
 if __name__ == "__main__":

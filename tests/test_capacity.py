@@ -414,6 +414,43 @@ class TestCapacity(ReferralCommon):
                     }
                 )
 
+    def test_staff_hours_stay_with_their_office(self):
+        """The office's coordinator moves no period to another agency or
+        company (it would count in their survey): not the office, not the
+        stored company written over it."""
+        period = (
+            self.env["dv.capacity.period"]
+            .with_user(self.office_coordinator)
+            .create(
+                {
+                    "agency_id": self.office.id,
+                    "date_from": "2026-12-01",
+                    "date_to": "2026-12-31",
+                    "staff_hours": 320,
+                }
+            )
+        )
+        mine = period.with_user(self.office_coordinator)
+        for other in (self.agency_a, self.agency_b):
+            with self.assertRaises(AccessError):
+                mine.write({"agency_id": other.id})
+            self.assertEqual(period.agency_id, self.office)
+        with self.assertRaises(UserError):
+            mine.write({"company_id": self.company_b.id})
+        self.assertEqual(period.company_id, self.company_a)
+        # Created with another company over it, neither.
+        self.office_coordinator.company_ids |= self.company_b
+        with self.assertRaises(UserError):
+            self.env["dv.capacity.period"].with_user(self.office_coordinator).create(
+                {
+                    "agency_id": self.office.id,
+                    "company_id": self.company_b.id,
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                    "staff_hours": 1,
+                }
+            )
+
     # The capacity survey
 
     def _workbook(self, user, companies, threshold=None):

@@ -370,6 +370,13 @@ class TestCapacity(ReferralCommon):
             third.with_user(self.caseworker).action_open_waiting_wizard()
         with self.assertRaises(AccessError):
             third.with_user(self.caseworker)._dv_put_on_waiting_list(self.wait_capacity)
+        # Nor point the wizard at it (its form would show the case's name).
+        for kind in ("waiting", "turnaway"):
+            with self.assertRaises(UserError):
+                self.env["dv.case.intake.wizard"].with_user(self.caseworker).create(
+                    {"case_id": third.id, "kind": kind}
+                )
+        self.assertFalse(third.waiting_reason_id)
 
     def test_declined_referral_counts_as_not_served(self):
         referral = self._referral(1, "2026-12-18 13:00:00")

@@ -142,6 +142,22 @@ class TestCapacity(ReferralCommon):
         )
         self.assertEqual([g["priority"] for g in groups], [6, 4, 2, 1, 0])
 
+    def test_triage_overdue(self):
+        late = self._referral(1, "2026-12-10 09:00:00")
+        fresh = self._referral(2, "2026-12-18 13:00:00")
+        Triage = self.env["dv.triage"].with_user(self.office_worker)
+        overdue = Triage.search([("is_overdue", "=", True)])
+        self.assertEqual(overdue.referral_id, late)
+        self.assertTrue(overdue.is_overdue)
+        self.assertEqual(overdue.remaining[:8], "overdue ")
+        on_time = Triage.search([("is_overdue", "!=", True)])
+        self.assertEqual(on_time.referral_id, fresh)
+        self.assertFalse(on_time.is_overdue)
+        self.assertEqual(on_time.remaining[:3], "in ")
+        self.assertEqual(Triage.search([("is_overdue", "=", False)]), on_time)
+        with self.assertRaises(UserError):
+            Triage.search([("is_overdue", "in", [True])])
+
     def test_triage_shows_nothing_of_a_case_led_elsewhere(self):
         """Found in review: once the lead of a referral's case had passed to
         another agency, the office's triage list (and the referral's

@@ -360,11 +360,27 @@ class TestCapacity(ReferralCommon):
             .search([("waiting_reason_id", "!=", False)])
         )
         self.assertEqual(waiting, case)
-        # Nobody writes the reason directly.
+        # Nobody writes the reason directly, nor moves the request on past
+        # the buttons: not when writing the case, not when creating one.
         with self.assertRaises(UserError):
             case.with_user(self.office_worker).write(
                 {"turnaway_reason_id": self.away_area.id}
             )
+        moves = {
+            "waiting_reason_id": False,
+            "waiting_since": "2026-01-01",
+            "started_on": "2026-12-18",
+            "intake_status": "served",
+            "triage_score": 7,
+        }
+        for field, value in moves.items():
+            with self.subTest(field=field), self.assertRaises(UserError):
+                case.with_user(self.office_worker).write({field: value})
+            with self.subTest(field=field), self.assertRaises(UserError):
+                self._office_case(**{field: value})
+        self.assertEqual(case.waiting_reason_id, self.wait_capacity)
+        self.assertEqual(case.intake_status, "waiting")
+        self.assertFalse(case.started_on)
         # Starting the work ends the waiting: served.
         case.with_user(self.office_worker).action_start()
         self.assertFalse(case.waiting_reason_id)

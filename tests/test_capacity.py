@@ -301,6 +301,35 @@ class TestCapacity(ReferralCommon):
             )
         )
         self.assertNotEqual(result["value"].get("caseload_limit"), 17)
+        # Neither the other settings of a company (one mechanism for all).
+        self.company_b.sudo().write(
+            {
+                "dv_suppression_minimum": 17,
+                "dv_safety_plan_days": 17,
+                "dv_land_profile_id": self.profile_nw.id,
+            }
+        )
+        others = {
+            "dv.statistics.settings": ["suppression_minimum"],
+            "dv.protection.settings": ["safety_plan_days", "land_profile_id"],
+        }
+        for model, fnames in others.items():
+            result = (
+                self.env[model]
+                .with_user(self.manager)
+                .onchange(
+                    {"company_id": self.company_b.id},
+                    ["company_id"],
+                    {key: {} for key in ["company_id", *fnames]},
+                )
+            )
+            for fname in fnames:
+                with self.subTest(model=model, field=fname):
+                    self.assertNotIn(
+                        result["value"].get(fname), (17, self.profile_nw.id)
+                    )
+                    if fname == "land_profile_id":
+                        self.assertFalse(result["value"].get(fname))
 
     def test_caseload_warning_tells_no_other_agency_a_count(self):
         """Found in review: a case worker of another agency asked the case

@@ -439,6 +439,19 @@ class TestCapacity(ReferralCommon):
                 )
         self.assertFalse(third.waiting_reason_id)
 
+    def test_end_waiting(self):
+        case = self._office_case()
+        self._wizard(case, "waiting", waiting_reason_id=self.wait_capacity.id)
+        with self.assertRaises(AccessError):
+            case.with_user(self.caseworker).action_end_waiting()
+        self.assertEqual(case.waiting_reason_id, self.wait_capacity)
+        case.with_user(self.office_worker).action_end_waiting()
+        self.assertFalse(case.waiting_reason_id)
+        self.assertFalse(case.waiting_since)
+        self.assertEqual(case.intake_status, "open")
+        with self.assertRaises(UserError):
+            case.with_user(self.office_worker).action_end_waiting()
+
     def test_declined_referral_counts_as_not_served(self):
         referral = self._referral(1, "2026-12-18 13:00:00")
         referral.with_user(self.office_worker).action_mark_declined()

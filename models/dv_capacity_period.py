@@ -5,9 +5,12 @@ from odoo.exceptions import ValidationError
 class DvCapacityPeriod(models.Model):
     """The staff hours an office had for counselling in a period, for the
     capacity survey (Gewalthilfegesetz § 8). Kept by the office's
-    coordinators; no personal data."""
+    coordinators; no personal data. Guarded (dv_guard.py): nobody moves a
+    period to an office or a company she could not have recorded it for, and
+    the stored company follows the office."""
 
     _name = "dv.capacity.period"
+    _inherit = ["dv.guard.mixin"]
     _description = "Staff Hours of an Office"
     _order = "date_from desc, id desc"
     _check_company_auto = True

@@ -153,12 +153,10 @@ class DvCase(models.Model):
 
     def action_start(self):
         result = super().action_start()
-        today = fields.Date.context_today(self)
-        for case in self:
-            values = {"waiting_reason_id": False, "waiting_since": False}
-            if not case.started_on:
-                values["started_on"] = today
-            case._dv_system_write(values)
+        self._dv_system_write({"waiting_reason_id": False, "waiting_since": False})
+        self.filtered(lambda case: not case.started_on)._dv_system_write(
+            {"started_on": fields.Date.context_today(self)}
+        )
         return result
 
     def _close(self, reason, outcome, abuse=False, safety=False, approval=None):
@@ -225,8 +223,8 @@ class DvCase(models.Model):
         return self._dv_intake_wizard("turnaway")
 
     def action_end_waiting(self):
+        self.check_access("write")
         for case in self:
-            case.check_access("write")
             if not case.waiting_reason_id:
                 raise UserError(
                     self.env._(
@@ -248,14 +246,10 @@ class DvCase(models.Model):
         self._dv_check_state(("new",), self._dv_intake_label("waiting"))
         if not reason:
             raise UserError(self.env._("Give the reason for waiting."))
-        for case in self:
-            case._dv_system_write(
-                {
-                    "waiting_reason_id": reason.id,
-                    "waiting_since": case.waiting_since
-                    or fields.Date.context_today(self),
-                }
-            )
+        self._dv_system_write({"waiting_reason_id": reason.id})
+        self.filtered(lambda case: not case.waiting_since)._dv_system_write(
+            {"waiting_since": fields.Date.context_today(self)}
+        )
 
     def _dv_turn_away(self, reason, note=False):
         """Record that new cases were not served for ``reason`` and close

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .dv_referral import INBOUND_OPEN
-from .dv_time import remaining_label
+from .dv_time import deadline_state, overdue_domain
 
 DEADLINE_KINDS = [
     ("first_contact", "First Contact"),
@@ -158,14 +158,14 @@ CREATE VIEW %(table)s AS (
         now = fields.Datetime.now()
         for deadline in self:
             deadline.label = kinds.get(deadline.kind, "")
-            deadline.remaining = remaining_label(self.env, deadline.deadline, now)
-            deadline.is_overdue = bool(deadline.deadline and deadline.deadline < now)
+            deadline.remaining, deadline.is_overdue = deadline_state(
+                self.env, deadline.deadline, now
+            )
 
     def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on deadlines."))
-        domain = [("deadline", "<", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return overdue_domain(
+            operator, value, UserError(self.env._("Unsupported search on deadlines."))
+        )
 
     def action_open_source(self):
         """The record the deadline belongs to, if the user may read it."""

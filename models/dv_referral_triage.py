@@ -51,7 +51,10 @@ class DvReferral(models.Model):
         if code:
             # Only the office's own cases: a case led elsewhere by now is
             # that agency's request.
-            for referral in self.sudo():
-                if referral.case_id.lead_agency_id == referral.to_agency_id:
-                    referral.case_id._dv_mark_not_served(code)
+            own = self.sudo().filtered(
+                lambda referral: (
+                    referral.case_id.lead_agency_id == referral.to_agency_id
+                )
+            )
+            own.case_id._dv_mark_not_served(code)
         return result

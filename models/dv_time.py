@@ -67,3 +67,19 @@ def remaining_label(env, deadline, now=None):
         "overdue for %(time)s",
         time=format_timedelta(-delta, locale=locale, threshold=1.1, format="short"),
     )
+
+
+def deadline_state(env, deadline, now):
+    """(the time left as remaining_label words it, whether it is overdue)
+    of a line with a ``deadline`` (the deadlines and the triage list)."""
+    return remaining_label(env, deadline, now), bool(deadline and deadline < now)
+
+
+def overdue_domain(operator, value, error):
+    """The search of ``is_overdue`` of a line with a ``deadline`` (the
+    deadlines and the triage list): ``= True`` or ``= False`` only, anything
+    else raises ``error``."""
+    if operator not in ("=", "!=") or not isinstance(value, bool):
+        raise error
+    domain = [("deadline", "<", fields.Datetime.now())]
+    return domain if (operator == "=") == value else ["!", *domain]

@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from .dv_referral import INBOUND_OPEN
-from .dv_time import remaining_label
+from .dv_time import deadline_state, overdue_domain
 
 TRIAGE_KINDS = [("referral", "Referral"), ("case", "New Case")]
 
@@ -123,14 +123,16 @@ CREATE VIEW %(table)s AS (
     def _compute_remaining(self):
         now = fields.Datetime.now()
         for item in self:
-            item.remaining = remaining_label(self.env, item.deadline, now)
-            item.is_overdue = bool(item.deadline and item.deadline < now)
+            item.remaining, item.is_overdue = deadline_state(
+                self.env, item.deadline, now
+            )
 
     def _search_is_overdue(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Unsupported search on the triage list."))
-        domain = [("deadline", "<", fields.Datetime.now())]
-        return domain if (operator == "=") == value else ["!", *domain]
+        return overdue_domain(
+            operator,
+            value,
+            UserError(self.env._("Unsupported search on the triage list.")),
+        )
 
     def _record(self):
         self.ensure_one()

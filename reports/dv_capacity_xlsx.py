@@ -29,23 +29,18 @@ class DvStatisticsXlsx(models.AbstractModel):
         return dict(super()._fetch(wizard), **self._fetch_capacity(wizard))
 
     def _fetch_capacity(self, wizard):
-        domain = self._case_domain(wizard)
-        rows = []
         groupby = [
             "opened_on:month",
             "intake_status",
             "turnaway_reason_id",
             "waiting_reason_id",
         ]
-        groups = self._model("dv.case")._read_group(domain, groupby, ["__count"])
-        for month, status, turnaway, waiting, count in groups:
-            key = (
-                month,
-                status or "open",
-                turnaway.id or NOT_RECORDED,
-                waiting.id or NOT_RECORDED,
+        rows = [
+            ((month, "open" if status == NOT_RECORDED else status, *reasons), count)
+            for (month, status, *reasons), count in self._grouped(
+                "dv.case", self._case_domain(wizard), groupby
             )
-            rows.append((key, count))
+        ]
         hours_domain = [
             ("date_from", ">=", wizard.date_from),
             ("date_to", "<=", wizard.date_to),

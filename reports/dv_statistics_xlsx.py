@@ -222,11 +222,13 @@ class DvStatisticsXlsx(models.AbstractModel):
         return self._model(model).search_count(domain)
 
     def _grouped(self, model, domain, groupby):
-        """``[(key tuple, count)]`` of the records grouped by ``groupby``;
-        records are given by id, empty values as ``NOT_RECORDED`` except
-        for booleans."""
+        """``[(key tuple, count)]`` of the records grouped by ``groupby``
+        (``field:granularity`` too); records are given by id, empty values
+        as ``NOT_RECORDED`` except for booleans."""
         Model = self._model(model)
-        booleans = [Model._fields[name].type == "boolean" for name in groupby]
+        booleans = [
+            Model._fields[name.split(":")[0]].type == "boolean" for name in groupby
+        ]
         rows = []
         for *values, count in Model._read_group(domain, groupby, ["__count"]):
             key = []

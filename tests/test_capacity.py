@@ -142,6 +142,22 @@ class TestCapacity(ReferralCommon):
         )
         self.assertEqual([g["priority"] for g in groups], [6, 4, 2, 1, 0])
 
+    def test_triage_overdue(self):
+        late = self._referral(1, "2026-12-10 09:00:00")
+        fresh = self._referral(2, "2026-12-18 13:00:00")
+        Triage = self.env["dv.triage"].with_user(self.office_worker)
+        overdue = Triage.search([("is_overdue", "=", True)])
+        self.assertEqual(overdue.referral_id, late)
+        self.assertTrue(overdue.is_overdue)
+        self.assertEqual(overdue.remaining[:8], "overdue ")
+        on_time = Triage.search([("is_overdue", "!=", True)])
+        self.assertEqual(on_time.referral_id, fresh)
+        self.assertFalse(on_time.is_overdue)
+        self.assertEqual(on_time.remaining[:3], "in ")
+        self.assertEqual(Triage.search([("is_overdue", "=", False)]), on_time)
+        with self.assertRaises(UserError):
+            Triage.search([("is_overdue", "in", [True])])
+
     def test_triage_shows_nothing_of_a_case_led_elsewhere(self):
         """Found in review: once the lead of a referral's case had passed to
         another agency, the office's triage list (and the referral's
@@ -285,6 +301,35 @@ class TestCapacity(ReferralCommon):
             )
         )
         self.assertNotEqual(result["value"].get("caseload_limit"), 17)
+        # Neither the other settings of a company (one mechanism for all).
+        self.company_b.sudo().write(
+            {
+                "dv_suppression_minimum": 17,
+                "dv_safety_plan_days": 17,
+                "dv_land_profile_id": self.profile_nw.id,
+            }
+        )
+        others = {
+            "dv.statistics.settings": ["suppression_minimum"],
+            "dv.protection.settings": ["safety_plan_days", "land_profile_id"],
+        }
+        for model, fnames in others.items():
+            result = (
+                self.env[model]
+                .with_user(self.manager)
+                .onchange(
+                    {"company_id": self.company_b.id},
+                    ["company_id"],
+                    {key: {} for key in ["company_id", *fnames]},
+                )
+            )
+            for fname in fnames:
+                with self.subTest(model=model, field=fname):
+                    self.assertNotIn(
+                        result["value"].get(fname), (17, self.profile_nw.id)
+                    )
+                    if fname == "land_profile_id":
+                        self.assertFalse(result["value"].get(fname))
 
     def test_caseload_warning_tells_no_other_agency_a_count(self):
         """Found in review: a case worker of another agency asked the case
@@ -344,11 +389,27 @@ class TestCapacity(ReferralCommon):
             .search([("waiting_reason_id", "!=", False)])
         )
         self.assertEqual(waiting, case)
-        # Nobody writes the reason directly.
+        # Nobody writes the reason directly, nor moves the request on past
+        # the buttons: not when writing the case, not when creating one.
         with self.assertRaises(UserError):
             case.with_user(self.office_worker).write(
                 {"turnaway_reason_id": self.away_area.id}
             )
+        moves = {
+            "waiting_reason_id": False,
+            "waiting_since": "2026-01-01",
+            "started_on": "2026-12-18",
+            "intake_status": "served",
+            "triage_score": 7,
+        }
+        for field, value in moves.items():
+            with self.subTest(field=field), self.assertRaises(UserError):
+                case.with_user(self.office_worker).write({field: value})
+            with self.subTest(field=field), self.assertRaises(UserError):
+                self._office_case(**{field: value})
+        self.assertEqual(case.waiting_reason_id, self.wait_capacity)
+        self.assertEqual(case.intake_status, "waiting")
+        self.assertFalse(case.started_on)
         # Starting the work ends the waiting: served.
         case.with_user(self.office_worker).action_start()
         self.assertFalse(case.waiting_reason_id)
@@ -370,6 +431,26 @@ class TestCapacity(ReferralCommon):
             third.with_user(self.caseworker).action_open_waiting_wizard()
         with self.assertRaises(AccessError):
             third.with_user(self.caseworker)._dv_put_on_waiting_list(self.wait_capacity)
+        # Nor point the wizard at it (its form would show the case's name).
+        for kind in ("waiting", "turnaway"):
+            with self.assertRaises(UserError):
+                self.env["dv.case.intake.wizard"].with_user(self.caseworker).create(
+                    {"case_id": third.id, "kind": kind}
+                )
+        self.assertFalse(third.waiting_reason_id)
+
+    def test_end_waiting(self):
+        case = self._office_case()
+        self._wizard(case, "waiting", waiting_reason_id=self.wait_capacity.id)
+        with self.assertRaises(AccessError):
+            case.with_user(self.caseworker).action_end_waiting()
+        self.assertEqual(case.waiting_reason_id, self.wait_capacity)
+        case.with_user(self.office_worker).action_end_waiting()
+        self.assertFalse(case.waiting_reason_id)
+        self.assertFalse(case.waiting_since)
+        self.assertEqual(case.intake_status, "open")
+        with self.assertRaises(UserError):
+            case.with_user(self.office_worker).action_end_waiting()
 
     def test_declined_referral_counts_as_not_served(self):
         referral = self._referral(1, "2026-12-18 13:00:00")
@@ -413,6 +494,43 @@ class TestCapacity(ReferralCommon):
                         "staff_hours": 1,
                     }
                 )
+
+    def test_staff_hours_stay_with_their_office(self):
+        """The office's coordinator moves no period to another agency or
+        company (it would count in their survey): not the office, not the
+        stored company written over it."""
+        period = (
+            self.env["dv.capacity.period"]
+            .with_user(self.office_coordinator)
+            .create(
+                {
+                    "agency_id": self.office.id,
+                    "date_from": "2026-12-01",
+                    "date_to": "2026-12-31",
+                    "staff_hours": 320,
+                }
+            )
+        )
+        mine = period.with_user(self.office_coordinator)
+        for other in (self.agency_a, self.agency_b):
+            with self.assertRaises(AccessError):
+                mine.write({"agency_id": other.id})
+            self.assertEqual(period.agency_id, self.office)
+        with self.assertRaises(UserError):
+            mine.write({"company_id": self.company_b.id})
+        self.assertEqual(period.company_id, self.company_a)
+        # Created with another company over it, neither.
+        self.office_coordinator.company_ids |= self.company_b
+        with self.assertRaises(UserError):
+            self.env["dv.capacity.period"].with_user(self.office_coordinator).create(
+                {
+                    "agency_id": self.office.id,
+                    "company_id": self.company_b.id,
+                    "date_from": "2026-11-01",
+                    "date_to": "2026-11-30",
+                    "staff_hours": 1,
+                }
+            )
 
     # The capacity survey
 

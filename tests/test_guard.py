@@ -11,7 +11,7 @@ from .common import DvCommon
 
 # Models that hold case data or decide who reads it are guarded. Not so:
 # configuration (agency types, instruments, retention rules, an office's
-# registered senders, code tables and staff hours), which belongs to managers
+# registered senders, code tables), which belongs to managers
 # and coordinators; the SQL views (overview, deadlines, triage list,
 # caseload), which nobody writes; the logs (the sign-in log too) and the
 # original e-mails of referrals, written by the addon only (users read them);
@@ -22,7 +22,6 @@ UNGUARDED = {
     "dv.agency.member",
     "dv.agency.type",
     "dv.break.glass",
-    "dv.capacity.period",
     "dv.case.flag.type",
     "dv.case.merge",
     "dv.caseload",

@@ -6,6 +6,7 @@ from . import dv_erasure_wizards
 from . import dv_person_mail_wizard
 from . import dv_statistics_wizard
 from . import dv_share_reject_wizard
+from . import dv_company_settings
 from . import dv_statistics_settings
 from . import dv_protection_settings
 from . import dv_signin_settings

@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 INTAKE_DECISIONS = [("waiting", "Waiting List"), ("turnaway", "Not Served")]
 
@@ -17,6 +18,16 @@ class DvCaseIntakeWizard(models.TransientModel):
         "dv.turnaway.reason", string="Not Served Because"
     )
     note = fields.Text(help="What was offered or agreed instead.")
+
+    @api.constrains("case_id")
+    def _check_case(self):
+        """Nobody points the wizard at a case she cannot edit (over JSON-RPC,
+        say): its form would show the case's reference."""
+        if self.env.su:
+            return
+        for wizard in self:
+            if not wizard.case_id._filtered_access("write"):
+                raise ValidationError(self.env._("You have no access to this record."))
 
     def action_confirm(self):
         self.ensure_one()

@@ -1,7 +1,6 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -21,14 +20,9 @@ class DvProtectionSettings(models.TransientModel):
     companies for it."""
 
     _name = "dv.protection.settings"
+    _inherit = ["dv.company.settings.mixin"]
     _description = "Protection Planning Settings"
 
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
     land_profile_id = fields.Many2one(
         "dv.land.profile",
         string="Federal State Profile",
@@ -62,31 +56,15 @@ class DvProtectionSettings(models.TransientModel):
     @api.depends("company_id")
     def _compute_values(self):
         for settings in self:
-            company = settings.company_id.sudo()
+            company = settings._dv_settings_company()
             settings.land_profile_id = company.dv_land_profile_id
             for company_field, fname in SETTINGS.items():
                 settings[fname] = company[company_field]
 
-    @api.constrains("company_id")
-    def _check_company(self):
-        for settings in self:
-            if settings.sudo().company_id not in self.env.user.company_ids:
-                raise ValidationError(
-                    self.env._("You can only configure the companies you work for.")
-                )
-
     def action_apply(self):
-        self.ensure_one()
-        user = self.env.user
-        if not user.has_group("dv_case_management.group_dv_manager"):
-            raise AccessError(
-                self.env._("Only managers change the settings of protection planning.")
-            )
-        company = self.sudo().company_id
-        if company not in user.company_ids:
-            raise AccessError(
-                self.env._("You can only configure the companies you work for.")
-            )
+        company = self._dv_company_to_apply(
+            self.env._("Only managers change the settings of protection planning.")
+        )
         values = {
             company_field: self[fname] for company_field, fname in SETTINGS.items()
         }
@@ -95,6 +73,6 @@ class DvProtectionSettings(models.TransientModel):
         _logger.info(
             "Protection planning settings of company %s changed by user %s",
             company.id,
-            user.id,
+            self.env.user.id,
         )
         return {"type": "ir.actions.act_window_close"}

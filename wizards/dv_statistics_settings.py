@@ -1,7 +1,7 @@
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
 
@@ -12,14 +12,9 @@ class DvStatisticsSettings(models.TransientModel):
     it; nobody else may change it."""
 
     _name = "dv.statistics.settings"
+    _inherit = ["dv.company.settings.mixin"]
     _description = "Statistics Settings"
 
-    company_id = fields.Many2one(
-        "res.company",
-        required=True,
-        default=lambda self: self.env.company,
-        domain=lambda self: [("id", "in", self.env.user.company_ids.ids)],
-    )
     suppression_minimum = fields.Integer(
         string="Minimum Suppression Threshold",
         compute="_compute_suppression_minimum",
@@ -35,38 +30,26 @@ class DvStatisticsSettings(models.TransientModel):
     def _compute_suppression_minimum(self):
         for settings in self:
             settings.suppression_minimum = (
-                settings.company_id.sudo().dv_suppression_minimum
+                settings._dv_settings_company().dv_suppression_minimum
             )
 
-    @api.constrains("company_id", "suppression_minimum")
+    @api.constrains("suppression_minimum")
     def _check_values(self):
         for settings in self:
-            if settings.sudo().company_id not in self.env.user.company_ids:
-                raise ValidationError(
-                    self.env._("You can only configure the companies you work for.")
-                )
             if settings.suppression_minimum < 1:
                 raise ValidationError(
                     self.env._("The minimum suppression threshold is at least 1.")
                 )
 
     def action_apply(self):
-        self.ensure_one()
-        user = self.env.user
-        if not user.has_group("dv_case_management.group_dv_manager"):
-            raise AccessError(
-                self.env._("Only managers set the minimum suppression threshold.")
-            )
-        company = self.sudo().company_id
-        if company not in user.company_ids:
-            raise AccessError(
-                self.env._("You can only configure the companies you work for.")
-            )
+        company = self._dv_company_to_apply(
+            self.env._("Only managers set the minimum suppression threshold.")
+        )
         company.dv_suppression_minimum = self.suppression_minimum
         _logger.info(
             "Minimum suppression threshold of company %s set to %s by user %s",
             company.id,
             self.suppression_minimum,
-            user.id,
+            self.env.user.id,
         )
         return {"type": "ir.actions.act_window_close"}

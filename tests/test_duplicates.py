@@ -241,6 +241,26 @@ class TestDuplicateFinder(DuplicateCommon):
             {self.kept.victim_id.id, self.duplicate.victim_id.id},
         )
 
+    def test_scoring_reads_the_people_at_once(self):
+        """The finder's queries do not grow with the pairs it scores."""
+        finder = self._find()
+
+        def run():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            pairs = finder._find_pairs()
+            return len(pairs), self.env.cr.sql_log_count - before
+
+        run()  # the rules and caches warmed up
+        few_pairs, few_queries = run()
+        for _i in range(4):
+            self._victim_case(
+                "Anna Müller", birth_date="1990-05-01", phone="0170 1234567"
+            )
+        many_pairs, many_queries = run()
+        self.assertGreater(many_pairs, few_pairs + 5)
+        self.assertEqual(many_queries, few_queries)
+
     def test_line_opens_merge_wizard(self):
         line = self._find().line_ids
         action = line.action_open_merge_wizard()

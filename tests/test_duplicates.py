@@ -379,6 +379,30 @@ class TestCaseMerge(DuplicateCommon):
             self.assertIn("Same woman", body)
             self.assertNotIn("Anna", body)
 
+    def test_records_alike_move_in_one_write(self):
+        """The duplicate's incidents (alike but for their dates) move in one
+        write, not one write each."""
+        Incident = self.env["dv.incident"]
+        more = Incident.create(
+            [
+                {"case_id": self.duplicate.id, "date": f"2026-10-0{day} 10:00:00"}
+                for day in (4, 5, 6)
+            ]
+        )
+        incidents = self.incident | more
+        original = type(Incident).write
+        moves = []
+
+        def write(records, vals):
+            if records._name == "dv.incident" and "case_id" in vals:
+                moves.append(sorted(records.ids))
+            return original(records, vals)
+
+        with patch.object(type(Incident), "write", write):
+            self._merge()
+        self.assertEqual(moves, [incidents.ids])
+        self.assertEqual(incidents.case_id, self.kept)
+
     def test_merge_with_a_referral_and_its_attempts(self):
         referral = self.env["dv.referral"].create(
             {

@@ -2,10 +2,13 @@
 high-risk status, the network's end of the high-risk status and the lead
 institution of a case."""
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, freeze_time
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ConferenceCommon, JsonRpcMixin
 
@@ -21,6 +24,13 @@ class ApprovalCommon(ConferenceCommon):
         )
         cls.external = cls.env.ref("dv_case_management.risk_instrument_external")
         cls._assess_case(cls.case, "high")
+
+    def _ended_cases(self):
+        """The cases of the search view's filter *High-risk Status Ended*."""
+        view = self.env.ref("dv_case_management.dv_case_view_search")
+        node = etree.fromstring(view.arch).find(".//filter[@name='high_risk_ended']")
+        domain = safe_eval(node.get("domain"))
+        return self.env["dv.case"].with_user(self.coordinator_a).search(domain)
 
     @classmethod
     def _assess_case(cls, case, level, date="2026-05-30"):
@@ -329,7 +339,8 @@ class TestEndOfHighRisk(ApprovalCommon):
 
         approval.with_user(self.coordinator_a).action_approve()
         self.assertFalse(self.case.is_high_risk)
-        self.assertTrue(self.case.high_risk_ended)
+        self.assertTrue(self.case.high_risk_ended_on)
+        self.assertIn(self.case, self._ended_cases())
         self.assertEqual(self.case.risk_level, "high", "the assessment stays as made")
         self.assertEqual(str(self.case.high_risk_ended_on), "2026-06-01")
         self.assertEqual(
@@ -362,10 +373,10 @@ class TestEndOfHighRisk(ApprovalCommon):
         # A new high assessment makes it high risk again.
         self._assess_case(self.case, "medium", date="2026-06-01")
         self.assertFalse(self.case.is_high_risk)
-        self.assertTrue(self.case.high_risk_ended)
+        self.assertIn(self.case, self._ended_cases())
         self._assess_case(self.case, "high", date="2026-06-01")
         self.assertTrue(self.case.is_high_risk)
-        self.assertFalse(self.case.high_risk_ended)
+        self.assertNotIn(self.case, self._ended_cases())
         self.assertTrue(self.case.awaiting_conference)
 
     def test_decision_only_at_a_held_conference_that_discussed_the_case(self):

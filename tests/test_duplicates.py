@@ -2,7 +2,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase
 
 from ..models.dv_case_merge import KEPT_MODELS, MOVED_MODELS
@@ -378,6 +378,25 @@ class TestCaseMerge(DuplicateCommon):
             self.assertIn(ref, body)
             self.assertIn("Same woman", body)
             self.assertNotIn("Anna", body)
+
+    def test_trail_goes_with_the_lead(self):
+        """The office that merged reads the trail (its free-text reason may
+        name the victim) only while it leads the kept case: once the lead
+        passed to another agency it reads the case no more, nor its trail.
+        Found in review."""
+        trail = self._merge()
+        Trail = self.env["dv.case.merge"]
+        self.assertEqual(Trail.with_user(self.caseworker).search([]), trail)
+        self.kept.write(
+            {"lead_agency_id": self.other_agency.id, "user_id": self.shelter_worker.id}
+        )
+        self.assertFalse(Trail.with_user(self.caseworker).search([]))
+        with self.assertRaises(AccessError):
+            trail.with_user(self.caseworker).read(["reason", "case_id"])
+        self.assertFalse(
+            Trail.with_user(self.shelter_worker).search([]),
+            "the new lead did not merge: the trail is not hers either",
+        )
 
     def test_records_alike_move_in_one_write(self):
         """The duplicate's incidents (alike but for their dates) move in one

@@ -512,3 +512,39 @@ class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
         self.assertFalse(approval.decided_by_id)
         self.assertEqual(self.case.state, "new")
         self.assertEqual(len(self.case.sudo().approval_ids), 1)
+
+    @mute_logger("odoo.http")
+    def test_high_risk_status_is_not_ended_by_writing_over_json_rpc(self):
+        """The case's own case worker cannot end its high-risk status (and so
+        close it without four eyes) by writing the end's fields."""
+        assessment = self.case._latest_assessment()
+        self.authenticate(self.caseworker.login, self.caseworker.login)
+        for values in (
+            {"high_risk_ended_on": "2026-06-01"},
+            {"high_risk_end_assessment_id": assessment.id},
+            {
+                "high_risk_ended_on": "2026-06-01",
+                "high_risk_end_assessment_id": assessment.id,
+                "high_risk_end_reason": "x",
+            },
+        ):
+            with self.subTest(values=values), self.assertRaises(JsonRpcException):
+                self._rpc("dv.case", "write", [[self.case.id], values])
+        self.env.invalidate_all()
+        self.assertTrue(self.case.is_high_risk)
+        self.assertFalse(self.case.high_risk_ended_on)
+
+    @mute_logger("odoo.http")
+    def test_reason_wizard_names_no_foreign_agenda_item_over_json_rpc(self):
+        """Another company's case worker points the reason wizard at an
+        agenda item of agency A's conference and reads it back: refused."""
+        _conference, line = self._held_conference_with(self.case)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        with self.assertRaises(JsonRpcException):
+            self._rpc(
+                "dv.case.approval.wizard",
+                "web_save",
+                [[], {"mode": "end_high_risk", "line_id": line.id, "note": "x"}],
+                {"specification": {"line_id": {"fields": {"display_name": {}}}}},
+            )
+        self.assertFalse(self.case.sudo().approval_ids)

@@ -239,13 +239,6 @@ class DvCase(models.Model):
         help="A risk assessment found a high risk and the network has not ended "
         "the high-risk status since (a later, lower assessment alone does not).",
     )
-    high_risk_ended = fields.Boolean(
-        string="High-risk Status Ended",
-        compute="_compute_risk",
-        store=True,
-        help="A case conference ended the high-risk status and no high risk was "
-        "assessed since.",
-    )
     high_risk_ended_on = fields.Date(
         string="High-risk Status Ended On",
         readonly=True,
@@ -451,7 +444,6 @@ class DvCase(models.Model):
                 )
             high = any(a.final_level == "high" for a in considered)
             case.is_high_risk = high
-            case.high_risk_ended = bool(case.high_risk_ended_on) and not high
             case.risk_assessed_on = latest.date or False
             trend = False
             if len(done) > 1:
@@ -490,7 +482,12 @@ class DvCase(models.Model):
             )
 
     @api.depends(
-        "last_conference_date", "escalated_on", "is_repeat", "state", "high_risk_ended"
+        "last_conference_date",
+        "escalated_on",
+        "is_repeat",
+        "state",
+        "is_high_risk",
+        "high_risk_ended_on",
     )
     @api.depends_context("uid")
     def _compute_review_due(self):
@@ -508,7 +505,10 @@ class DvCase(models.Model):
         year_ago = fields.Date.context_today(self) - timedelta(days=REVIEW_AFTER_DAYS)
         return [
             ("state", "!=", "closed"),
-            ("high_risk_ended", "=", False),
+            # Not while the network's end of the high-risk status holds.
+            "|",
+            ("high_risk_ended_on", "=", False),
+            ("is_high_risk", "=", True),
             ("last_conference_date", "!=", False),
             "|",
             ("last_conference_date", "<=", year_ago),

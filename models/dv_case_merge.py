@@ -404,15 +404,18 @@ class DvCase(models.Model):
                     moved["dv.referral.proposed"] = proposed.ids
                 if not records:
                     continue
-                # One write a record: the case and the people together, so
-                # that every check of the record sees it whole.
+                # The case and the people in one write, so that every check
+                # of a record sees it whole; one write for the records that
+                # take the same values.
+                groups = {}
                 for record in records:
-                    record.write(
-                        dict(
-                            self._dv_people_values(record, people),
-                            **{field_name: self.id},
-                        )
+                    values = dict(
+                        self._dv_people_values(record, people), **{field_name: self.id}
                     )
+                    key = repr(sorted(values.items()))
+                    groups.setdefault(key, [values, Model])[1] |= record
+                for values, group in groups.values():
+                    group.write(values)
                 moved[model_name] = records.ids
                 touched.append(records)
             for records in touched:

@@ -2,10 +2,13 @@
 high-risk status, the network's end of the high-risk status and the lead
 institution of a case."""
 
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, freeze_time
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from .common import ConferenceCommon, JsonRpcMixin
 
@@ -21,6 +24,13 @@ class ApprovalCommon(ConferenceCommon):
         )
         cls.external = cls.env.ref("dv_case_management.risk_instrument_external")
         cls._assess_case(cls.case, "high")
+
+    def _ended_cases(self):
+        """The cases of the search view's filter *High-risk Status Ended*."""
+        view = self.env.ref("dv_case_management.dv_case_view_search")
+        node = etree.fromstring(view.arch).find(".//filter[@name='high_risk_ended']")
+        domain = safe_eval(node.get("domain"))
+        return self.env["dv.case"].with_user(self.coordinator_a).search(domain)
 
     @classmethod
     def _assess_case(cls, case, level, date="2026-05-30"):
@@ -329,7 +339,8 @@ class TestEndOfHighRisk(ApprovalCommon):
 
         approval.with_user(self.coordinator_a).action_approve()
         self.assertFalse(self.case.is_high_risk)
-        self.assertTrue(self.case.high_risk_ended)
+        self.assertTrue(self.case.high_risk_ended_on)
+        self.assertIn(self.case, self._ended_cases())
         self.assertEqual(self.case.risk_level, "high", "the assessment stays as made")
         self.assertEqual(str(self.case.high_risk_ended_on), "2026-06-01")
         self.assertEqual(
@@ -362,10 +373,10 @@ class TestEndOfHighRisk(ApprovalCommon):
         # A new high assessment makes it high risk again.
         self._assess_case(self.case, "medium", date="2026-06-01")
         self.assertFalse(self.case.is_high_risk)
-        self.assertTrue(self.case.high_risk_ended)
+        self.assertIn(self.case, self._ended_cases())
         self._assess_case(self.case, "high", date="2026-06-01")
         self.assertTrue(self.case.is_high_risk)
-        self.assertFalse(self.case.high_risk_ended)
+        self.assertNotIn(self.case, self._ended_cases())
         self.assertTrue(self.case.awaiting_conference)
 
     def test_decision_only_at_a_held_conference_that_discussed_the_case(self):
@@ -501,3 +512,39 @@ class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
         self.assertFalse(approval.decided_by_id)
         self.assertEqual(self.case.state, "new")
         self.assertEqual(len(self.case.sudo().approval_ids), 1)
+
+    @mute_logger("odoo.http")
+    def test_high_risk_status_is_not_ended_by_writing_over_json_rpc(self):
+        """The case's own case worker cannot end its high-risk status (and so
+        close it without four eyes) by writing the end's fields."""
+        assessment = self.case._latest_assessment()
+        self.authenticate(self.caseworker.login, self.caseworker.login)
+        for values in (
+            {"high_risk_ended_on": "2026-06-01"},
+            {"high_risk_end_assessment_id": assessment.id},
+            {
+                "high_risk_ended_on": "2026-06-01",
+                "high_risk_end_assessment_id": assessment.id,
+                "high_risk_end_reason": "x",
+            },
+        ):
+            with self.subTest(values=values), self.assertRaises(JsonRpcException):
+                self._rpc("dv.case", "write", [[self.case.id], values])
+        self.env.invalidate_all()
+        self.assertTrue(self.case.is_high_risk)
+        self.assertFalse(self.case.high_risk_ended_on)
+
+    @mute_logger("odoo.http")
+    def test_reason_wizard_names_no_foreign_agenda_item_over_json_rpc(self):
+        """Another company's case worker points the reason wizard at an
+        agenda item of agency A's conference and reads it back: refused."""
+        _conference, line = self._held_conference_with(self.case)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        with self.assertRaises(JsonRpcException):
+            self._rpc(
+                "dv.case.approval.wizard",
+                "web_save",
+                [[], {"mode": "end_high_risk", "line_id": line.id, "note": "x"}],
+                {"specification": {"line_id": {"fields": {"display_name": {}}}}},
+            )
+        self.assertFalse(self.case.sudo().approval_ids)

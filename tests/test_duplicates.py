@@ -2,7 +2,7 @@ from datetime import date
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, TransactionCase
 
 from ..models.dv_case_merge import KEPT_MODELS, MOVED_MODELS
@@ -241,6 +241,26 @@ class TestDuplicateFinder(DuplicateCommon):
             {self.kept.victim_id.id, self.duplicate.victim_id.id},
         )
 
+    def test_scoring_reads_the_people_at_once(self):
+        """The finder's queries do not grow with the pairs it scores."""
+        finder = self._find()
+
+        def run():
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            pairs = finder._find_pairs()
+            return len(pairs), self.env.cr.sql_log_count - before
+
+        run()  # the rules and caches warmed up
+        few_pairs, few_queries = run()
+        for _i in range(4):
+            self._victim_case(
+                "Anna Müller", birth_date="1990-05-01", phone="0170 1234567"
+            )
+        many_pairs, many_queries = run()
+        self.assertGreater(many_pairs, few_pairs + 5)
+        self.assertEqual(many_queries, few_queries)
+
     def test_line_opens_merge_wizard(self):
         line = self._find().line_ids
         action = line.action_open_merge_wizard()
@@ -358,6 +378,49 @@ class TestCaseMerge(DuplicateCommon):
             self.assertIn(ref, body)
             self.assertIn("Same woman", body)
             self.assertNotIn("Anna", body)
+
+    def test_trail_goes_with_the_lead(self):
+        """The office that merged reads the trail (its free-text reason may
+        name the victim) only while it leads the kept case: once the lead
+        passed to another agency it reads the case no more, nor its trail.
+        Found in review."""
+        trail = self._merge()
+        Trail = self.env["dv.case.merge"]
+        self.assertEqual(Trail.with_user(self.caseworker).search([]), trail)
+        self.kept.write(
+            {"lead_agency_id": self.other_agency.id, "user_id": self.shelter_worker.id}
+        )
+        self.assertFalse(Trail.with_user(self.caseworker).search([]))
+        with self.assertRaises(AccessError):
+            trail.with_user(self.caseworker).read(["reason", "case_id"])
+        self.assertFalse(
+            Trail.with_user(self.shelter_worker).search([]),
+            "the new lead did not merge: the trail is not hers either",
+        )
+
+    def test_records_alike_move_in_one_write(self):
+        """The duplicate's incidents (alike but for their dates) move in one
+        write, not one write each."""
+        Incident = self.env["dv.incident"]
+        more = Incident.create(
+            [
+                {"case_id": self.duplicate.id, "date": f"2026-10-0{day} 10:00:00"}
+                for day in (4, 5, 6)
+            ]
+        )
+        incidents = self.incident | more
+        original = type(Incident).write
+        moves = []
+
+        def write(records, vals):
+            if records._name == "dv.incident" and "case_id" in vals:
+                moves.append(sorted(records.ids))
+            return original(records, vals)
+
+        with patch.object(type(Incident), "write", write):
+            self._merge()
+        self.assertEqual(moves, [incidents.ids])
+        self.assertEqual(incidents.case_id, self.kept)
 
     def test_merge_with_a_referral_and_its_attempts(self):
         referral = self.env["dv.referral"].create(

@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
-from ..tools.duplicate_score import DEFAULT_MIN_SCORE
+from ..tools.duplicate_score import DEFAULT_MIN_SCORE, score_pair
 
 # Most pairs listed at once: the office works through them and searches again.
 MAX_PAIRS = 200
@@ -143,18 +143,30 @@ class DvDuplicateFinder(models.TransientModel):
             )
         )
         rows = self.env.cr.fetchall()
-        Person = self.env["dv.person"].sudo()
         Case = self.env["dv.case"]
-        candidates = Person.browse({pid for row in rows for pid in row})
+        candidates = (
+            self.env["dv.person"].sudo().browse({pid for row in rows for pid in row})
+        )
         readable = candidates.case_id.with_env(self.env)._filtered_access("read")
+        # Each person read and keyed once, all of them in one prefetch.
+        people = {
+            person.id: person for person in candidates if person.case_id in readable
+        }
+        keys = {pid: Case._dv_person_key(person) for pid, person in people.items()}
         scored = []
         for first_id, second_id in rows:
-            first, second = Person.browse(first_id), Person.browse(second_id)
-            if first.case_id not in readable or second.case_id not in readable:
+            if first_id not in people or second_id not in people:
                 continue
-            score, findings = Case._dv_score_people(first, second)
+            score, reasons = score_pair(keys[first_id], keys[second_id])
             if score >= self.min_score:
-                scored.append((first, second, score, findings))
+                scored.append(
+                    (
+                        people[first_id],
+                        people[second_id],
+                        score,
+                        Case._dv_reason_text(reasons),
+                    )
+                )
         scored.sort(key=lambda pair: (-pair[2], pair[0].case_id.id))
         return scored[:MAX_PAIRS]
 

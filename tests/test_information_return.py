@@ -425,9 +425,32 @@ class TestVictimInformed(ReturnCommon):
             # Found in review: the organiser named another company's agency
             # and case worker as having told her.
             {"user_id": self.caseworker_b.id, "agency_id": self.agency_b.id},
+            # Found in review: without an agency, anybody was named, of
+            # another company or an agency not at the conference.
+            {"user_id": self.caseworker_b.id, "agency_id": False},
+            {"user_id": self.outsider.id, "agency_id": False},
         ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self._notice(line, **values)
+
+    def test_who_told_her_is_checked_on_write(self):
+        """Found in review: a write of who told her alone was not checked."""
+        notice = self._notice(self._invited().line_ids)
+        for values in (
+            {"user_id": self.caseworker_b.id},
+            {"user_id": self.shelter_worker.id},
+            {"agency_id": self.shelter.id},
+            {"user_id": self.caseworker_b.id, "agency_id": False},
+            {"agency_id": self.outsider.dv_agency_ids.id},
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                notice.with_user(self.coordinator_a).write(values)
+        self.assertEqual(notice.user_id, self.coordinator_a)
+        self.assertEqual(notice.agency_id, self.agency_a)
 
     def test_erasure_context_excuses_no_missing_reason(self):
         """The context key the erasure of minutes uses, passed by a client,

@@ -347,6 +347,26 @@ class TestReturnAccess(ReturnCommon):
                 )
                 self.env.flush_all()
 
+    def test_organiser_names_no_agency_of_another_company(self):
+        """The organiser writes every return of her conference, but names no
+        agency of another company as its author: read back, the return
+        would show that agency's name. Found in review."""
+        conference = self._invited()
+        Return = self.env["dv.conference.contribution"].with_user(self.coordinator_a)
+        with self.assertRaises(UserError):
+            Return.create(
+                {
+                    "line_id": conference.line_ids.id,
+                    "agency_id": self.agency_b.id,
+                    "text": "Said to be from another company.",
+                }
+            )
+        self.assertFalse(
+            conference.sudo().line_ids.contribution_ids.filtered(
+                lambda c: c.agency_id == self.agency_b
+            )
+        )
+
 
 class TestVictimInformed(ReturnCommon):
     def _notice(self, line, user=None, **values):

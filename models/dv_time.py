@@ -14,7 +14,9 @@ def working_day_after(calendar, day, count):
     """The ``count``-th working day after ``day``: on ``calendar`` (a
     ``resource.calendar``, its leaves, the public holidays, taken out), or
     Monday to Friday without one. None when the calendar has fewer working
-    days in the MAX_SEARCH_DAYS after ``day``."""
+    days in the MAX_SEARCH_DAYS after ``day``; ``day`` itself for none."""
+    if count <= 0:
+        return day
     if not calendar:
         while count:
             day += timedelta(days=1)
@@ -34,6 +36,8 @@ def working_day_after(calendar, day, count):
 def working_day_before(calendar, day, count):
     """The ``count``-th working day before ``day``, as working_day_after
     counts forward."""
+    if count <= 0:
+        return day
     if not calendar:
         while count:
             day -= timedelta(days=1)

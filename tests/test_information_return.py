@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 from odoo.tools import mute_logger
 
-from ..models.dv_time import working_day_before
+from ..models.dv_time import working_day_after, working_day_before
 from .common import ConferenceCommon
 
 RETURN_TODO = "dv_case_management.mail_activity_type_information_return"
@@ -122,6 +122,19 @@ class TestRequest(ReturnCommon):
         self.assertEqual(
             working_day_before(None, date(2026, 6, 10), 4), date(2026, 6, 4)
         )
+        # Due no working day before: on the day itself, with a calendar as
+        # without (found in review: with one it was the earliest working day
+        # of the search window, in the past, so today).
+        for counting in (working_day_before, working_day_after):
+            with self.subTest(counting=counting.__name__):
+                for cal in (calendar, None):
+                    self.assertEqual(
+                        counting(cal, date(2026, 6, 10), 0), date(2026, 6, 10)
+                    )
+        self.company_a.dv_return_working_days = 0
+        conference.organizer_agency_id.resource_calendar_id = calendar
+        with freeze_time("2026-06-01 09:00:00"):
+            self.assertEqual(conference._returns_due_date(), date(2026, 6, 10))
         with self.assertRaises(ValidationError):
             self.company_a.dv_return_working_days = -1
 

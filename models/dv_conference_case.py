@@ -384,6 +384,7 @@ class DvConferenceContribution(models.Model):
     _dv_immutable_fields = ("line_id", "agency_id")
     _state_transitions = RETURN_TRANSITIONS
     _order = "line_id, id"
+    _check_company_auto = True
 
     line_id = fields.Many2one(
         "dv.conference.case",
@@ -401,6 +402,8 @@ class DvConferenceContribution(models.Model):
         "dv.agency",
         required=True,
         default=lambda self: self.env.user.dv_agency_ids[:1],
+        # No agency of another company: its name would show on the return.
+        check_company=True,
     )
     # The column of the contributions before returns were structured: what
     # they said are facts.

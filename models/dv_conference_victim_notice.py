@@ -66,7 +66,16 @@ class DvConferenceVictimNotice(models.Model):
         ),
     ]
 
-    @api.constrains("stage", "outcome", "date", "channel", "reason", "line_id")
+    @api.constrains(
+        "stage",
+        "outcome",
+        "date",
+        "channel",
+        "reason",
+        "line_id",
+        "agency_id",
+        "user_id",
+    )
     def _check_notice(self):
         today = fields.Date.context_today(self)
         for notice in self:
@@ -100,16 +109,25 @@ class DvConferenceVictimNotice(models.Model):
                         "leading her case."
                     )
                 )
-            if (
-                notice.user_id
-                and notice.agency_id
-                and notice.agency_id not in notice.user_id.sudo().dv_agency_ids
-            ):
+            if not notice.user_id:
+                continue
+            # Who told her works for the agency named, or without one for an
+            # agency that may have told her.
+            members = notice.user_id.sudo().dv_agency_ids
+            if notice.agency_id and notice.agency_id not in members:
                 raise ValidationError(
                     self.env._(
                         "%(user)s is not a member of %(agency)s.",
                         user=notice.user_id.name,
                         agency=notice.agency_id.display_name,
+                    )
+                )
+            if not notice.agency_id and not members & notice._dv_agencies().sudo():
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s works for no agency of the conference nor for "
+                        "the agency leading her case.",
+                        user=notice.user_id.name,
                     )
                 )
 

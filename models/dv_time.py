@@ -14,43 +14,38 @@ def working_day_after(calendar, day, count):
     """The ``count``-th working day after ``day``: on ``calendar`` (a
     ``resource.calendar``, its leaves, the public holidays, taken out), or
     Monday to Friday without one. None when the calendar has fewer working
-    days in the MAX_SEARCH_DAYS after ``day``."""
-    if not calendar:
-        while count:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                count -= 1
-        return day
-    later = sorted(
-        working
-        for working in calendar._get_working_dates(
-            day, day + timedelta(days=MAX_SEARCH_DAYS)
-        )
-        if working > day
-    )
-    return later[count - 1] if len(later) >= count else None
+    days in the MAX_SEARCH_DAYS after ``day``; ``day`` itself for none."""
+    return _working_day(calendar, day, count, 1)
 
 
 def working_day_before(calendar, day, count):
     """The ``count``-th working day before ``day``, as working_day_after
     counts forward."""
+    return _working_day(calendar, day, count, -1)
+
+
+def _working_day(calendar, day, count, step):
+    """The ``count``-th working day from ``day`` on, forward (``step`` 1) or
+    back (-1)."""
+    if count <= 0:
+        return day
     if not calendar:
         while count:
-            day -= timedelta(days=1)
+            day += timedelta(days=step)
             if day.weekday() < 5:
                 count -= 1
         return day
-    earlier = sorted(
+    window = timedelta(days=MAX_SEARCH_DAYS)
+    start, end = (day, day + window) if step > 0 else (day - window, day)
+    found = sorted(
         (
             working
-            for working in calendar._get_working_dates(
-                day - timedelta(days=MAX_SEARCH_DAYS), day
-            )
-            if working < day
+            for working in calendar._get_working_dates(start, end)
+            if (working - day).days * step > 0
         ),
-        reverse=True,
+        key=lambda working: (working - day).days * step,
     )
-    return earlier[count - 1] if len(earlier) >= count else None
+    return found[count - 1] if len(found) >= count else None
 
 
 def remaining_label(env, deadline, now=None):

@@ -12,7 +12,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 from odoo.tools import mute_logger
 
-from ..models.dv_time import working_day_before
+from ..models.dv_time import working_day_after, working_day_before
 from .common import ConferenceCommon
 
 RETURN_TODO = "dv_case_management.mail_activity_type_information_return"
@@ -122,6 +122,19 @@ class TestRequest(ReturnCommon):
         self.assertEqual(
             working_day_before(None, date(2026, 6, 10), 4), date(2026, 6, 4)
         )
+        # Due no working day before: on the day itself, with a calendar as
+        # without (found in review: with one it was the earliest working day
+        # of the search window, in the past, so today).
+        for counting in (working_day_before, working_day_after):
+            with self.subTest(counting=counting.__name__):
+                for cal in (calendar, None):
+                    self.assertEqual(
+                        counting(cal, date(2026, 6, 10), 0), date(2026, 6, 10)
+                    )
+        self.company_a.dv_return_working_days = 0
+        conference.organizer_agency_id.resource_calendar_id = calendar
+        with freeze_time("2026-06-01 09:00:00"):
+            self.assertEqual(conference._returns_due_date(), date(2026, 6, 10))
         with self.assertRaises(ValidationError):
             self.company_a.dv_return_working_days = -1
 
@@ -347,6 +360,26 @@ class TestReturnAccess(ReturnCommon):
                 )
                 self.env.flush_all()
 
+    def test_organiser_names_no_agency_of_another_company(self):
+        """The organiser writes every return of her conference, but names no
+        agency of another company as its author: read back, the return
+        would show that agency's name. Found in review."""
+        conference = self._invited()
+        Return = self.env["dv.conference.contribution"].with_user(self.coordinator_a)
+        with self.assertRaises(UserError):
+            Return.create(
+                {
+                    "line_id": conference.line_ids.id,
+                    "agency_id": self.agency_b.id,
+                    "text": "Said to be from another company.",
+                }
+            )
+        self.assertFalse(
+            conference.sudo().line_ids.contribution_ids.filtered(
+                lambda c: c.agency_id == self.agency_b
+            )
+        )
+
 
 class TestVictimInformed(ReturnCommon):
     def _notice(self, line, user=None, **values):
@@ -425,9 +458,32 @@ class TestVictimInformed(ReturnCommon):
             # Found in review: the organiser named another company's agency
             # and case worker as having told her.
             {"user_id": self.caseworker_b.id, "agency_id": self.agency_b.id},
+            # Found in review: without an agency, anybody was named, of
+            # another company or an agency not at the conference.
+            {"user_id": self.caseworker_b.id, "agency_id": False},
+            {"user_id": self.outsider.id, "agency_id": False},
         ):
             with self.subTest(values=values), self.assertRaises(ValidationError):
                 self._notice(line, **values)
+
+    def test_who_told_her_is_checked_on_write(self):
+        """Found in review: a write of who told her alone was not checked."""
+        notice = self._notice(self._invited().line_ids)
+        for values in (
+            {"user_id": self.caseworker_b.id},
+            {"user_id": self.shelter_worker.id},
+            {"agency_id": self.shelter.id},
+            {"user_id": self.caseworker_b.id, "agency_id": False},
+            {"agency_id": self.outsider.dv_agency_ids.id},
+        ):
+            with (
+                self.subTest(values=values),
+                self.assertRaises(ValidationError),
+                self.env.cr.savepoint(),
+            ):
+                notice.with_user(self.coordinator_a).write(values)
+        self.assertEqual(notice.user_id, self.coordinator_a)
+        self.assertEqual(notice.agency_id, self.agency_a)
 
     def test_erasure_context_excuses_no_missing_reason(self):
         """The context key the erasure of minutes uses, passed by a client,

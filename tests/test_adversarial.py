@@ -182,6 +182,7 @@ class AdversarialCommon(DvCommon):
         env["dv.conference.victim.notice"].create(
             {
                 "line_id": line.id,
+                "user_id": cls.caseworker.id,
                 "stage": "before",
                 "outcome": "not_informed",
                 "reason": "Alpha note why she was not told",
@@ -317,6 +318,7 @@ class AdversarialCommon(DvCommon):
         env["dv.conference.victim.notice"].create(
             {
                 "line_id": own_line.id,
+                "user_id": cls.attackers["shelter case worker"].id,
                 "stage": "before",
                 "outcome": "informed",
                 "channel": "phone",

@@ -509,12 +509,27 @@ as_pg_owner() {
 # (set_fsync), which a setting on the command line would override.
 PG_OPTIONS="-p $PGPORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1"
 
+# Another cluster starting at the same moment (a second checkout's tests, say)
+# may take the free port found for this one: then the next free port is
+# tried, unless the port was configured (DV_PG_PORT).
 pg_start() {
-    if ! as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 120 -o "$PG_OPTIONS" \
-        start >/dev/null; then
-        tail -n 15 "$PG_LOG" >&2 || true
-        fail "$EXIT_POSTGRES" "PostgreSQL did not start (log: $PG_LOG)."
-    fi
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        if as_pg_owner "$(pg_bin)/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 120 -o "$PG_OPTIONS" \
+            start >/dev/null; then
+            return 0
+        fi
+        if [ -n "${DV_PG_PORT:-}" ] || ! tail -n 20 "$PG_LOG" | grep -q "Address already in use"; then
+            break
+        fi
+        PGPORT="$(free_port $((PGPORT + 1)))"
+        export PGPORT
+        echo "$PGPORT" >"$PG_DIR/pgport"
+        PG_OPTIONS="-p $PGPORT -k $PG_SOCKET_DIR -c listen_addresses=127.0.0.1"
+        say "Port taken meanwhile; trying PostgreSQL on $PGHOST:$PGPORT (attempt $((attempt + 1)))"
+    done
+    tail -n 15 "$PG_LOG" >&2 || true
+    fail "$EXIT_POSTGRES" "PostgreSQL did not start (log: $PG_LOG)."
 }
 
 # SQL as the cluster's superuser, over its socket.

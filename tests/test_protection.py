@@ -33,7 +33,7 @@ EVICTION_ENDS = {
     "NW": (date(2027, 1, 3), "§ 34a Abs. 5 Satz 1 PolG NRW"),
     "RP": (None, "§ 13 Abs. 2 POG"),
     "SL": (date(2027, 1, 3), "§ 12 Abs. 2 SPolG"),
-    "SN": (date(2027, 1, 7), "§ 19 SächsPVDG"),
+    "SN": (date(2027, 1, 7), "§ 19 Abs. 1 SächsPVDG"),
     "ST": (date(2027, 1, 7), "§ 36 Abs. 3 SOG LSA"),
     "SH": (date(2027, 1, 21), "§ 201a LVwG"),
     "TH": (date(2027, 1, 3), "§ 18 Abs. 2 PAG"),
@@ -141,8 +141,24 @@ class TestLandProfiles(ProtectionCommon):
         saxony = self._profile("SN")
         self.assertEqual(
             (saxony.eviction_max, saxony.eviction_unit, saxony.eviction_norm),
-            (14, "days", "§ 19 SächsPVDG"),
+            (14, "days", "§ 19 Abs. 1 SächsPVDG"),
         )
+        # § 19 Abs. 1 SächsPVDG: the contact ban comes with the eviction, for
+        # at most 14 days too; an application under the Gewaltschutzgesetz
+        # extends both by ten days, the court's decision ends them (Abs. 3).
+        self.assertEqual(
+            (
+                saxony.contact_ban_no_max,
+                saxony.contact_ban_max,
+                saxony.contact_ban_unit,
+            ),
+            (False, 14, "days"),
+        )
+        self.assertEqual(
+            (saxony.extension_kind, saxony.extension_max, saxony.extension_unit),
+            ("until_decision", 10, "days"),
+        )
+        self.assertEqual(saxony.extension_norm, "§ 19 Abs. 3 SächsPVDG")
         # Leipzig: the police pass the contact data with the victim's consent;
         # no statute lets them do so without it.
         self.assertEqual(saxony.transfer_basis, "none")
@@ -187,6 +203,47 @@ class TestLandProfiles(ProtectionCommon):
         )
         self.assertEqual(eviction.date_end, date(2026, 11, 14))
         self.assertEqual(eviction.duration_days, 14)
+
+    def test_saxony_over_its_holidays_and_an_application(self):
+        # Leipzig: an eviction with a contact ban ordered on Saturday
+        # 31 October 2026 (Reformation Day, a public holiday in Saxony) runs
+        # fourteen calendar days through two weekends to Saturday 14 November.
+        # The victim applies for a protection order on 10 November: ten days
+        # more, through Buß- und Bettag (Wednesday 18 November, a holiday in
+        # Saxony only), to Tuesday 24 November, unless the court decides first.
+        self.company_a.dv_land_profile_id = self._profile("SN")
+        Measure = self.env["dv.police.measure"].with_user(self.caseworker)
+        Order = self.env["dv.protection.order"]
+        start = date(2026, 10, 31)
+        for decided, expected in (
+            (None, date(2026, 11, 24)),
+            (date(2026, 11, 18), date(2026, 11, 18)),
+        ):
+            with self.subTest(decided=decided):
+                case = self._create_case()
+                eviction, ban = (
+                    Measure.create(
+                        {
+                            "case_id": case.id,
+                            "measure_type": kind,
+                            "date_start": start,
+                        }
+                    )
+                    for kind in ("eviction", "contact_ban")
+                )
+                for measure in (eviction, ban):
+                    self.assertEqual(measure.date_end, date(2026, 11, 14))
+                    self.assertEqual(measure.duration_days, 14)
+                Order.create(
+                    {
+                        "case_id": case.id,
+                        "act_date": start,
+                        "application_date": date(2026, 11, 10),
+                        "decision_date": decided,
+                        "decision": "granted" if decided else "pending",
+                    }
+                )
+                self.assertEqual(eviction.effective_end, expected)
 
     def test_north_rhine_westphalia_knows_no_contact_ban_of_its_own(self):
         # § 34a PolG NRW: eviction and return ban only; a contact ban has no
@@ -350,6 +407,9 @@ class TestLandProfiles(ProtectionCommon):
             # Lower Saxony: the decision ends it, nothing extends it.
             ("NI", date(2026, 12, 30), date(2026, 12, 30)),
             ("NI", None, date(2027, 1, 7)),
+            # Saxony: ten days longer, unless the court decides first.
+            ("SN", None, date(2027, 1, 17)),
+            ("SN", date(2027, 1, 4), date(2027, 1, 4)),
             # Hesse: the authority may extend it; nothing happens by itself.
             ("HE", None, date(2027, 1, 7)),
         ):

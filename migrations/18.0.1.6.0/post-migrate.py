@@ -1,8 +1,9 @@
-"""18.0.1.6.0: the federal state profiles take the source notes checked for
-this version (what a second search found for the values still marked
-*ungeprüft*: Brandenburg, Bremen, Hamburg, Saxony, Schleswig-Holstein, and
-North Rhine-Westphalia's 2025 bill); no maximum changed. A profile a
-manager changed keeps its values."""
+"""18.0.1.6.0: the federal state profiles take the values and notes checked
+for this version: Saxony's contact ban and extension as § 19 SächsPVDG says
+(an application under the Gewaltschutzgesetz extends the measures by ten
+days until the court decides), and what a second search found for the
+values still marked *ungeprüft*. A profile a manager changed keeps its
+values."""
 
 from odoo import SUPERUSER_ID, api
 

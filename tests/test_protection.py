@@ -25,7 +25,7 @@ EVICTION_ENDS = {
     "BY": (None, "Art. 16 Abs. 1 PAG"),
     "BE": (date(2027, 1, 7), "§ 29a ASOG Bln"),
     "BB": (date(2027, 1, 3), "§ 16a BbgPolG"),
-    "HB": (date(2027, 1, 3), "§ 13 BremPolG"),
+    "HB": (date(2027, 1, 3), "§ 14a BremPolG"),
     "HH": (date(2027, 1, 3), "§ 12b Abs. 1 SOG"),
     "HE": (date(2027, 1, 7), "§ 31 Abs. 2 HSOG"),
     "MV": (date(2027, 1, 7), "§ 52 Abs. 2 SOG M-V"),

@@ -24,7 +24,7 @@ EVICTION_ENDS = {
     "BW": (date(2026, 12, 31), "§ 30a PolG BW"),
     "BY": (None, "Art. 16 Abs. 1 PAG"),
     "BE": (date(2027, 1, 7), "§ 29a ASOG Bln"),
-    "BB": (date(2027, 1, 3), "§ 16a BbgPolG"),
+    "BB": (date(2027, 1, 7), "§ 16a BbgPolG"),
     "HB": (date(2027, 1, 3), "§ 14a BremPolG"),
     "HH": (date(2027, 1, 3), "§ 12b Abs. 1 SOG"),
     "HE": (date(2027, 1, 7), "§ 31 Abs. 2 HSOG"),
@@ -41,6 +41,7 @@ EVICTION_ENDS = {
 # The same for a contact ban (None: no maximum of its own, the practice).
 CONTACT_BAN_ENDS = {
     "BW": date(2026, 12, 31),
+    "BB": date(2027, 1, 7),
     "BY": date(2027, 3, 24),
     "HE": date(2027, 1, 7),
     "SN": date(2027, 1, 7),
@@ -291,6 +292,10 @@ class TestLandProfiles(ProtectionCommon):
             }
         )
         ni.eviction_norm = "§ 17 Abs. 2 Satz 2 NPOG"
+        # ... and those of 18.0.1.5.0 (Brandenburg before its 2024 reform was
+        # known: 10 days, no maximum of the contact ban).
+        bb = self._profile("BB")
+        bb.write({"eviction_max": 10, "contact_ban_no_max": True})
         # ... a note a manager changed since, and a profile a manager replaced.
         sn.with_user(self.manager).contact_ban_source = "Am Gesetzestext geprüft."
         th.unlink()
@@ -307,6 +312,10 @@ class TestLandProfiles(ProtectionCommon):
         self.assertEqual(nw.contact_ban_max, 0)
         self.assertEqual(nw.contact_ban_norm, "§ 34a PolG NRW (kein Kontaktverbot)")
         self.assertEqual(ni.eviction_norm, "§ 17a Abs. 1 Satz 1 NPOG")
+        self.assertEqual(
+            (bb.eviction_max, bb.contact_ban_no_max, bb.contact_ban_max),
+            (14, False, 14),
+        )
         self.assertEqual(sn.contact_ban_source, "Am Gesetzestext geprüft.")
         self.assertEqual(
             self.env["dv.land.profile"].search([("state_code", "=", "TH")]), own

@@ -24,8 +24,8 @@ EVICTION_ENDS = {
     "BW": (date(2026, 12, 31), "§ 30a PolG BW"),
     "BY": (None, "Art. 16 Abs. 1 PAG"),
     "BE": (date(2027, 1, 7), "§ 29a ASOG Bln"),
-    "BB": (date(2027, 1, 3), "§ 16a BbgPolG"),
-    "HB": (date(2027, 1, 3), "§ 13 BremPolG"),
+    "BB": (date(2027, 1, 7), "§ 16a BbgPolG"),
+    "HB": (date(2027, 1, 3), "§ 14a BremPolG"),
     "HH": (date(2027, 1, 3), "§ 12b Abs. 1 SOG"),
     "HE": (date(2027, 1, 7), "§ 31 Abs. 2 HSOG"),
     "MV": (date(2027, 1, 7), "§ 52 Abs. 2 SOG M-V"),
@@ -33,7 +33,7 @@ EVICTION_ENDS = {
     "NW": (date(2027, 1, 3), "§ 34a Abs. 5 Satz 1 PolG NRW"),
     "RP": (None, "§ 13 Abs. 2 POG"),
     "SL": (date(2027, 1, 3), "§ 12 Abs. 2 SPolG"),
-    "SN": (date(2027, 1, 7), "§ 19 SächsPVDG"),
+    "SN": (date(2027, 1, 7), "§ 19 Abs. 1 SächsPVDG"),
     "ST": (date(2027, 1, 7), "§ 36 Abs. 3 SOG LSA"),
     "SH": (date(2027, 1, 21), "§ 201a LVwG"),
     "TH": (date(2027, 1, 3), "§ 18 Abs. 2 PAG"),
@@ -41,6 +41,7 @@ EVICTION_ENDS = {
 # The same for a contact ban (None: no maximum of its own, the practice).
 CONTACT_BAN_ENDS = {
     "BW": date(2026, 12, 31),
+    "BB": date(2027, 1, 7),
     "BY": date(2027, 3, 24),
     "HE": date(2027, 1, 7),
     "SN": date(2027, 1, 7),
@@ -141,8 +142,24 @@ class TestLandProfiles(ProtectionCommon):
         saxony = self._profile("SN")
         self.assertEqual(
             (saxony.eviction_max, saxony.eviction_unit, saxony.eviction_norm),
-            (14, "days", "§ 19 SächsPVDG"),
+            (14, "days", "§ 19 Abs. 1 SächsPVDG"),
         )
+        # § 19 Abs. 1 SächsPVDG: the contact ban comes with the eviction, for
+        # at most 14 days too; an application under the Gewaltschutzgesetz
+        # extends both by ten days, the court's decision ends them (Abs. 3).
+        self.assertEqual(
+            (
+                saxony.contact_ban_no_max,
+                saxony.contact_ban_max,
+                saxony.contact_ban_unit,
+            ),
+            (False, 14, "days"),
+        )
+        self.assertEqual(
+            (saxony.extension_kind, saxony.extension_max, saxony.extension_unit),
+            ("until_decision", 10, "days"),
+        )
+        self.assertEqual(saxony.extension_norm, "§ 19 Abs. 3 SächsPVDG")
         # Leipzig: the police pass the contact data with the victim's consent;
         # no statute lets them do so without it.
         self.assertEqual(saxony.transfer_basis, "none")
@@ -187,6 +204,47 @@ class TestLandProfiles(ProtectionCommon):
         )
         self.assertEqual(eviction.date_end, date(2026, 11, 14))
         self.assertEqual(eviction.duration_days, 14)
+
+    def test_saxony_over_its_holidays_and_an_application(self):
+        # Leipzig: an eviction with a contact ban ordered on Saturday
+        # 31 October 2026 (Reformation Day, a public holiday in Saxony) runs
+        # fourteen calendar days through two weekends to Saturday 14 November.
+        # The victim applies for a protection order on 10 November: ten days
+        # more, through Buß- und Bettag (Wednesday 18 November, a holiday in
+        # Saxony only), to Tuesday 24 November, unless the court decides first.
+        self.company_a.dv_land_profile_id = self._profile("SN")
+        Measure = self.env["dv.police.measure"].with_user(self.caseworker)
+        Order = self.env["dv.protection.order"]
+        start = date(2026, 10, 31)
+        for decided, expected in (
+            (None, date(2026, 11, 24)),
+            (date(2026, 11, 18), date(2026, 11, 18)),
+        ):
+            with self.subTest(decided=decided):
+                case = self._create_case()
+                eviction, ban = (
+                    Measure.create(
+                        {
+                            "case_id": case.id,
+                            "measure_type": kind,
+                            "date_start": start,
+                        }
+                    )
+                    for kind in ("eviction", "contact_ban")
+                )
+                for measure in (eviction, ban):
+                    self.assertEqual(measure.date_end, date(2026, 11, 14))
+                    self.assertEqual(measure.duration_days, 14)
+                Order.create(
+                    {
+                        "case_id": case.id,
+                        "act_date": start,
+                        "application_date": date(2026, 11, 10),
+                        "decision_date": decided,
+                        "decision": "granted" if decided else "pending",
+                    }
+                )
+                self.assertEqual(eviction.effective_end, expected)
 
     def test_north_rhine_westphalia_knows_no_contact_ban_of_its_own(self):
         # § 34a PolG NRW: eviction and return ban only; a contact ban has no
@@ -234,6 +292,10 @@ class TestLandProfiles(ProtectionCommon):
             }
         )
         ni.eviction_norm = "§ 17 Abs. 2 Satz 2 NPOG"
+        # ... and those of 18.0.1.5.0 (Brandenburg before its 2024 reform was
+        # known: 10 days, no maximum of the contact ban).
+        bb = self._profile("BB")
+        bb.write({"eviction_max": 10, "contact_ban_no_max": True})
         # ... a note a manager changed since, and a profile a manager replaced.
         sn.with_user(self.manager).contact_ban_source = "Am Gesetzestext geprüft."
         th.unlink()
@@ -250,6 +312,10 @@ class TestLandProfiles(ProtectionCommon):
         self.assertEqual(nw.contact_ban_max, 0)
         self.assertEqual(nw.contact_ban_norm, "§ 34a PolG NRW (kein Kontaktverbot)")
         self.assertEqual(ni.eviction_norm, "§ 17a Abs. 1 Satz 1 NPOG")
+        self.assertEqual(
+            (bb.eviction_max, bb.contact_ban_no_max, bb.contact_ban_max),
+            (14, False, 14),
+        )
         self.assertEqual(sn.contact_ban_source, "Am Gesetzestext geprüft.")
         self.assertEqual(
             self.env["dv.land.profile"].search([("state_code", "=", "TH")]), own
@@ -350,6 +416,9 @@ class TestLandProfiles(ProtectionCommon):
             # Lower Saxony: the decision ends it, nothing extends it.
             ("NI", date(2026, 12, 30), date(2026, 12, 30)),
             ("NI", None, date(2027, 1, 7)),
+            # Saxony: ten days longer, unless the court decides first.
+            ("SN", None, date(2027, 1, 17)),
+            ("SN", date(2027, 1, 4), date(2027, 1, 4)),
             # Hesse: the authority may extend it; nothing happens by itself.
             ("HE", None, date(2027, 1, 7)),
         ):

@@ -579,7 +579,11 @@ def run_load(args, ctx, clients):
         log(
             f"{recorder.requests} requests, {recorder.errors} errors, "
             f"p95 {recorder.latency_ms(95)} ms"
-            + ("; faults still to come" if time.monotonic() > end else "")
+            + (
+                "; faults still to come"
+                if time.monotonic() > end and faults.is_alive()
+                else ""
+            )
         )
     extended = time.monotonic() - end
     if extended > 5:

@@ -171,10 +171,19 @@ def windows(finished, latencies, start, end, count):
     return result
 
 
-def rate_within(windows_, limit_ms):
-    """The highest rate of the windows whose p95 stayed below ``limit_ms``;
-    None when none did."""
-    rates = [rate for rate, p95, _n in windows_ if p95 is not None and p95 < limit_ms]
+# Fewer requests than this make no p95: with 20 the nearest rank leaves out
+# the slowest one, with fewer it is the slowest.
+MIN_P95_REQUESTS = 20
+
+
+def rate_within(windows_, limit_ms, min_requests=MIN_P95_REQUESTS):
+    """The highest rate of the windows of at least ``min_requests`` requests
+    whose p95 stayed below ``limit_ms``; None when none did."""
+    rates = [
+        rate
+        for rate, p95, requests in windows_
+        if requests >= min_requests and p95 is not None and p95 < limit_ms
+    ]
     return max(rates) if rates else None
 
 

@@ -437,9 +437,14 @@ def test_windows_and_rate_within_the_limit():
         (1.5, 700, 3),
         (1.5, 900, 3),
     ]
-    assert stats.rate_within(cut, 500) == 1.5
-    assert stats.rate_within(cut, 400) == 1.0
-    assert stats.rate_within(cut, 100) is None
+    assert stats.rate_within(cut, 500, min_requests=1) == 1.5
+    assert stats.rate_within(cut, 400, min_requests=1) == 1.0
+    assert stats.rate_within(cut, 100, min_requests=1) is None
+    # A window of two or three requests makes no p95.
+    assert stats.rate_within(cut, 500, min_requests=3) == 1.5
+    assert stats.rate_within(cut, 400, min_requests=3) is None
+    assert stats.rate_within(cut, 500) is None
+    assert stats.rate_within([(8.0, 450, 24), (9.0, 300, 19)], 500) == 8.0
     assert stats.windows([], [], 0, 10, 2) == [(0.0, None, 0), (0.0, None, 0)]
     assert stats.rate_within([(0.0, None, 0)], 500) is None
 

@@ -138,11 +138,38 @@ def make_clients(ctx, setup):
     return clients
 
 
+# How long a fault waits for the state it needs (a committed batch of the
+# retention job, a write acknowledged after a restart, a replaced worker)
+# before it gives up with a problem that names the state. Generous: the
+# machine may be busy, and only the state proves that the fault hit what
+# it should.
+STATE_TIMEOUT = 240
+# How long the clients keep working after --duration while faults are still
+# waiting for their state (each wait is bounded by STATE_TIMEOUT).
+FAULTS_GRACE = 900
+
+
+def wait_for(condition, timeout, interval=0.2):
+    """Poll ``condition`` until it holds; the seconds it took, or None when
+    ``timeout`` seconds passed first."""
+    started = time.monotonic()
+    while True:
+        if condition():
+            return time.monotonic() - started
+        if time.monotonic() >= started + timeout:
+            return None
+        time.sleep(interval)
+
+
 class Faults(threading.Thread):
-    """Kills and restarts at fixed moments of the run: the retention job is
-    killed in the middle (SIGKILL) and run again, PostgreSQL is restarted,
-    its postmaster is killed (SIGKILL) and started again, an HTTP worker of
-    Odoo's prefork server is killed (SIGKILL)."""
+    """Kills and restarts during the run, each not before its moment and
+    only once the state it needs can be seen: the retention job is killed
+    (SIGKILL) once a batch is committed and the next one is in flight, and
+    run again; PostgreSQL is restarted, then (once the clients write again)
+    its postmaster is killed (SIGKILL) and started again; then (once they
+    write again) an HTTP worker of Odoo's prefork server is killed
+    (SIGKILL) and its replacement awaited. The clients keep working until
+    the faults are done."""
 
     def __init__(self, args, setup, ctx, clients):
         super().__init__(name="faults", daemon=True)
@@ -165,6 +192,21 @@ class Faults(threading.Thread):
                 return False
         return True
 
+    def clients_write(self, what):
+        """Wait until a client sees a write acknowledged after this moment
+        (the database and Odoo serve writes again after ``what``); False,
+        with a problem, when none comes within STATE_TIMEOUT."""
+        before = self.ctx.tally["writes_acked"]
+        took = wait_for(lambda: self.ctx.tally["writes_acked"] > before, STATE_TIMEOUT)
+        if took is None:
+            self.problems.append(
+                f"no write was acknowledged within {STATE_TIMEOUT} s after {what}: "
+                "the next fault would hit an idle server (see the Odoo log)"
+            )
+            return False
+        log(f"fault: clients write again after {what} ({took:.1f} s)")
+        return True
+
     def erased(self):
         rows = query(
             self.args.db,
@@ -181,6 +223,10 @@ class Faults(threading.Thread):
             stderr=subprocess.DEVNULL,
         )
 
+    def retention_log(self):
+        """The retention job's log (scripts/load writes it beside its script)."""
+        return os.path.join(os.path.dirname(self.args.retention_cmd), "retention.log")
+
     def writing(self):
         """Whether the retention job's transaction holds uncommitted writes
         (PostgreSQL gave it a transaction id): a batch is in flight."""
@@ -193,35 +239,57 @@ class Faults(threading.Thread):
 
     def kill_retention(self):
         """Start the retention job and kill it (SIGKILL) once a batch is
-        committed and the next one is half done; then no due case may be
-        half erased."""
+        committed (seen in the erasure log) and the next one is half done
+        (its transaction holds writes), however long the job takes to start;
+        then no due case may be half erased."""
         total = len(self.setup["due_cases"])
         process = self.retention()
         log("fault: retention job started (to be killed in the middle)")
-        deadline = self.args.started + 0.45 * self.args.duration
-        in_flight = False
-        while time.monotonic() < deadline and process.poll() is None:
+        in_flight = []
+
+        def batch_in_flight():
+            if process.poll() is not None:
+                return True
             if self.erased() >= 1 and self.writing():
-                in_flight = True
-                time.sleep(0.3)
-                break
-            time.sleep(0.2)
-        if process.poll() is not None:
-            self.problems.append("retention job finished before it could be killed")
-        os.killpg(process.pid, signal.SIGKILL)
+                in_flight.append(True)
+                return True
+            return False
+
+        took = wait_for(batch_in_flight, STATE_TIMEOUT)
+        if in_flight:
+            time.sleep(0.3)  # some of the batch's erasures written
+        ended = process.poll()
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
         process.wait()
         count = self.erased()
         with closing(connect(self.args.db)) as connection, connection.cursor() as cr:
             self.half_after_kill = proof.half_erased(cr, self.setup)
         state = "a batch in flight" if in_flight else "no batch in flight"
+        waited = f"after {took:.1f} s" if took is not None else "after the timeout"
         log(
-            f"fault: retention job killed (SIGKILL) with {count} of {total} cases "
-            f"erased and {state}; half-erased cases: {self.half_after_kill}"
+            f"fault: retention job killed (SIGKILL) {waited} with {count} of "
+            f"{total} cases erased and {state}; half-erased cases: "
+            f"{self.half_after_kill}"
         )
         self.events.append(f"retention killed at {count}/{total} ({state})")
-        if count >= total or not in_flight:
+        if ended is not None:
             self.problems.append(
-                "the retention job was not killed in the middle of a batch"
+                f"the retention job ended (exit status {ended}) with {count} of "
+                f"{total} cases erased before it could be killed in the middle of "
+                f"a batch (see {self.retention_log()})"
+            )
+        elif took is None:
+            self.problems.append(
+                f"the retention job had no committed batch and the next one in "
+                f"flight within {STATE_TIMEOUT} s ({count} of {total} cases "
+                f"erased); killed without testing the resume (see "
+                f"{self.retention_log()})"
+            )
+        elif count >= total:
+            self.problems.append(
+                "the retention job was not killed in the middle of a batch "
+                f"(it had erased all {total} cases)"
             )
 
     def restart_postgresql(self):
@@ -321,6 +389,8 @@ class Faults(threading.Thread):
         return [pid for _busy, pid in sorted(found, reverse=True)]
 
     def kill_worker(self):
+        """Kill the busiest HTTP worker (SIGKILL) and wait until the prefork
+        server has replaced it."""
         workers = self.workers()
         if not workers:
             self.problems.append("no Odoo HTTP worker found to kill")
@@ -330,11 +400,26 @@ class Faults(threading.Thread):
         log(
             f"fault: Odoo HTTP worker {victim} killed (SIGKILL), {len(workers)} running"
         )
-        time.sleep(5)
+
+        def replaced():
+            now = self.workers()
+            return victim not in now and len(now) >= len(workers)
+
+        took = wait_for(replaced, STATE_TIMEOUT, interval=0.5)
         after = self.workers()
-        self.events.append(f"worker killed, {len(after)} workers running 5 s later")
-        if victim in after or not after:
-            self.problems.append("the prefork server did not replace the killed worker")
+        if took is None:
+            self.events.append(
+                f"worker killed, {len(after)} workers running {STATE_TIMEOUT} s later"
+            )
+            self.problems.append(
+                f"the prefork server did not replace the killed worker within "
+                f"{STATE_TIMEOUT} s ({len(after)} of {len(workers)} running)"
+            )
+            return
+        log(f"fault: the killed worker was replaced after {took:.1f} s")
+        self.events.append(
+            f"worker killed, replaced after {took:.1f} s ({len(after)} running)"
+        )
 
     def run(self):
         try:
@@ -344,10 +429,10 @@ class Faults(threading.Thread):
             if not self.at(0.5):
                 return
             self.restart_postgresql()
-            if not self.at(0.6):
+            if not self.clients_write("the PostgreSQL restart") or not self.at(0.6):
                 return
             self.crash_postgresql()
-            if not self.at(0.7):
+            if not self.clients_write("the PostgreSQL crash") or not self.at(0.7):
                 return
             self.kill_worker()
             if not self.at(0.78):
@@ -484,11 +569,28 @@ def run_load(args, ctx, clients):
     ).start()
     for client in clients:
         client.start()
-    while time.monotonic() < args.started + args.duration:
+    # The clients work for the duration and, while a fault still waits for
+    # its state, on (bounded): every fault happens under load.
+    end = args.started + args.duration
+    while time.monotonic() < end or (
+        faults.is_alive() and time.monotonic() < end + FAULTS_GRACE
+    ):
         time.sleep(5)
         log(
             f"{recorder.requests} requests, {recorder.errors} errors, "
             f"p95 {recorder.latency_ms(95)} ms"
+            + (
+                "; faults still to come"
+                if time.monotonic() > end and faults.is_alive()
+                else ""
+            )
+        )
+    extended = time.monotonic() - end
+    if extended > 5:
+        faults.events.append(f"load extended by {extended:.0f} s for the faults")
+    if faults.is_alive():
+        faults.problems.append(
+            f"the faults were not done {FAULTS_GRACE} s after the end of the run"
         )
     ctx.stop.set()
     for client in clients:

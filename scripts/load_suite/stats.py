@@ -1,8 +1,9 @@
 """Counting and the figures of a run: plain Python, tested in
-tools/test_load_suite.py without Odoo."""
+tests/static/test_load_suite.py without Odoo."""
 
 import math
 import threading
+import time
 from collections import Counter
 
 
@@ -25,15 +26,23 @@ class Recorder:
     def __init__(self):
         self._lock = threading.Lock()
         self.latencies = []
+        # When each request ended (time.monotonic()), in the order of latencies.
+        self.finished = []
         self.outcomes = Counter()
         self.by_label = {}
 
     def record(self, seconds, outcome, label=None):
         with self._lock:
             self.latencies.append(seconds)
+            self.finished.append(time.monotonic())
             self.outcomes[outcome] += 1
             if label:
                 self.by_label.setdefault(label, []).append(seconds)
+
+    def timeline(self):
+        """(when each request ended, its latency) so far, as two lists."""
+        with self._lock:
+            return list(self.finished), list(self.latencies)
 
     def slowest(self, count=8):
         """(label, requests, p50 ms, p95 ms) of the labels that took the most
@@ -138,3 +147,49 @@ def figures_line(figures):
 def failed_figures(figures):
     """The figures that make the run fail."""
     return [key for key in MUST_BE_ZERO if figures.get(key)]
+
+
+def windows(finished, latencies, start, end, count):
+    """The run from ``start`` to ``end`` cut into ``count`` windows of equal
+    length: (requests per second, p95 ms or None, requests) of the requests
+    that ended in each."""
+    width = (end - start) / count
+    buckets = [[] for _ in range(count)]
+    for moment, seconds in zip(finished, latencies, strict=True):
+        if start <= moment < end:
+            buckets[min(count - 1, int((moment - start) / width))].append(seconds)
+    result = []
+    for bucket in buckets:
+        p95 = percentile(bucket, 95)
+        result.append(
+            (
+                round(len(bucket) / width, 1),
+                None if p95 is None else round(p95 * 1000),
+                len(bucket),
+            )
+        )
+    return result
+
+
+# Fewer requests than this make no p95: with 20 the nearest rank leaves out
+# the slowest one, with fewer it is the slowest.
+MIN_P95_REQUESTS = 20
+
+
+def rate_within(windows_, limit_ms, min_requests=MIN_P95_REQUESTS):
+    """The highest rate of the windows of at least ``min_requests`` requests
+    whose p95 stayed below ``limit_ms``; None when none did."""
+    rates = [
+        rate
+        for rate, p95, requests in windows_
+        if requests >= min_requests and p95 is not None and p95 < limit_ms
+    ]
+    return max(rates) if rates else None
+
+
+def ratio(replica, primary):
+    """``replica / primary`` to two places; None when either is missing or
+    the primary's figure is zero."""
+    if replica is None or primary in (None, 0):
+        return None
+    return round(replica / primary, 2)

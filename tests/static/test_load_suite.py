@@ -422,3 +422,122 @@ def test_changed_shares():
     assert proof.changed_shares(Cursor(same[:1]), setup) == [
         "share 6 changed: case_id, from_agency_id, kind, state, to_agency_id"
     ]
+
+
+def test_windows_and_rate_within_the_limit():
+    # Ten seconds in five windows: the load rises, the last two are too slow.
+    finished = [0.5, 1.5, 2.5, 3.0, 4.1, 4.2, 4.3, 6.0, 6.5, 7.0, 8.5, 9.0, 9.5, 10.0]
+    latencies = [0.1, 0.2, 0.2, 0.3, 0.1, 0.2, 0.4, 0.6, 0.7, 0.2, 0.9, 0.9, 0.1, 0.1]
+    cut = stats.windows(finished, latencies, 0, 10, 5)
+    # 10.0 is the end: not in the run.
+    assert cut == [
+        (1.0, 200, 2),
+        (1.0, 300, 2),
+        (1.5, 400, 3),
+        (1.5, 700, 3),
+        (1.5, 900, 3),
+    ]
+    assert stats.rate_within(cut, 500, min_requests=1) == 1.5
+    assert stats.rate_within(cut, 400, min_requests=1) == 1.0
+    assert stats.rate_within(cut, 100, min_requests=1) is None
+    # A window of two or three requests makes no p95.
+    assert stats.rate_within(cut, 500, min_requests=3) == 1.5
+    assert stats.rate_within(cut, 400, min_requests=3) is None
+    assert stats.rate_within(cut, 500) is None
+    assert stats.rate_within([(8.0, 450, 24), (9.0, 300, 19)], 500) == 8.0
+    assert stats.windows([], [], 0, 10, 2) == [(0.0, None, 0), (0.0, None, 0)]
+    assert stats.rate_within([(0.0, None, 0)], 500) is None
+
+
+def test_replica_ratios():
+    assert stats.ratio(6.0, 4.0) == 1.5
+    assert stats.ratio(1, 3) == 0.33
+    assert stats.ratio(None, 4.0) is None
+    assert stats.ratio(6.0, None) is None
+    assert stats.ratio(6.0, 0) is None
+
+
+def test_faults_wait_for_their_state():
+    pytest.importorskip("requests")
+    pytest.importorskip("psycopg2")
+    import main  # noqa: PLC0415 - the driver needs requests and psycopg2
+
+    calls = []
+
+    def later():
+        calls.append(1)
+        return len(calls) >= 3
+
+    took = main.wait_for(later, timeout=5, interval=0.01)
+    assert took is not None and took < 5
+    assert len(calls) == 3
+    # A state that never comes ends with None once the timeout has passed.
+    calls.clear()
+    assert main.wait_for(lambda: calls.append(1), timeout=0.05, interval=0.01) is None
+    assert len(calls) >= 2
+
+
+def _faults(main, erased, writing, poll):
+    """A Faults thread of the driver without a run: the retention job is a
+    stand-in whose state the test sets."""
+    faults = main.Faults.__new__(main.Faults)
+    faults.args = types.SimpleNamespace(retention_cmd="/work/load/retention.sh", db="x")
+    faults.setup = {"due_cases": list(range(200))}
+    faults.events, faults.problems, faults.half_after_kill = [], [], 0
+    process = types.SimpleNamespace(pid=-1, poll=poll, wait=lambda: 0)
+    faults.retention = lambda: process
+    faults.erased = erased
+    faults.writing = writing
+    return faults
+
+
+@pytest.fixture
+def driver(monkeypatch):
+    pytest.importorskip("requests")
+    pytest.importorskip("psycopg2")
+    import contextlib  # noqa: PLC0415
+
+    import main  # noqa: PLC0415 - the driver needs requests and psycopg2
+
+    monkeypatch.setattr(main, "STATE_TIMEOUT", 0.3)
+    monkeypatch.setattr(main.os, "killpg", lambda pid, sig: None)
+    connection = types.SimpleNamespace(cursor=contextlib.nullcontext)
+    monkeypatch.setattr(main, "connect", lambda db: connection)
+    monkeypatch.setattr(main, "closing", contextlib.nullcontext)
+    monkeypatch.setattr(main.proof, "half_erased", lambda cr, setup: 0)
+    monkeypatch.setattr(main.time, "sleep", lambda seconds: None)
+    return main
+
+
+def test_retention_is_killed_only_with_a_batch_committed_and_one_in_flight(driver):
+    # Slow to start: nothing erased for a while, then a batch committed and
+    # the next one in flight; killed then, whatever the clock says.
+    polls = []
+
+    def erased():
+        polls.append(1)
+        return 50 if len(polls) > 20 else 0
+
+    faults = _faults(driver, erased, lambda: len(polls) > 20, lambda: None)
+    faults.kill_retention()
+    assert faults.problems == []
+    assert faults.events == ["retention killed at 50/200 (a batch in flight)"]
+
+
+def test_retention_never_committing_fails_with_a_clear_message(driver):
+    faults = _faults(driver, lambda: 0, lambda: True, lambda: None)
+    faults.kill_retention()
+    assert faults.events == ["retention killed at 0/200 (no batch in flight)"]
+    assert len(faults.problems) == 1
+    assert (
+        "no committed batch and the next one in flight within 0.3 s"
+        in (faults.problems[0])
+    )
+    assert "/work/load/retention.log" in faults.problems[0]
+
+
+def test_retention_ending_before_the_kill_fails(driver):
+    faults = _faults(driver, lambda: 200, lambda: False, lambda: 0)
+    faults.kill_retention()
+    assert len(faults.problems) == 1
+    assert "ended (exit status 0) with 200 of 200" in faults.problems[0]

@@ -22,24 +22,13 @@ class DvConferenceContribution(models.Model):
     days before the conference; an agency may also contribute unasked."""
 
     _name = "dv.conference.contribution"
-    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.erasable.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.workflow.mixin", "dv.conference.line.mixin"]
     _description = "Information Return for a Case Conference"
     _dv_immutable_fields = ("line_id", "agency_id")
     _state_transitions = RETURN_TRANSITIONS
     _order = "line_id, id"
     _check_company_auto = True
 
-    line_id = fields.Many2one(
-        "dv.conference.case",
-        string="Agenda Item",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    conference_id = fields.Many2one(
-        related="line_id.conference_id", store=True, index=True
-    )
-    company_id = fields.Many2one(related="line_id.company_id", store=True)
     case_label = fields.Char(string="Case", related="line_id.label")
     agency_id = fields.Many2one(
         "dv.agency",
@@ -193,10 +182,6 @@ class DvConferenceContribution(models.Model):
         return len(overdue)
 
     # Erasure
-
-    @api.model
-    def _dv_erasable_domain(self, cases):
-        return [("line_id.case_ref_id", "in", cases.ids)]
 
     def _dv_erase(self):
         """A contribution is nothing but what an agency knows: it goes."""

@@ -6,8 +6,15 @@
  * would. At the end every tab of the case form fits a 1366 pixel wide screen.
  */
 import { queryAll, queryFirst } from "@odoo/hoot-dom";
-import { registry } from "@web/core/registry";
-import { openApp, openMenu, openTab, pickRecord, saveDialog, saveForm } from "./dv_tour_utils";
+import {
+    addTour,
+    openApp,
+    openMenu,
+    openTab,
+    pickRecord,
+    saveDialog,
+    saveForm,
+} from "./dv_tour_utils";
 
 function addLine(field) {
     return {
@@ -24,8 +31,7 @@ const saveSubform = () =>
 const INCIDENT = ".o_field_widget[name=incident_ids] .o_selected_row";
 const SESSION = ".o_field_widget[name=session_ids] .o_selected_row";
 
-registry.category("web_tour.tours").add("dv_case_form_tour", {
-    url: "/odoo",
+addTour("dv_case_form_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),

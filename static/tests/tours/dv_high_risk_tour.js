@@ -6,8 +6,8 @@
  * is on its agenda, marks it as held and records an action for a partner
  * agency.
  */
-import { registry } from "@web/core/registry";
 import {
+    addTour,
     agreeAction,
     answerItem as answer,
     caseOnAgenda,
@@ -27,8 +27,7 @@ import {
 const RED_FLAGS = 3; // strangulation, threats to kill, weapons come first
 const HIGH_FROM = 11; // the checklist's band "high" starts at 11 yes answers
 
-registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
-    url: "/odoo",
+addTour("dv_risk_assessment_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),
@@ -111,8 +110,7 @@ function addParticipant(agency, login) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_case_conference_tour", {
-    url: "/odoo",
+addTour("dv_case_conference_tour", {
     steps: () => [
         ...openApp(),
         ...planConference(),
@@ -147,8 +145,7 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_action_report_tour", {
-    url: "/odoo",
+addTour("dv_action_report_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_conference_action_menu", "dv_conference_root_menu"),

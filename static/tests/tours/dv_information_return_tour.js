@@ -8,8 +8,8 @@
  * records that she was told the result; the case worker records the
  * follow-up three months after the conference.
  */
-import { registry } from "@web/core/registry";
 import {
+    addTour,
     AGENDA,
     clickStatusButton,
     conferenceHeld,
@@ -48,8 +48,7 @@ function recordVictimTold(channel) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_return_request_tour", {
-    url: "/odoo",
+addTour("dv_return_request_tour", {
     steps: () => [
         ...openConference(),
         clickStatusButton("action_invite", "invite the participants"),
@@ -66,8 +65,7 @@ registry.category("web_tour.tours").add("dv_return_request_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_submit_tour", {
-    url: "/odoo",
+addTour("dv_return_submit_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_conference_return_menu", "dv_conference_root_menu"),
@@ -98,8 +96,7 @@ registry.category("web_tour.tours").add("dv_return_submit_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_conference_tour", {
-    url: "/odoo",
+addTour("dv_return_conference_tour", {
     steps: () => [
         ...openConference(),
         openTab("returns"),
@@ -138,8 +135,7 @@ registry.category("web_tour.tours").add("dv_return_conference_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_followup_tour", {
-    url: "/odoo",
+addTour("dv_return_followup_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),

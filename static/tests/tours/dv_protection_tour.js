@@ -6,8 +6,8 @@
  * makes the victim's safety plan with steps and agrees it, and at the case
  * conference records a measure on the perpetrator's side.
  */
-import { registry } from "@web/core/registry";
 import {
+    addTour,
     agreeAction,
     answerItem as answer,
     caseOnAgenda,
@@ -50,8 +50,7 @@ function addStep(position, code, days, owner = null) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_protection_tour", {
-    url: "/odoo",
+addTour("dv_protection_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),

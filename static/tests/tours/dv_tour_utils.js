@@ -7,12 +7,18 @@
 import { queryAll, queryFirst, waitFor, waitUntil } from "@odoo/hoot-dom";
 import { formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 const { DateTime } = luxon;
 
 const MODULE = "dv_case_management";
+
+/** Registers the tour ``name``, started from the home page. */
+export function addTour(name, tour) {
+    registry.category("web_tour.tours").add(name, { url: "/odoo", ...tour });
+}
 
 /** A date (or date and time) as the user types it, in the user's format. */
 export function typedDate(days = 0) {

@@ -352,6 +352,15 @@ class ConferenceCommon(DvCommon):
             )
         )
 
+    def _contribute(self, line, text):
+        """The shelter's return on ``line``, contributed unasked by its
+        worker."""
+        return (
+            self.env["dv.conference.contribution"]
+            .with_user(self.shelter_worker)
+            .create({"line_id": line.id, "agency_id": self.shelter.id, "text": text})
+        )
+
 
 class JsonRpcMixin:
     """Calls of an HttpCase's session as the web client makes them: through

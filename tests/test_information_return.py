@@ -194,17 +194,7 @@ class TestSubmit(ReturnCommon):
         conference = self._conference()
         line = self._line(conference, self.case)
         with freeze_time("2026-06-02 10:00:00"):
-            contribution = (
-                self.env["dv.conference.contribution"]
-                .with_user(self.shelter_worker)
-                .create(
-                    {
-                        "line_id": line.id,
-                        "agency_id": self.shelter.id,
-                        "text": "She called us twice.",
-                    }
-                )
-            )
+            contribution = self._contribute(line, "She called us twice.")
         self.assertEqual(contribution.state, "submitted")
         self.assertEqual(contribution.submitted_on, date(2026, 6, 2))
         with self.assertRaises(ValidationError):

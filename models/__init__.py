@@ -57,6 +57,8 @@ from . import dv_retention
 from . import dv_conference
 from . import dv_conference_participant
 from . import dv_conference_case
+from . import dv_conference_line_mixin
+from . import dv_conference_contribution
 from . import dv_conference_action
 from . import dv_conference_victim_notice
 from . import dv_thread

@@ -17,22 +17,11 @@ class DvConferenceAction(models.Model):
         "dv.reported.status.mixin",
         "mail.thread",
         "mail.activity.mixin",
-        "dv.erasable.mixin",
+        "dv.conference.line.mixin",
     ]
     _dv_immutable_fields = ("line_id",)
     _order = "due_date, id"
 
-    line_id = fields.Many2one(
-        "dv.conference.case",
-        string="Agenda Item",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    conference_id = fields.Many2one(
-        related="line_id.conference_id", store=True, index=True
-    )
-    company_id = fields.Many2one(related="line_id.company_id", store=True)
     case_label = fields.Char(string="Case", compute="_compute_case_label")
     name = fields.Char(string="Action", required=True, tracking=True)
     perpetrator_measure_type_id = fields.Many2one(
@@ -211,10 +200,6 @@ class DvConferenceAction(models.Model):
         ).report_action(actions)
 
     # Erasure
-
-    @api.model
-    def _dv_erasable_domain(self, cases):
-        return [("line_id.case_ref_id", "in", cases.ids)]
 
     def _dv_erase(self):
         """Owner agency, due date and status stay; what was agreed and the

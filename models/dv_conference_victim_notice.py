@@ -27,22 +27,11 @@ class DvConferenceVictimNotice(models.Model):
     may say more about her than the agenda does."""
 
     _name = "dv.conference.victim.notice"
-    _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
+    _inherit = ["dv.guard.mixin", "dv.conference.line.mixin"]
     _description = "Victim Informed about a Case Conference"
     _dv_immutable_fields = ("line_id", "stage")
     _order = "line_id, stage desc, id"
 
-    line_id = fields.Many2one(
-        "dv.conference.case",
-        string="Agenda Item",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
-    conference_id = fields.Many2one(
-        related="line_id.conference_id", store=True, index=True
-    )
-    company_id = fields.Many2one(related="line_id.company_id", store=True)
     case_label = fields.Char(string="Case", related="line_id.label")
     stage = fields.Selection(NOTICE_STAGES, string="About", required=True)
     outcome = fields.Selection(NOTICE_OUTCOMES, required=True, default="informed")
@@ -182,10 +171,6 @@ class DvConferenceVictimNotice(models.Model):
             )
 
     # Erasure
-
-    @api.model
-    def _dv_erasable_domain(self, cases):
-        return [("line_id.case_ref_id", "in", cases.ids)]
 
     def _dv_erase(self):
         """Whether, when and how stay for the statistics; why not goes."""

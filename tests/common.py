@@ -154,6 +154,34 @@ class DvCommon(TransactionCase):
             .with_user(cls.env.user)
         )
 
+    def _conference(self, members=(), user=None, **values):
+        """A conference of agency A on Wed 10 June 2026 with ``members``
+        ((agency, user) pairs, confidentiality signed) as participants,
+        created by and for ``user`` (the test's user without one)."""
+        vals = {
+            "kind": "scheduled",
+            "start": "2026-06-10 08:00:00",
+            "duration": 2,
+            "place": "Town hall, room 3",
+            "organizer_agency_id": self.agency_a.id,
+            "company_id": self.company_a.id,
+            "participant_ids": [
+                Command.create(
+                    {
+                        "agency_id": agency.id,
+                        "user_id": member.id,
+                        "confidentiality_signed_on": "2026-05-01",
+                    }
+                )
+                for agency, member in members
+            ],
+        }
+        vals.update(values)
+        Conference = self.env["dv.conference"]
+        if user:
+            Conference = Conference.with_user(user)
+        return Conference.create(vals)
+
 
 class ReferralCommon(DvCommon):
     @classmethod
@@ -299,39 +327,16 @@ class ConferenceCommon(DvCommon):
         )
         cls.adult_case = cls._create_case()
 
-    def _conference(self, **values):
-        vals = {
-            "kind": "scheduled",
-            "start": "2026-06-10 08:00:00",
-            "duration": 2,
-            "place": "Town hall, room 3",
-            "organizer_agency_id": self.agency_a.id,
-            "chair_id": self.coordinator_a.id,
-            "company_id": self.company_a.id,
-            "participant_ids": [
-                Command.create(
-                    {
-                        "agency_id": self.agency_a.id,
-                        "user_id": self.coordinator_a.id,
-                        "confidentiality_signed_on": "2026-05-01",
-                    }
-                ),
-                Command.create(
-                    {
-                        "agency_id": self.shelter.id,
-                        "user_id": self.shelter_worker.id,
-                        "confidentiality_signed_on": "2026-05-01",
-                    }
-                ),
-            ],
-        }
-        vals.update(values)
-        return (
-            self.env["dv.conference"]
-            .with_user(self.coordinator_a)
-            .create(vals)
-            .with_user(self.coordinator_a)
-        )
+    def _conference(self, members=None, user=None, **values):
+        """As ``DvCommon._conference``, by agency A's coordinator, who chairs
+        it, with agency A and the shelter unless ``members`` are given."""
+        if members is None:
+            members = (
+                (self.agency_a, self.coordinator_a),
+                (self.shelter, self.shelter_worker),
+            )
+        values.setdefault("chair_id", self.coordinator_a.id)
+        return super()._conference(members, user or self.coordinator_a, **values)
 
     def _held(self, conference):
         """Mark ``conference`` as held on its day."""
@@ -345,6 +350,15 @@ class ConferenceCommon(DvCommon):
             .create(
                 dict({"conference_id": conference.id, "case_id": case.id}, **values)
             )
+        )
+
+    def _contribute(self, line, text):
+        """The shelter's return on ``line``, contributed unasked by its
+        worker."""
+        return (
+            self.env["dv.conference.contribution"]
+            .with_user(self.shelter_worker)
+            .create({"line_id": line.id, "agency_id": self.shelter.id, "text": text})
         )
 
 

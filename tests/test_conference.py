@@ -236,17 +236,7 @@ class TestAgenda(ConferenceCommon):
     def test_contributions_visible_to_coordinator_and_author_until_shared(self):
         conference = self._conference()
         line = self._line(conference, self.case)
-        contribution = (
-            self.env["dv.conference.contribution"]
-            .with_user(self.shelter_worker)
-            .create(
-                {
-                    "line_id": line.id,
-                    "agency_id": self.shelter.id,
-                    "text": "She stayed with us in 2025.",
-                }
-            )
-        )
+        contribution = self._contribute(line, "She stayed with us in 2025.")
         self.assertEqual(
             contribution.with_user(self.coordinator_a).text,
             "She stayed with us in 2025.",

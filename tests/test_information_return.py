@@ -7,7 +7,6 @@ from datetime import date
 
 import psycopg2
 
-from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import freeze_time
 from odoo.tools import mute_logger
@@ -36,20 +35,11 @@ class ReturnCommon(ConferenceCommon):
         """A conference on Wed 10 June 2026 of agency A with the shelter and
         the third agency, its cases on the agenda, invited on Mon 1 June."""
         conference = self._conference(
-            participant_ids=[
-                Command.create(
-                    {
-                        "agency_id": agency.id,
-                        "user_id": user.id,
-                        "confidentiality_signed_on": "2026-05-01",
-                    }
-                )
-                for agency, user in (
-                    (self.agency_a, self.coordinator_a),
-                    (self.shelter, self.shelter_worker),
-                    (self.third_agency, self.third),
-                )
-            ]
+            members=(
+                (self.agency_a, self.coordinator_a),
+                (self.shelter, self.shelter_worker),
+                (self.third_agency, self.third),
+            )
         )
         for case in cases or (self.case,):
             self._line(conference, case)
@@ -204,17 +194,7 @@ class TestSubmit(ReturnCommon):
         conference = self._conference()
         line = self._line(conference, self.case)
         with freeze_time("2026-06-02 10:00:00"):
-            contribution = (
-                self.env["dv.conference.contribution"]
-                .with_user(self.shelter_worker)
-                .create(
-                    {
-                        "line_id": line.id,
-                        "agency_id": self.shelter.id,
-                        "text": "She called us twice.",
-                    }
-                )
-            )
+            contribution = self._contribute(line, "She called us twice.")
         self.assertEqual(contribution.state, "submitted")
         self.assertEqual(contribution.submitted_on, date(2026, 6, 2))
         with self.assertRaises(ValidationError):
@@ -309,7 +289,7 @@ class TestReturnAccess(ReturnCommon):
         with self.assertRaises(AccessError):
             as_shelter.action_submit()
         # Nor moves its own return to another agency or agenda item.
-        other = self._conference(start="2026-06-17 08:00:00", participant_ids=[])
+        other = self._conference(members=(), start="2026-06-17 08:00:00")
         other_line = self._line(other, self.adult_case)
         for values in (
             {"agency_id": self.third_agency.id},

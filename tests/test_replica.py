@@ -75,27 +75,11 @@ class TestWithdrawalsFenceTheReplica(PrivacyCommon):
             ),
             "company taken away",
         )
-        conference = self.env["dv.conference"].create(
-            {
-                "kind": "scheduled",
-                "start": "2026-06-10 08:00:00",
-                "duration": 2,
-                "place": "Town hall",
-                "organizer_agency_id": self.agency_a.id,
-                "company_id": self.company_a.id,
-                "participant_ids": [
-                    Command.create(
-                        {
-                            "agency_id": self.shelter.id,
-                            "user_id": self.shelter_worker.id,
-                            "confidentiality_signed_on": "2026-05-01",
-                        }
-                    ),
-                    Command.create(
-                        {"agency_id": self.agency_a.id, "user_id": self.caseworker.id}
-                    ),
-                ],
-            }
+        conference = self._conference(
+            members=(
+                (self.shelter, self.shelter_worker),
+                (self.agency_a, self.caseworker),
+            )
         )
         line = self.env["dv.conference.case"].create(
             {

@@ -46,19 +46,17 @@ ROLES = {
 ATTACKER_ROLES = ("attacker_agency", "attacker_company", "network")
 
 # Helpers that are no load client: they answer bad inputs that need a role
-# no client has, receive the e-mail of the intake alias, keep the office's
-# registered senders and accept the counselling centre's shares in the setup
-# (as its partners do).
+# no client has, keep the office's registered senders and accept the
+# counselling centre's shares in the setup (as its partners do).
 HELPERS = {
     "helper_manager": ("manager", "office", "a"),
     "helper_coordinator": ("coordinator", "office", "a"),
     "helper_caseworker": ("caseworker", "office", "a"),
-    "helper_mailgate": ("caseworker", "office", "a"),
     "helper_partner": ("network", "counselling", "a"),
 }
 # Odoo's mail gateway marks the alias as working: its user needs the
 # Settings right besides membership in the intake office.
-SYSTEM_ROLES = ("mailgate", "helper_mailgate")
+SYSTEM_ROLES = ("mailgate",)
 
 ALIAS_NAME = "meldungen-lastdorf"
 ALIAS_DOMAIN = "lastdorf.example"

@@ -400,75 +400,8 @@ for _i in range(DUE_CASES):
     due_cases.append(case.id)
     due_markers[case.id] = case.victim_id.name
 
-# Fixtures of the bad-input table.
+# Fixtures of the bad-input table: a new case and a conference to put it on.
 fixture_case_new = new_case()
-fixture_case_progress = new_case(state="in_progress")
-fixture_referral_open = new_referral()
-fixture_referral_declined = new_referral()
-fixture_referral_declined.with_user(worker).action_mark_declined()
-fixture_referral_contacting = new_referral()
-fixture_attempt = (
-    env["dv.contact.attempt"]
-    .with_user(worker)
-    .create(
-        {
-            "referral_id": fixture_referral_contacting.id,
-            "channel_id": phone.id,
-            "outcome": "no_answer",
-            "attempted_at": now - timedelta(hours=1),
-        }
-    )
-)
-fixture_share = new_share(fixture_case_progress, agencies["counselling"])
-# A referral that came by e-mail from a registered sender: its source is
-# that sender's police unit.
-mail_marker = f"SETUP-MAIL-{next(serial):05d}"
-env["mail.thread"].with_user(helpers["helper_mailgate"]).message_process(
-    False,
-    plan.mail(
-        plan.POLICE_EMAIL,
-        f"{plan.ALIAS_NAME}@{plan.ALIAS_DOMAIN}",
-        mail_marker,
-        now.strftime("%a, %d %b %Y %H:%M:%S +0000"),
-        (now - timedelta(hours=5)).strftime("%d.%m.%Y %H:%M"),
-    ),
-)
-fixture_referral_mailed = env["dv.referral"].search(
-    [("police_reference", "=", mail_marker)]
-)
-if (
-    fixture_referral_mailed.from_agency_id != police
-    or not fixture_referral_mailed.case_id
-):
-    raise RuntimeError("the e-mailed referral has no case or another source")
-fixture_consent = (
-    env["dv.consent"]
-    .with_user(worker)
-    .create(
-        {
-            "person_id": fixture_case_progress.victim_id.id,
-            "agency_ids": [Command.set(agencies["counselling"].ids)],
-            "purpose_ids": [
-                Command.set(ref("dv_case_management.consent_purpose_referral").ids)
-            ],
-            "given_on": now.date(),
-        }
-    )
-)
-red_flag = instrument.item_ids.filtered("red_flag")[:1]
-fixture_assessment = (
-    env["dv.risk.assessment"]
-    .with_user(worker)
-    .create({"case_id": fixture_case_progress.id, "instrument_id": instrument.id})
-)
-fixture_assessment.answer_ids.filtered(lambda a: a.item_id == red_flag).with_user(
-    worker
-).write({"answer": "yes", "source": "victim"})
-fixture_assessment_blank = (
-    env["dv.risk.assessment"]
-    .with_user(worker)
-    .create({"case_id": fixture_case_progress.id, "instrument_id": instrument.id})
-)
 fixture_conference = (
     env["dv.conference"]
     .with_user(helpers["helper_manager"])
@@ -482,26 +415,6 @@ fixture_conference = (
         }
     )
     .sudo()
-)
-fixture_line = (
-    env["dv.conference.case"]
-    .with_user(helpers["helper_manager"])
-    .create(
-        {"conference_id": fixture_conference.id, "case_id": fixture_case_progress.id}
-    )
-)
-fixture_action = (
-    env["dv.conference.action"]
-    .with_user(helpers["helper_manager"])
-    .create(
-        {
-            "line_id": fixture_line.id,
-            "name": "Schutzplatz klären",
-            "owner_agency_id": office.id,
-            "user_id": worker.id,
-            "due_date": now.date() + timedelta(days=14),
-        }
-    )
 )
 
 env.cr.commit()
@@ -534,9 +447,6 @@ result = {
     "suppression_minimum": company_a.dv_suppression_minimum,
     "agency_type_counselling": ref("dv_case_management.agency_type_counselling").id,
     "instrument": instrument.id,
-    "items": instrument.item_ids.ids,
-    "red_flag_item": red_flag.id,
-    "closure_reason": completed.id,
     "pair_cases": {str(k): v for k, v in pair_cases.items()},
     "targets": targets,
     "shared_case": shared_case.id,
@@ -565,33 +475,6 @@ result = {
     "retention_cron": ref("dv_case_management.ir_cron_retention").id,
     "fixtures": {
         "case_new": fixture_case_new.id,
-        "case_progress": fixture_case_progress.id,
-        "victim": fixture_case_progress.victim_id.id,
-        "perpetrator": fixture_case_progress.person_ids.filtered(
-            lambda p: p.role == "perpetrator"
-        ).id,
-        "protected_other": fixture_case_new.victim_id.protected_id.id,
-        "referral_open": fixture_referral_open.id,
-        "referral_declined": fixture_referral_declined.id,
-        "referral_contacting": fixture_referral_contacting.id,
-        "referral_mailed": fixture_referral_mailed.id,
-        "mail_marker": mail_marker,
-        "case_mailed": fixture_referral_mailed.case_id.id,
-        "case_mailed_people": len(fixture_referral_mailed.case_id.person_ids),
-        "partner_member": env["dv.agency.member"]
-        .search(
-            [
-                ("agency_id", "=", agencies["counselling"].id),
-                ("user_id", "=", helpers["helper_partner"].id),
-            ]
-        )
-        .id,
-        "attempt": fixture_attempt.id,
-        "share": fixture_share.id,
-        "consent": fixture_consent.id,
-        "action": fixture_action.id,
-        "assessment_red_flag": fixture_assessment.id,
-        "assessment_blank": fixture_assessment_blank.id,
         "conference": fixture_conference.id,
     },
 }

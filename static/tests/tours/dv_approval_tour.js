@@ -5,11 +5,9 @@
  * request. A coordinator of the office finds it under Approvals and
  * approves it, which closes the case.
  */
-import { registry } from "@web/core/registry";
-import { chooseRadio, openApp, openMenu, pickRecord, stateIs } from "./dv_tour_utils";
+import { addTour, chooseRadio, openApp, openMenu, pickRecord, stateIs } from "./dv_tour_utils";
 
-registry.category("web_tour.tours").add("dv_close_request_tour", {
-    url: "/odoo",
+addTour("dv_close_request_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),
@@ -52,8 +50,7 @@ registry.category("web_tour.tours").add("dv_close_request_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_approve_tour", {
-    url: "/odoo",
+addTour("dv_approve_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_approval_menu", "dv_case_root_menu"),

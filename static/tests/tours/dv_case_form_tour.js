@@ -6,16 +6,15 @@
  * would. At the end every tab of the case form fits a 1366 pixel wide screen.
  */
 import { queryAll, queryFirst } from "@odoo/hoot-dom";
-import { registry } from "@web/core/registry";
-import { openApp, openMenu, pickRecord, saveForm } from "./dv_tour_utils";
-
-function openTab(name) {
-    return {
-        content: `open the tab ${name}`,
-        trigger: `.o_form_view .o_notebook a.nav-link[name=${name}]`,
-        run: "click",
-    };
-}
+import {
+    addTour,
+    openApp,
+    openMenu,
+    openTab,
+    pickRecord,
+    saveDialog,
+    saveForm,
+} from "./dv_tour_utils";
 
 function addLine(field) {
     return {
@@ -25,25 +24,14 @@ function addLine(field) {
     };
 }
 
-function saveDialog() {
-    return [
-        {
-            content: "save the dialog",
-            trigger: ".modal .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "the dialog is closed",
-            trigger: "body:not(:has(.modal .o_form_view))",
-        },
-    ];
-}
+/** Saves the dialog; a dialog without a form may stay. */
+const saveSubform = () =>
+    saveDialog("save the dialog", "body:not(:has(.modal .o_form_view))");
 
 const INCIDENT = ".o_field_widget[name=incident_ids] .o_selected_row";
 const SESSION = ".o_field_widget[name=session_ids] .o_selected_row";
 
-registry.category("web_tour.tours").add("dv_case_form_tour", {
-    url: "/odoo",
+addTour("dv_case_form_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),
@@ -90,7 +78,7 @@ registry.category("web_tour.tours").add("dv_case_form_tour", {
             trigger: ".modal .o_field_widget[name=age_estimate] input",
             run: "edit 6",
         },
-        ...saveDialog(),
+        ...saveSubform(),
         {
             content: "the child is listed",
             trigger: ".o_field_widget[name=person_ids] td:contains(Kai Form)",
@@ -116,7 +104,7 @@ registry.category("web_tour.tours").add("dv_case_form_tour", {
         pickRecord("person_id", "dv.person", [["name", "=", "Clara Form"]], ".modal"),
         pickRecord("agency_ids", "dv.agency", [["name", "=", "Tour Polizeiinspektion"]], ".modal"),
         pickRecord("purpose_ids", "dv.consent.purpose", [["code", "=", "referral"]], ".modal"),
-        ...saveDialog(),
+        ...saveSubform(),
         ...saveForm(),
         {
             content: "the consent is listed with its status",

@@ -6,23 +6,28 @@
  * is on its agenda, marks it as held and records an action for a partner
  * agency.
  */
-import { registry } from "@web/core/registry";
 import {
+    addTour,
+    agreeAction,
     answerItem as answer,
+    caseOnAgenda,
+    clickStatusButton,
+    conferenceHeld,
+    openAgendaItem,
     openApp,
     openMenu,
+    openTab,
     pickRecord,
+    planConference,
     saveForm,
     stateIs,
     typedDate,
-    typedNow,
 } from "./dv_tour_utils";
 
 const RED_FLAGS = 3; // strangulation, threats to kill, weapons come first
 const HIGH_FROM = 11; // the checklist's band "high" starts at 11 yes answers
 
-registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
-    url: "/odoo",
+addTour("dv_risk_assessment_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),
@@ -31,11 +36,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             trigger: ".o_kanban_view .o_kanban_record:not(.o_kanban_ghost)",
             run: "click",
         },
-        {
-            content: "look at the case's risk",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=risk]",
-            run: "click",
-        },
+        openTab("risk"),
         {
             content: "start a risk assessment from the case",
             trigger: ".o_notebook button[name=action_new_assessment]",
@@ -61,11 +62,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             content: "the score reaches the band high",
             trigger: ".o_field_widget[name=band_level] span[raw-value=high]",
         },
-        {
-            content: "complete the assessment",
-            trigger: ".o_form_statusbar button[name=action_done]",
-            run: "click",
-        },
+        clickStatusButton("action_done", "complete the assessment"),
         {
             content: "the user is told that the case is on the conference list now",
             trigger: ".o_notification_manager .o_notification",
@@ -76,11 +73,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
             trigger: ".o_field_widget[name=case_id] a.o_form_uri",
             run: "click",
         },
-        {
-            content: "look at the case's risk",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=risk]",
-            run: "click",
-        },
+        openTab("risk"),
         {
             content: "the case is high risk",
             trigger: ".o_notebook .o_field_widget[name=risk_level] span[raw-value=high]",
@@ -97,9 +90,7 @@ registry.category("web_tour.tours").add("dv_risk_assessment_tour", {
     ],
 });
 
-const AGENDA = ".o_field_widget[name=line_ids]";
 const PARTICIPANTS = ".o_field_widget[name=participant_ids]";
-const ACTIONS = ".modal .o_field_widget[name=action_ids]";
 
 function addParticipant(agency, login) {
     const row = `${PARTICIPANTS} .o_selected_row`;
@@ -119,21 +110,10 @@ function addParticipant(agency, login) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_case_conference_tour", {
-    url: "/odoo",
+addTour("dv_case_conference_tour", {
     steps: () => [
         ...openApp(),
-        openMenu("dv_conference_menu", "dv_conference_root_menu"),
-        {
-            content: "plan a case conference",
-            trigger: ".o_list_view .o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "it takes place now",
-            trigger: ".o_field_widget[name=start] input",
-            run: `edit ${typedNow()}`,
-        },
+        ...planConference(),
         {
             content: "the place",
             trigger: ".o_field_widget[name=place] input",
@@ -142,87 +122,30 @@ registry.category("web_tour.tours").add("dv_case_conference_tour", {
         ...addParticipant("Tour Interventionsstelle", "dv_tour_coordinator"),
         ...addParticipant("Tour Frauenhaus", "dv_tour_shelter"),
         ...saveForm(),
-        {
-            content: "invite the participants",
-            trigger: ".o_form_statusbar button[name=action_invite]",
-            run: "click",
-        },
+        clickStatusButton("action_invite", "invite the participants"),
         {
             content: "the coordinator is told whom the invitation reached",
             trigger: ".o_notification_manager .o_notification:contains(Dv Tour Shelter)",
         },
         stateIs("invited"),
-        {
-            content: "look at the agenda",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=agenda]",
-            run: "click",
-        },
-        {
-            content: "the high-risk case is on the agenda",
-            trigger: `${AGENDA} .o_data_row td[name=label]:contains(/./)`,
-        },
-        {
-            content: "the conference was held",
-            trigger: ".o_form_statusbar button[name=action_held]",
-            run: "click",
-        },
-        stateIs("held"),
-        {
-            content: "open the case on the agenda",
-            trigger: `${AGENDA} .o_data_row td[name=label]`,
-            run: "click",
-        },
-        {
-            content: "agree on an action",
-            trigger: `${ACTIONS} .o_field_x2many_list_row_add a`,
-            run: "click",
-        },
-        {
-            content: "due in two weeks",
-            trigger: `${ACTIONS} .o_selected_row .o_field_widget[name=due_date] input`,
-            run: `edit ${typedDate(14)}`,
-        },
-        {
-            content: "what is to be done",
-            trigger: `${ACTIONS} .o_selected_row .o_field_widget[name=name] input`,
-            run: "edit Sicherheitsplan mit der Betroffenen abstimmen",
-        },
-        pickRecord(
-            "owner_agency_id",
-            "dv.agency",
-            [["name", "=", "Tour Frauenhaus"]],
-            `${ACTIONS} .o_selected_row`
-        ),
-        {
-            content: "keep the agenda item",
-            trigger: ".modal .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "the dialog is closed",
-            trigger: "body:not(:has(.modal))",
-        },
-        ...saveForm(),
-        {
-            content: "look at the actions",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=actions]",
-            run: "click",
-        },
+        ...caseOnAgenda(),
+        ...conferenceHeld(),
+        openAgendaItem(),
+        ...agreeAction({
+            name: "Sicherheitsplan mit der Betroffenen abstimmen",
+            owner: "Tour Frauenhaus",
+            days: 14,
+        }),
         {
             content: "the action is listed for the shelter",
             trigger: ".o_field_widget[name=action_ids] .o_data_row td[name=owner_agency_id]:contains(Tour Frauenhaus)",
         },
-        {
-            content: "approve the minutes",
-            trigger: ".o_form_statusbar button[name=action_approve_minutes]",
-            run: "click",
-        },
+        clickStatusButton("action_approve_minutes", "approve the minutes"),
         stateIs("approved"),
     ],
 });
 
-registry.category("web_tour.tours").add("dv_action_report_tour", {
-    url: "/odoo",
+addTour("dv_action_report_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_conference_action_menu", "dv_conference_root_menu"),
@@ -241,11 +164,7 @@ registry.category("web_tour.tours").add("dv_action_report_tour", {
             run: "edit Sicherheitsplan am Telefon besprochen und abgestimmt.",
         },
         ...saveForm(),
-        {
-            content: "the action is done",
-            trigger: ".o_form_statusbar button[name=action_mark_done]",
-            run: "click",
-        },
+        clickStatusButton("action_mark_done", "the action is done"),
         stateIs("done"),
     ],
 });

@@ -8,33 +8,24 @@
  * records that she was told the result; the case worker records the
  * follow-up three months after the conference.
  */
-import { registry } from "@web/core/registry";
-import { openApp, openMenu, saveForm, stateIs } from "./dv_tour_utils";
+import {
+    addTour,
+    AGENDA,
+    clickStatusButton,
+    conferenceHeld,
+    openAgendaItem,
+    openApp,
+    openConference,
+    openMenu,
+    openTab,
+    saveDialog,
+    saveForm,
+    stateIs,
+} from "./dv_tour_utils";
 
-const AGENDA = ".o_field_widget[name=line_ids]";
 const RETURNS = ".o_field_widget[name=return_ids]";
 const CONTRIBUTIONS = ".modal .o_field_widget[name=contribution_ids]";
 const SHELTER_ROW = `${RETURNS} .o_data_row:has(td[name=agency_id]:contains(Tour Frauenhaus))`;
-
-function openConference() {
-    return [
-        ...openApp(),
-        openMenu("dv_conference_menu", "dv_conference_root_menu"),
-        {
-            content: "open the office's conference",
-            trigger: ".o_list_view .o_data_row td[name=name]",
-            run: "click",
-        },
-    ];
-}
-
-function openTab(name) {
-    return {
-        content: `look at the tab ${name}`,
-        trigger: `.o_form_view .o_notebook a.nav-link[name=${name}]`,
-        run: "click",
-    };
-}
 
 /** Records in the dialog of the agenda row that she was told, by ``channel``. */
 function recordVictimTold(channel) {
@@ -53,27 +44,14 @@ function recordVictimTold(channel) {
             trigger: ".modal .o_field_widget[name=channel] select",
             run: `select "${channel}"`,
         },
-        {
-            content: "keep it",
-            trigger: ".modal .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "the dialog is closed",
-            trigger: "body:not(:has(.modal))",
-        },
+        ...saveDialog("keep it"),
     ];
 }
 
-registry.category("web_tour.tours").add("dv_return_request_tour", {
-    url: "/odoo",
+addTour("dv_return_request_tour", {
     steps: () => [
         ...openConference(),
-        {
-            content: "invite the participants",
-            trigger: ".o_form_statusbar button[name=action_invite]",
-            run: "click",
-        },
+        clickStatusButton("action_invite", "invite the participants"),
         stateIs("invited"),
         openTab("returns"),
         {
@@ -87,8 +65,7 @@ registry.category("web_tour.tours").add("dv_return_request_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_submit_tour", {
-    url: "/odoo",
+addTour("dv_return_submit_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_conference_return_menu", "dv_conference_root_menu"),
@@ -114,17 +91,12 @@ registry.category("web_tour.tours").add("dv_return_submit_tour", {
             run: "edit Kurzfristig ein Platz im Frauenhaus.",
         },
         ...saveForm(),
-        {
-            content: "submit the return",
-            trigger: ".o_form_statusbar button[name=action_submit]",
-            run: "click",
-        },
+        clickStatusButton("action_submit", "submit the return"),
         stateIs("submitted"),
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_conference_tour", {
-    url: "/odoo",
+addTour("dv_return_conference_tour", {
     steps: () => [
         ...openConference(),
         openTab("returns"),
@@ -133,11 +105,7 @@ registry.category("web_tour.tours").add("dv_return_conference_tour", {
             trigger: `${SHELTER_ROW} td[name=submitted_on]:contains(/\\d/)`,
         },
         openTab("agenda"),
-        {
-            content: "open the case on the agenda",
-            trigger: `${AGENDA} .o_data_row td[name=label]`,
-            run: "click",
-        },
+        openAgendaItem(),
         {
             content: "the coordinator reads the shelter's concerns",
             trigger: `${CONTRIBUTIONS} .o_data_row td[name=concerns]:contains(neue Adresse)`,
@@ -151,26 +119,13 @@ registry.category("web_tour.tours").add("dv_return_conference_tour", {
             content: "the return is shared",
             trigger: `${CONTRIBUTIONS} .o_data_row:has(td[name=concerns]:contains(neue Adresse)) td[name=shared] input:checked`,
         },
-        {
-            content: "close the agenda item",
-            trigger: ".modal .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "the dialog is closed",
-            trigger: "body:not(:has(.modal))",
-        },
+        ...saveDialog("close the agenda item"),
         ...recordVictimTold("phone"),
         {
             content: "she knows her case is discussed",
             trigger: `${AGENDA} .o_data_row td[name=victim_informed_before] input:checked`,
         },
-        {
-            content: "the conference was held",
-            trigger: ".o_form_statusbar button[name=action_held]",
-            run: "click",
-        },
-        stateIs("held"),
+        ...conferenceHeld(),
         openTab("agenda"),
         ...recordVictimTold("in_person"),
         {
@@ -180,8 +135,7 @@ registry.category("web_tour.tours").add("dv_return_conference_tour", {
     ],
 });
 
-registry.category("web_tour.tours").add("dv_return_followup_tour", {
-    url: "/odoo",
+addTour("dv_return_followup_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_menu", "dv_case_root_menu"),

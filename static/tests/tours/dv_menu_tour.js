@@ -5,11 +5,9 @@
  * the role.
  */
 import { queryAll, queryFirst } from "@odoo/hoot-dom";
-import { registry } from "@web/core/registry";
-import { openApp } from "./dv_tour_utils";
+import { addTour, openApp } from "./dv_tour_utils";
 
-registry.category("web_tour.tours").add("dv_menu_tour", {
-    url: "/odoo",
+addTour("dv_menu_tour", {
     steps: () => [
         ...openApp(),
         {

@@ -6,21 +6,25 @@
  * makes the victim's safety plan with steps and agrees it, and at the case
  * conference records a measure on the perpetrator's side.
  */
-import { registry } from "@web/core/registry";
 import {
+    addTour,
+    agreeAction,
     answerItem as answer,
+    caseOnAgenda,
+    clickStatusButton,
+    conferenceHeld,
+    openAgendaItem,
     openApp,
     openMenu,
     pickRecord,
+    planConference,
     saveForm,
     stateIs,
     typedDate,
-    typedNow,
 } from "./dv_tour_utils";
 
 const WEAPONS_ROW = 3; // strangulation, threats to kill, weapons come first
 const STEPS = ".o_field_widget[name=step_ids]";
-const ACTIONS = ".modal .o_field_widget[name=action_ids]";
 
 function addStep(position, code, days, owner = null) {
     // The new row by its position: on a busy machine the row before may
@@ -46,8 +50,7 @@ function addStep(position, code, days, owner = null) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_protection_tour", {
-    url: "/odoo",
+addTour("dv_protection_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_risk_assessment_menu", "dv_case_root_menu"),
@@ -70,11 +73,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
             content: "the yes on weapons is a red flag: high",
             trigger: ".o_field_widget[name=computed_level] span[raw-value=high]",
         },
-        {
-            content: "complete the assessment",
-            trigger: ".o_form_statusbar button[name=action_done]",
-            run: "click",
-        },
+        clickStatusButton("action_done", "complete the assessment"),
         stateIs("done"),
         openMenu("dv_perpetrator_measure_menu", "dv_protection_menu"),
         {
@@ -84,11 +83,7 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
         },
         stateIs("proposed"),
         pickRecord("agency_id", "dv.agency", [["name", "=", "Tour Polizeiinspektion"]]),
-        {
-            content: "agree the weapons check",
-            trigger: ".o_form_statusbar button[name=action_agree]",
-            run: "click",
-        },
+        clickStatusButton("action_agree", "agree the weapons check"),
         stateIs("open"),
         {
             content: "open the case",
@@ -114,86 +109,19 @@ registry.category("web_tour.tours").add("dv_protection_tour", {
             content: "three steps",
             trigger: `${STEPS} tbody tr.o_data_row:nth-child(3)`,
         },
-        {
-            content: "the plan is agreed with the victim",
-            trigger: ".o_form_statusbar button[name=action_agree]",
-            run: "click",
-        },
+        clickStatusButton("action_agree", "the plan is agreed with the victim"),
         stateIs("agreed"),
-        openMenu("dv_conference_menu", "dv_conference_root_menu"),
-        {
-            content: "plan a case conference",
-            trigger: ".o_list_view .o_list_button_add",
-            run: "click",
-        },
-        {
-            content: "it takes place now",
-            trigger: ".o_field_widget[name=start] input",
-            run: `edit ${typedNow()}`,
-        },
+        ...planConference(),
         ...saveForm(),
-        {
-            content: "look at the agenda",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=agenda]",
-            run: "click",
-        },
-        {
-            content: "the high-risk case is on the agenda",
-            trigger: ".o_field_widget[name=line_ids] .o_data_row td[name=label]:contains(/./)",
-        },
-        {
-            content: "the conference was held",
-            trigger: ".o_form_statusbar button[name=action_held]",
-            run: "click",
-        },
-        stateIs("held"),
-        {
-            content: "open the case on the agenda",
-            trigger: ".o_field_widget[name=line_ids] .o_data_row td[name=label]",
-            run: "click",
-        },
-        {
-            content: "agree on an action",
-            trigger: `${ACTIONS} .o_field_x2many_list_row_add a`,
-            run: "click",
-        },
-        {
-            content: "what is to be done",
-            trigger: `${ACTIONS} .o_selected_row .o_field_widget[name=name] input`,
-            run: "edit Gefährderansprache durchführen",
-        },
-        pickRecord(
-            "perpetrator_measure_type_id",
-            "dv.perpetrator.measure.type",
-            [["code", "=", "warning_talk"]],
-            `${ACTIONS} .o_selected_row`
-        ),
-        pickRecord(
-            "owner_agency_id",
-            "dv.agency",
-            [["name", "=", "Tour Polizeiinspektion"]],
-            `${ACTIONS} .o_selected_row`
-        ),
-        {
-            content: "due in a week",
-            trigger: `${ACTIONS} .o_selected_row .o_field_widget[name=due_date] input`,
-            run: `edit ${typedDate(7)}`,
-        },
-        {
-            content: "keep the agenda item",
-            trigger: ".modal .o_form_button_save",
-            run: "click",
-        },
-        {
-            content: "the dialog is closed",
-            trigger: "body:not(:has(.modal))",
-        },
-        ...saveForm(),
-        {
-            content: "look at the actions",
-            trigger: ".o_form_view .o_notebook a.nav-link[name=actions]",
-            run: "click",
-        },
+        ...caseOnAgenda(),
+        ...conferenceHeld(),
+        openAgendaItem(),
+        ...agreeAction({
+            name: "Gefährderansprache durchführen",
+            owner: "Tour Polizeiinspektion",
+            days: 7,
+            measureType: "warning_talk",
+        }),
         {
             content: "the action on the perpetrator's side is listed",
             trigger: ".o_field_widget[name=action_ids] .o_data_row td[name=perpetrator_measure_type_id]:contains(/./)",

@@ -5,8 +5,7 @@
  * each, and opens the case the referral brought, now in progress. A second referral for the same victim
  * proposes that case; the case worker joins it.
  */
-import { registry } from "@web/core/registry";
-import { openApp, openMenu, pickRecord, saveForm, stateIs } from "./dv_tour_utils";
+import { addTour, openApp, openMenu, pickRecord, saveForm, stateIs } from "./dv_tour_utils";
 
 const ATTEMPTS = ".o_field_widget[name=contact_attempt_ids]";
 
@@ -70,8 +69,7 @@ function enterReferral(reference) {
     ];
 }
 
-registry.category("web_tour.tours").add("dv_referral_tour", {
-    url: "/odoo",
+addTour("dv_referral_tour", {
     steps: () => [
         ...openApp(),
         ...enterReferral("TOUR-4711"),

@@ -5,11 +5,9 @@
  * a dialog, and its button opens her account security, where she sets up an
  * authenticator app.
  */
-import { registry } from "@web/core/registry";
-import { openApp } from "./dv_tour_utils";
+import { addTour, openApp } from "./dv_tour_utils";
 
-registry.category("web_tour.tours").add("dv_signin_tour", {
-    url: "/odoo",
+addTour("dv_signin_tour", {
     steps: () => [
         {
             content: "the web client tells her that two-factor sign-in is missing",

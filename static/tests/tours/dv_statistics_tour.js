@@ -4,11 +4,9 @@
  * the download: it ends only once the browser received the xlsx file.
  */
 import { download } from "@web/core/network/download";
-import { registry } from "@web/core/registry";
-import { openApp, openMenu } from "./dv_tour_utils";
+import { addTour, openApp, openMenu } from "./dv_tour_utils";
 
-registry.category("web_tour.tours").add("dv_statistics_tour", {
-    url: "/odoo",
+addTour("dv_statistics_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_statistics_menu", "dv_statistics_root_menu"),

@@ -7,12 +7,18 @@
 import { queryAll, queryFirst, waitFor, waitUntil } from "@odoo/hoot-dom";
 import { formatDate, formatDateTime } from "@web/core/l10n/dates";
 import { rpc } from "@web/core/network/rpc";
+import { registry } from "@web/core/registry";
 import { user } from "@web/core/user";
 import { stepUtils } from "@web_tour/tour_service/tour_utils";
 
 const { DateTime } = luxon;
 
 const MODULE = "dv_case_management";
+
+/** Registers the tour ``name``, started from the home page. */
+export function addTour(name, tour) {
+    registry.category("web_tour.tours").add(name, { url: "/odoo", ...tour });
+}
 
 /** A date (or date and time) as the user types it, in the user's format. */
 export function typedDate(days = 0) {
@@ -141,4 +147,142 @@ export function chooseRadio(field, value, scope = "") {
         trigger: `${scope} .o_field_widget[name=${field}] input[data-value=${value}]`.trim(),
         run: "click",
     };
+}
+
+/** Opens the tab ``name`` of the form's notebook. */
+export function openTab(name) {
+    return {
+        content: `open the tab ${name}`,
+        trigger: `.o_form_view .o_notebook a.nav-link[name=${name}]`,
+        run: "click",
+    };
+}
+
+/**
+ * Saves the form in the dialog and waits until the dialog is closed (until
+ * ``closed`` is found: by default, until no dialog is left).
+ */
+export function saveDialog(content = "save the dialog", closed = "body:not(:has(.modal))") {
+    return [
+        {
+            content,
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "the dialog is closed",
+            trigger: closed,
+        },
+    ];
+}
+
+/** Clicks the button ``name`` (an action method) of the form's status bar. */
+export function clickStatusButton(name, content = `click ${name}`) {
+    return {
+        content,
+        trigger: `.o_form_statusbar button[name=${name}]`,
+        run: "click",
+    };
+}
+
+// Case conferences
+
+export const AGENDA = ".o_field_widget[name=line_ids]";
+/** The actions of the agenda item open in its dialog. */
+const AGENDA_ACTIONS = ".modal .o_field_widget[name=action_ids]";
+
+/** Opens the list of conferences and plans a new one that takes place now. */
+export function planConference() {
+    return [
+        openMenu("dv_conference_menu", "dv_conference_root_menu"),
+        {
+            content: "plan a case conference",
+            trigger: ".o_list_view .o_list_button_add",
+            run: "click",
+        },
+        {
+            content: "it takes place now",
+            trigger: ".o_field_widget[name=start] input",
+            run: `edit ${typedNow()}`,
+        },
+    ];
+}
+
+/** Opens the office's conference (the first of the list) from the home menu. */
+export function openConference() {
+    return [
+        ...openApp(),
+        openMenu("dv_conference_menu", "dv_conference_root_menu"),
+        {
+            content: "open the office's conference",
+            trigger: ".o_list_view .o_data_row td[name=name]",
+            run: "click",
+        },
+    ];
+}
+
+/** Shows the agenda and waits until a case is on it. */
+export function caseOnAgenda() {
+    return [
+        openTab("agenda"),
+        {
+            content: "the case is on the agenda",
+            trigger: `${AGENDA} .o_data_row td[name=label]:contains(/./)`,
+        },
+    ];
+}
+
+/** Records the conference as held. */
+export function conferenceHeld() {
+    return [clickStatusButton("action_held", "the conference was held"), stateIs("held")];
+}
+
+/** Opens the (first) case on the agenda in its dialog. */
+export function openAgendaItem() {
+    return {
+        content: "open the case on the agenda",
+        trigger: `${AGENDA} .o_data_row td[name=label]`,
+        run: "click",
+    };
+}
+
+/**
+ * In the open agenda item's dialog, agrees on the action ``name`` for the
+ * agency named ``owner``, due in ``days`` days, a perpetrator-side measure
+ * of the type with the code ``measureType`` when given; keeps the agenda
+ * item and saves the conference.
+ */
+export function agreeAction({ name, owner, days, measureType = null }) {
+    const row = `${AGENDA_ACTIONS} .o_selected_row`;
+    return [
+        {
+            content: "agree on an action",
+            trigger: `${AGENDA_ACTIONS} .o_field_x2many_list_row_add a`,
+            run: "click",
+        },
+        {
+            content: "what is to be done",
+            trigger: `${row} .o_field_widget[name=name] input`,
+            run: `edit ${name}`,
+        },
+        ...(measureType
+            ? [
+                  pickRecord(
+                      "perpetrator_measure_type_id",
+                      "dv.perpetrator.measure.type",
+                      [["code", "=", measureType]],
+                      row
+                  ),
+              ]
+            : []),
+        pickRecord("owner_agency_id", "dv.agency", [["name", "=", owner]], row),
+        {
+            content: `due in ${days} days`,
+            trigger: `${row} .o_field_widget[name=due_date] input`,
+            run: `edit ${typedDate(days)}`,
+        },
+        ...saveDialog("keep the agenda item"),
+        ...saveForm(),
+        openTab("actions"),
+    ];
 }

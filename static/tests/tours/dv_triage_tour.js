@@ -5,13 +5,11 @@
  * open cases as the limit, is warned (not stopped) and lands on the case,
  * now hers.
  */
-import { registry } from "@web/core/registry";
-import { openApp, openMenu } from "./dv_tour_utils";
+import { addTour, openApp, openMenu } from "./dv_tour_utils";
 
 const FIRST = ".o_list_view .o_data_row:first";
 
-registry.category("web_tour.tours").add("dv_triage_tour", {
-    url: "/odoo",
+addTour("dv_triage_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_triage_menu", "dv_referral_menu"),

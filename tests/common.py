@@ -128,7 +128,7 @@ class DvCommon(TransactionCase):
         agency's case worker by default), with a victim."""
         user = user or cls.caseworker
         vals = {
-            "kind": "partner",
+            "case_type": "partner",
             "lead_agency_id": cls.agency_a.id,
             "company_id": cls.company_a.id,
             "user_id": user.id,
@@ -263,7 +263,7 @@ class PrivacyCommon(DvCommon):
             .with_user(self.caseworker)
             .create(
                 {
-                    "kind": "share",
+                    "share_type": "share",
                     "case_id": self.case.id,
                     "to_agency_id": self.shelter.id,
                     "legal_basis": "consent",
@@ -301,7 +301,7 @@ class ConferenceCommon(DvCommon):
 
     def _conference(self, **values):
         vals = {
-            "kind": "scheduled",
+            "conference_type": "scheduled",
             "start": "2026-06-10 08:00:00",
             "duration": 2,
             "place": "Town hall, room 3",

@@ -77,7 +77,7 @@ class TestWithdrawalsFenceTheReplica(PrivacyCommon):
         )
         conference = self.env["dv.conference"].create(
             {
-                "kind": "scheduled",
+                "conference_type": "scheduled",
                 "start": "2026-06-10 08:00:00",
                 "duration": 2,
                 "place": "Town hall",
@@ -160,7 +160,7 @@ class TestReplicaRequests(JsonRpcMixin, HttpCase, PrivacyCommon):
             patch.object(DvAccessLoggedMixin.read, "_readonly", True, create=True),
             self.assertLogs("odoo.http", logging.INFO) as logs,
         ):
-            [row] = self._call("dv.case", "read", [self.case.ids, ["kind"]])
+            [row] = self._call("dv.case", "read", [self.case.ids, ["case_type"]])
         self.assertEqual(row["id"], self.case.id)
         self.assertTrue(
             any("logged read is served by the primary" in line for line in logs.output),

@@ -17,7 +17,7 @@ from .dv_risk_instrument import LEVEL_RANK, RISK_LEVELS
 from .dv_safety_plan import PLAN_STATES
 from .dv_youth_office_notice import NOTICE_STATES
 
-CASE_KINDS = [
+CASE_TYPES = [
     ("partner", "Partner Violence"),
     ("family", "Intra-family Violence"),
     ("stalking", "Stalking"),
@@ -81,8 +81,8 @@ class DvCase(models.Model):
         default=lambda self: self.env.company,
         index=True,
     )
-    kind = fields.Selection(
-        CASE_KINDS, required=True, default="partner", tracking=True, index=True
+    case_type = fields.Selection(
+        CASE_TYPES, required=True, default="partner", tracking=True, index=True
     )
     state = fields.Selection(
         CASE_STATES,
@@ -397,14 +397,14 @@ class DvCase(models.Model):
                 for end in dates
             )
 
-    @api.depends("share_ids.state", "share_ids.kind")
+    @api.depends("share_ids.state", "share_ids.share_type")
     @api.depends_context("uid")
     def _compute_shared_agency_ids(self):
         for case in self:
             case.shared_agency_ids = (
                 case.sudo()
                 .share_ids.filtered(
-                    lambda s: s.kind == "share" and s.state == "accepted"
+                    lambda s: s.share_type == "share" and s.state == "accepted"
                 )
                 .to_agency_id
             )
@@ -646,7 +646,7 @@ class DvCase(models.Model):
             if not (
                 approval
                 and approval.case_id == case
-                and approval.kind == "close"
+                and approval.request_type == "close"
                 and approval.state == "pending"
             ):
                 raise UserError(
@@ -843,7 +843,7 @@ class DvCase(models.Model):
             "context": {"default_case_id": self.id},
         }
 
-    def _erase(self, kind, reason, user=None):
+    def _erase(self, ground, reason, user=None):
         """Erase the identifying data of the cases (names, addresses,
         contact data, free text, attachments, messages, appointments) and
         keep the statistical skeleton (age, sex, relationship, offence
@@ -870,7 +870,7 @@ class DvCase(models.Model):
                     "case_id": case.id,
                     "company_id": case.company_id.id,
                     "reference": case.name,
-                    "kind": kind,
+                    "erasure_ground": ground,
                     "user_id": (user or self.env.user).id,
                     "reason": reason,
                 }

@@ -14,7 +14,7 @@ from odoo.exceptions import UserError
 
 from .dv_case import ABUSE_OUTCOMES, SAFETY_OUTCOMES
 
-APPROVAL_KINDS = [
+REQUEST_TYPES = [
     ("close", "Closing a High-risk Case"),
     ("end_high_risk", "Ending High-risk Status"),
 ]
@@ -37,7 +37,7 @@ class DvCaseApproval(models.Model):
     _state_transitions = APPROVAL_TRANSITIONS
     _dv_immutable_fields = (
         "case_id",
-        "kind",
+        "request_type",
         "reason",
         "line_id",
         "closure_reason_id",
@@ -51,7 +51,7 @@ class DvCaseApproval(models.Model):
         "dv.case", required=True, ondelete="cascade", index=True, auto_join=True
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
-    kind = fields.Selection(APPROVAL_KINDS, string="Request", required=True)
+    request_type = fields.Selection(REQUEST_TYPES, string="Request", required=True)
     state = fields.Selection(
         APPROVAL_STATES,
         string="Status",
@@ -99,13 +99,13 @@ class DvCaseApproval(models.Model):
         "case's lead agency who did not ask.",
     )
 
-    @api.depends("case_id", "kind")
+    @api.depends("case_id", "request_type")
     def _compute_display_name(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        labels = dict(self._fields["request_type"]._description_selection(self.env))
         for approval in self:
             approval.display_name = self.env._(
-                "%(kind)s: %(case)s",
-                kind=kinds.get(approval.kind, ""),
+                "%(request)s: %(case)s",
+                request=labels.get(approval.request_type, ""),
                 case=approval.sudo().case_id.name or "",
             )
 
@@ -122,8 +122,8 @@ class DvCaseApproval(models.Model):
     # deletes one directly (security/ir.model.access.csv).
 
     @api.model
-    def _request(self, case, kind, reason, values=None):
-        """Ask for ``kind`` on ``case`` as the current user, who must be one
+    def _request(self, case, request_type, reason, values=None):
+        """Ask for ``request_type`` on ``case`` as the current user, who must be one
         of its case workers; return the request. ``values`` are the closure
         values or the agenda item."""
         case.ensure_one()
@@ -152,9 +152,9 @@ class DvCaseApproval(models.Model):
                 )
             )
         values = dict(values or {})
-        if kind == "close" and not values.get("closure_reason_id"):
+        if request_type == "close" and not values.get("closure_reason_id"):
             raise UserError(self.env._("Give the reason for closing the case."))
-        if kind == "end_high_risk":
+        if request_type == "end_high_risk":
             line = self.env["dv.conference.case"].browse(values.get("line_id"))
             if not line or line.sudo().case_ref_id != case:
                 raise UserError(
@@ -176,7 +176,7 @@ class DvCaseApproval(models.Model):
                 {
                     **values,
                     "case_id": case.id,
-                    "kind": kind,
+                    "request_type": request_type,
                     "reason": reason.strip(),
                     "assessment_id": case._latest_assessment().id,
                     "requested_by_id": self.env.uid,
@@ -204,7 +204,7 @@ class DvCaseApproval(models.Model):
                     "the decision again."
                 )
             )
-        if self.kind == "close":
+        if self.request_type == "close":
             case._close(
                 self.closure_reason_id,
                 self.outcome,
@@ -298,7 +298,7 @@ class DvCaseApproval(models.Model):
         case.message_post(
             body=self.env._(
                 "%(request)s requested by %(user)s. Reason: %(reason)s",
-                request=self._kind_label(),
+                request=self._request_type_label(),
                 user=self.env.user.name,
                 reason=self.reason,
             ),
@@ -320,7 +320,7 @@ class DvCaseApproval(models.Model):
         states = dict(self._fields["state"]._description_selection(self.env))
         body = self.env._(
             "%(request)s: %(state)s by %(user)s.",
-            request=self._kind_label(),
+            request=self._request_type_label(),
             state=states[self.state],
             user=self.env.user.name,
         )
@@ -334,12 +334,12 @@ class DvCaseApproval(models.Model):
         )
         case.activity_unlink(["dv_case_management.mail_activity_type_approval"])
 
-    def _kind_label(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
-        return kinds[self.kind]
+    def _request_type_label(self):
+        labels = dict(self._fields["request_type"]._description_selection(self.env))
+        return labels[self.request_type]
 
     # Erasure
 
     def _dv_erase(self):
-        """The texts go; kind, state and dates remain."""
+        """The texts go; request type, state and dates remain."""
         self.write({"reason": False, "outcome": False, "decision_note": False})

@@ -198,21 +198,21 @@ class DvCase(models.Model):
             },
         }
 
-    def _dv_intake_wizard(self, kind):
+    def _dv_intake_wizard(self, decision):
         self.ensure_one()
         self.check_access("write")
-        self._dv_check_state(("new",), self._dv_intake_label(kind))
+        self._dv_check_state(("new",), self._dv_intake_label(decision))
         return {
             "type": "ir.actions.act_window",
-            "name": self._dv_intake_label(kind),
+            "name": self._dv_intake_label(decision),
             "res_model": "dv.case.intake.wizard",
             "view_mode": "form",
             "target": "new",
-            "context": {"default_case_id": self.id, "default_kind": kind},
+            "context": {"default_case_id": self.id, "default_decision": decision},
         }
 
-    def _dv_intake_label(self, kind):
-        if kind == "waiting":
+    def _dv_intake_label(self, decision):
+        if decision == "waiting":
             return self.env._("Putting on the waiting list")
         return self.env._("Recording as not served")
 

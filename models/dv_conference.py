@@ -9,7 +9,7 @@ from .dv_constants import MINUTES_DUE_WORKING_DAYS
 from .dv_mixins import schedule_for_users
 from .dv_time import working_day_after, working_day_before
 
-CONFERENCE_KINDS = [
+CONFERENCE_TYPES = [
     ("scheduled", "Scheduled Conference"),
     ("adhoc", "Ad-hoc Conference"),
 ]
@@ -50,8 +50,8 @@ class DvConference(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
-    kind = fields.Selection(
-        CONFERENCE_KINDS, required=True, default="scheduled", tracking=True
+    conference_type = fields.Selection(
+        CONFERENCE_TYPES, required=True, default="scheduled", tracking=True
     )
     state = fields.Selection(
         CONFERENCE_STATES,
@@ -184,9 +184,14 @@ class DvConference(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"start", "duration", "place", "kind", "participant_ids", "chair_id"} & set(
-            vals
-        ) or "state" in vals:
+        if {
+            "start",
+            "duration",
+            "place",
+            "conference_type",
+            "participant_ids",
+            "chair_id",
+        } & set(vals) or "state" in vals:
             self._sync_event()
         if "organizer_agency_id" in vals:
             # The former organiser reads the returns and notices no more, on
@@ -204,14 +209,14 @@ class DvConference(models.Model):
     def _sync_event(self):
         """One calendar event per conference, titled with the reference only:
         no case and no name of a person ever appears in it."""
-        labels = dict(self._fields["kind"]._description_selection(self.env))
+        labels = dict(self._fields["conference_type"]._description_selection(self.env))
         for conference in self.sudo():
             if conference.state == "cancelled":
                 conference.event_id.active = False
                 continue
             values = {
                 "active": True,
-                "name": f"{labels[conference.kind]} {conference.name}",
+                "name": f"{labels[conference.conference_type]} {conference.name}",
                 "start": conference.start,
                 "stop": conference.stop,
                 "location": conference.place or False,
@@ -539,7 +544,7 @@ class DvConference(models.Model):
                 {
                     "company_id": conference.company_id.id,
                     "reference": conference.name,
-                    "kind": "minutes",
+                    "erasure_ground": "minutes",
                     "user_id": self.env.user.id,
                 }
             )

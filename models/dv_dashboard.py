@@ -80,7 +80,7 @@ CREATE VIEW %(table)s AS (
     shares AS (
         SELECT s.to_agency_id AS agency_id,
                count(DISTINCT s.case_id) FILTER (WHERE s.state = 'accepted'
-                                                   AND s.kind = 'share')
+                                                   AND s.share_type = 'share')
                    AS shared_cases,
                count(*) FILTER (WHERE s.state = 'sent') AS to_answer
           FROM dv_share s

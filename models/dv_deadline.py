@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from .dv_referral import INBOUND_OPEN
 from .dv_time import deadline_state, overdue_domain
 
-DEADLINE_KINDS = [
+DEADLINE_TYPES = [
     ("first_contact", "First Contact"),
     ("measure_end", "Police Measure Ends"),
     ("claim", "Claim for the Home (§ 2 GewSchG)"),
@@ -13,9 +13,10 @@ DEADLINE_KINDS = [
     ("action_due", "Conference Action Due"),
     ("followup_due", "Follow-up Due"),
 ]
-# Each source row gets the id source_id * KINDS + the kind's number, so that
+# Each source row gets the id source_id * (number of types) + its type's number,
+# so that
 # a deadline keeps its id however often the view is read.
-KIND_NUMBERS = {kind: number for number, (kind, _label) in enumerate(DEADLINE_KINDS)}
+TYPE_NUMBERS = {key: number for number, (key, _label) in enumerate(DEADLINE_TYPES)}
 
 
 class DvDeadline(models.Model):
@@ -71,7 +72,7 @@ class DvDeadline(models.Model):
         "dv.case.followup": ["case_id", "due_date", "done_on"],
     }
 
-    kind = fields.Selection(DEADLINE_KINDS, readonly=True)
+    deadline_type = fields.Selection(DEADLINE_TYPES, readonly=True)
     deadline = fields.Datetime(string="Due", readonly=True)
     date = fields.Date(readonly=True)
     label = fields.Char(string="Deadline", compute="_compute_label")
@@ -89,13 +90,13 @@ class DvDeadline(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        count = len(DEADLINE_KINDS)
+        count = len(DEADLINE_TYPES)
         self.env.cr.execute(
             SQL(
                 """
 CREATE VIEW %(table)s AS (
     SELECT r.id * %(count)s + %(first_contact)s AS id,
-           'first_contact' AS kind,
+           'first_contact' AS deadline_type,
            r.first_contact_deadline AS deadline,
            r.first_contact_deadline::date AS date,
            r.name AS reference,
@@ -147,17 +148,17 @@ CREATE VIEW %(table)s AS (
                 table=SQL.identifier(self._table),
                 count=count,
                 open=INBOUND_OPEN,
-                **KIND_NUMBERS,
+                **TYPE_NUMBERS,
             )
         )
 
-    @api.depends("kind", "deadline")
+    @api.depends("deadline_type", "deadline")
     @api.depends_context("uid", "lang")
     def _compute_label(self):
-        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        labels = dict(self._fields["deadline_type"]._description_selection(self.env))
         now = fields.Datetime.now()
         for deadline in self:
-            deadline.label = kinds.get(deadline.kind, "")
+            deadline.label = labels.get(deadline.deadline_type, "")
             deadline.remaining, deadline.is_overdue = deadline_state(
                 self.env, deadline.deadline, now
             )

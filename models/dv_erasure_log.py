@@ -15,7 +15,7 @@ class DvErasureLog(models.Model):
     case_id = fields.Many2one("dv.case", readonly=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", readonly=True)
     reference = fields.Char(readonly=True)
-    kind = fields.Selection(
+    erasure_ground = fields.Selection(
         [
             ("retention", "Retention Period Over"),
             ("request", "Request of the Data Subject"),

@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, html2plaintext
 
 from ..tools.referral_parser import normalize_phone, parse_referral_text
-from .dv_case import CASE_KINDS, CASE_STATES
+from .dv_case import CASE_STATES, CASE_TYPES
 from .dv_constants import REPEAT_WINDOW_DAYS
 from .dv_guard import is_system_write, system_write
 from .dv_person import normalize_name
@@ -168,11 +168,10 @@ class DvReferral(models.Model):
     case_state = fields.Selection(
         CASE_STATES, string="Case Status", compute="_compute_case_fields"
     )
-    case_kind = fields.Selection(
-        CASE_KINDS,
-        string="Kind of Case",
+    case_type = fields.Selection(
+        CASE_TYPES,
         compute="_compute_case_fields",
-        inverse="_inverse_case_kind",
+        inverse="_inverse_case_type",
     )
     case_visible = fields.Boolean(compute="_compute_case_fields")
     victim_name = fields.Char(compute="_compute_victim", inverse="_inverse_victim")
@@ -304,21 +303,21 @@ class DvReferral(models.Model):
         for referral in self:
             referral.display_name = referral.name
 
-    @api.depends("case_id.state", "case_id.kind")
+    @api.depends("case_id.state", "case_id.case_type")
     @api.depends_context("uid")
     def _compute_case_fields(self):
         readable = self.case_id._filtered_access("read")
         for referral in self:
             case = referral.case_id if referral.case_id in readable else None
             referral.case_state = case.state if case else False
-            referral.case_kind = case.kind if case else False
+            referral.case_type = case.case_type if case else False
             referral.case_visible = bool(case)
 
-    def _inverse_case_kind(self):
+    def _inverse_case_type(self):
         for referral in self:
-            if referral.case_id and referral.case_kind:
-                # As the user: only who may change the case changes its kind.
-                referral.case_id.kind = referral.case_kind
+            if referral.case_id and referral.case_type:
+                # As the user: only who may change the case changes its type.
+                referral.case_id.case_type = referral.case_type
 
     @api.depends("case_id.victim_id", "pending_values")
     @api.depends_context("uid")
@@ -627,8 +626,8 @@ class DvReferral(models.Model):
                 "lead_agency_id": agency.id,
                 "company_id": (agency.company_id or self.company_id).id,
                 "user_id": user.id if agency in user.dv_agency_ids else False,
-                "kind": self.case_kind
-                or self.env.context.get("default_case_kind")
+                "case_type": self.case_type
+                or self.env.context.get("default_case_type")
                 or "partner",
                 "opened_on": fields.Date.context_today(self, self.received_at)
                 if self.received_at

@@ -74,7 +74,7 @@ class DvRiskAssessment(models.Model):
         "dv.risk.instrument", required=True, ondelete="restrict", tracking=True
     )
     instrument_version = fields.Integer(related="instrument_id.version", store=True)
-    kind = fields.Selection(related="instrument_id.kind")
+    instrument_type = fields.Selection(related="instrument_id.instrument_type")
     assessor_id = fields.Many2one(
         "res.users", default=lambda self: self.env.user, required=True, tracking=True
     )
@@ -156,7 +156,7 @@ class DvRiskAssessment(models.Model):
             ]
 
     @api.depends(
-        "instrument_id.kind",
+        "instrument_id.instrument_type",
         "instrument_id.band_ids",
         "answer_ids.answer",
         "answer_ids.item_id",
@@ -174,12 +174,12 @@ class DvRiskAssessment(models.Model):
                 assessment.unknown_count
             )
             assessment.red_flag_count = len(yes.filtered("item_id.red_flag"))
-            if instrument.kind == "external":
+            if instrument.instrument_type == "external":
                 assessment.score = 0
                 assessment.band_level = False
                 assessment.computed_level = assessment.external_level
                 continue
-            if instrument.kind == "weighted":
+            if instrument.instrument_type == "weighted":
                 assessment.score = sum(yes.mapped("item_id.weight"))
             else:
                 assessment.score = len(yes)
@@ -281,7 +281,7 @@ class DvRiskAssessment(models.Model):
     def action_done(self):
         self._dv_check_move("done", self.env._("Completing"))
         for assessment in self:
-            if assessment.kind == "external":
+            if assessment.instrument_type == "external":
                 if not (assessment.external_tool and assessment.external_level):
                     raise UserError(
                         self.env._(

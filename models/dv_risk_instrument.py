@@ -10,14 +10,14 @@ RISK_LEVELS = [
 ]
 LEVEL_RANK = {"standard": 1, "medium": 2, "high": 3}
 
-INSTRUMENT_KINDS = [
+INSTRUMENT_TYPES = [
     ("checklist", "Checklist (count of yes answers)"),
     ("weighted", "Weighted score"),
     ("external", "External result"),
 ]
 
 # What may not change on an instrument that has been used.
-STRUCTURE_FIELDS = {"kind", "item_ids", "band_ids", "version", "code"}
+STRUCTURE_FIELDS = {"instrument_type", "item_ids", "band_ids", "version", "code"}
 ITEM_STRUCTURE_FIELDS = {"weight", "red_flag", "instrument_id", "code"}
 
 
@@ -37,7 +37,9 @@ class DvRiskInstrument(models.Model):
         required=True, help="Stable key of the instrument; versions share it."
     )
     version = fields.Integer(required=True, default=1)
-    kind = fields.Selection(INSTRUMENT_KINDS, required=True, default="checklist")
+    instrument_type = fields.Selection(
+        INSTRUMENT_TYPES, required=True, default="checklist"
+    )
     active = fields.Boolean(default=True)
     description = fields.Text(translate=True)
     licence_note = fields.Char(
@@ -106,7 +108,7 @@ class DvRiskInstrument(models.Model):
     def _check_complete(self):
         """An instrument is used only once it has items and a band from 0."""
         for instrument in self:
-            if instrument.kind == "external":
+            if instrument.instrument_type == "external":
                 continue
             if not instrument.item_ids:
                 raise ValidationError(
@@ -182,7 +184,7 @@ class DvRiskInstrument(models.Model):
                 "code": self.code,
                 "name": self.name,
                 "version": self.version,
-                "kind": self.kind,
+                "instrument_type": self.instrument_type,
                 "reassessment_days": self.reassessment_days,
                 "description": self.description,
                 "items": [

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 
 from .dv_guard import is_system_write, system_write
 
-SHARE_KINDS = [
+SHARE_TYPES = [
     ("share", "Share"),
     ("transfer", "Transfer"),
 ]
@@ -46,7 +46,7 @@ CONSENT_PURPOSE = "referral"
 ROUTING_FIELDS = (
     "case_id",
     "to_agency_id",
-    "kind",
+    "share_type",
     "legal_basis",
     "legal_norm",
     "justification",
@@ -86,7 +86,7 @@ class DvShare(models.Model):
         "state",
         "case_id",
         "to_agency_id",
-        "kind",
+        "share_type",
         "legal_basis",
         "consent_id",
         "valid_until",
@@ -133,8 +133,8 @@ class DvShare(models.Model):
         tracking=True,
         help="The partner agency the case is passed to.",
     )
-    kind = fields.Selection(
-        SHARE_KINDS,
+    share_type = fields.Selection(
+        SHARE_TYPES,
         required=True,
         default="share",
         tracking=True,
@@ -354,7 +354,7 @@ class DvShare(models.Model):
         self._check_receiver()
         for share in self.sudo():
             share._check_legal_basis()
-            if share.kind == "transfer" and (
+            if share.share_type == "transfer" and (
                 share.case_id.lead_agency_id != share.from_agency_id
             ):
                 raise UserError(
@@ -370,7 +370,7 @@ class DvShare(models.Model):
         )
         for share in self.sudo():
             share._log_disclosure()
-            if share.kind == "transfer":
+            if share.share_type == "transfer":
                 share.with_user(self.env.user)._transfer_lead()
         self.sudo().activity_unlink(["mail.mail_activity_data_todo"])
         return True
@@ -424,7 +424,7 @@ class DvShare(models.Model):
         self._dv_check_move("revoked", self.env._("Revoking"))
         self._check_sender()
         for share in self:
-            if share.kind == "transfer" and share.state == "accepted":
+            if share.share_type == "transfer" and share.state == "accepted":
                 raise UserError(
                     self.env._(
                         "%(ref)s was accepted: the case has its new lead. The new "
@@ -508,7 +508,7 @@ class DvShare(models.Model):
     # Erasure
 
     def _dv_erase(self):
-        """Recipient, kind, legal basis and dates stay; the free text goes.
+        """Recipient, type, legal basis and dates stay; the free text goes.
         A justification is required for some legal bases: it is replaced,
         not emptied."""
         self.write({"reason": False, "rejection_note": False})
@@ -539,6 +539,8 @@ _MOVED_COLUMNS = (
     "write_uid",
     "write_date",
 )
+# Columns of the old dv_referral table (before 18.0.1.1.0): their names are
+# those of that schema (its "kind" is today's share_type).
 _OLD_REFERRAL_COLUMNS = (
     "direction",
     "kind",
@@ -575,7 +577,7 @@ def migrate_outbound_referrals(env):
         old_id, values = row[0], row[1:]
         cr.execute(
             SQL(
-                "INSERT INTO dv_share (%s, kind) VALUES %s RETURNING id",
+                "INSERT INTO dv_share (%s, share_type) VALUES %s RETURNING id",
                 columns,
                 tuple(values),
             )

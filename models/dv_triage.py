@@ -5,7 +5,7 @@ from odoo.tools import SQL
 from .dv_referral import INBOUND_OPEN
 from .dv_time import deadline_state, overdue_domain
 
-TRIAGE_KINDS = [("referral", "Referral"), ("case", "New Case")]
+TRIAGE_SOURCES = [("referral", "Referral"), ("case", "New Case")]
 
 
 class DvTriage(models.Model):
@@ -53,7 +53,7 @@ class DvTriage(models.Model):
         ],
     }
 
-    kind = fields.Selection(TRIAGE_KINDS, readonly=True)
+    source = fields.Selection(TRIAGE_SOURCES, readonly=True)
     reference = fields.Char(readonly=True)
     priority = fields.Integer(readonly=True)
     high_risk = fields.Boolean(readonly=True)
@@ -81,7 +81,7 @@ class DvTriage(models.Model):
                 """
 CREATE VIEW %(table)s AS (
     SELECT r.id * 2 AS id,
-           'referral' AS kind,
+           'referral' AS source,
            r.name AS reference,
            r.triage_score AS priority,
            COALESCE(c.risk_level = 'high', FALSE) AS high_risk,
@@ -136,7 +136,7 @@ CREATE VIEW %(table)s AS (
 
     def _record(self):
         self.ensure_one()
-        record = self.referral_id if self.kind == "referral" else self.case_id
+        record = self.referral_id if self.source == "referral" else self.case_id
         if not record.exists() or not record.has_access("read"):
             raise UserError(self.env._("You have no access to this record."))
         return record

@@ -71,7 +71,7 @@ class IrRule(models.Model):
                   FROM dv_share share
                   LEFT JOIN dv_consent consent ON consent.id = share.consent_id
                  WHERE share.active
-                   AND share.kind = 'share'
+                   AND share.share_type = 'share'
                    AND share.state = 'accepted'
                    AND share.to_agency_id = ANY(%(agencies)s)
                    AND (share.valid_until IS NULL OR share.valid_until >= %(today)s)

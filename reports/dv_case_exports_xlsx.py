@@ -85,7 +85,7 @@ class DvCaseListXlsx(models.AbstractModel):
     def _row(self, case):
         row = [
             case.name,
-            self._label_of(case, "kind"),
+            self._label_of(case, "case_type"),
             self._label_of(case, "state"),
             case.lead_agency_id.name,
             case.lead_institution_id.name or "",

@@ -360,7 +360,7 @@ class DvStatisticsXlsx(models.AbstractModel):
             "cases": self._grouped(
                 "dv.case",
                 self._case_domain(wizard),
-                ["kind", "is_repeat", "has_children", "youth_office_state"],
+                ["case_type", "is_repeat", "has_children", "youth_office_state"],
             ),
             "people": self._grouped(
                 "dv.person",
@@ -417,7 +417,7 @@ class DvStatisticsXlsx(models.AbstractModel):
                     ("start", "<=", stop),
                     ("company_id", "in", wizard.company_ids.ids),
                 ],
-                ["kind"],
+                ["conference_type"],
             ),
             "actions": self._grouped(
                 "dv.conference.action",
@@ -568,7 +568,7 @@ SELECT count(*) FROM dv_case c
 
     def _blocks_funder(self, data):
         cases, people, referrals = data["cases"], data["people"], data["referrals"]
-        kinds = self._selection("dv.case", "kind")
+        case_types = self._selection("dv.case", "case_type")
         victims = [row for row in people if row[0][0] == "victim"]
         children = [row for row in people if row[0][0] == "child" and row[0][3] < 18]
         units = self._tally(referrals, 2, where=lambda key: key[0] == "police")
@@ -591,8 +591,8 @@ SELECT count(*) FROM dv_case c
             (
                 "breakdown",
                 self.env._("Cases opened"),
-                self._tally(cases, 0, kinds),
-                kinds,
+                self._tally(cases, 0, case_types),
+                case_types,
             ),
             (
                 "breakdown",
@@ -666,7 +666,7 @@ SELECT count(*) FROM dv_case c
 
     def _blocks_lagebild(self, data):
         cases, people = data["cases"], data["people"]
-        kinds = self._selection("dv.case", "kind")
+        case_types = self._selection("dv.case", "case_type")
         genders = self._selection("dv.person", "gender")
         classes = {
             band_label(low, high): band_label(low, high)
@@ -695,8 +695,8 @@ SELECT count(*) FROM dv_case c
             (
                 "breakdown",
                 self.env._("Partner vs. intra-family violence (cases)"),
-                self._tally(cases, 0, kinds),
-                kinds,
+                self._tally(cases, 0, case_types),
+                case_types,
             ),
             (
                 "table",
@@ -790,7 +790,7 @@ SELECT count(*) FROM dv_case c
     def _blocks_high_risk(self, data):
         cases, actions = data["cases"], data["actions"]
         levels = self._selection("dv.risk.assessment", "final_level")
-        kinds = self._selection("dv.conference", "kind")
+        conference_types = self._selection("dv.conference", "conference_type")
         due = self._total(actions, lambda key: True)
         return [
             (
@@ -810,8 +810,8 @@ SELECT count(*) FROM dv_case c
             (
                 "breakdown",
                 self.env._("Conferences held"),
-                self._tally(data["conferences"], 0, kinds),
-                kinds,
+                self._tally(data["conferences"], 0, conference_types),
+                conference_types,
             ),
             (
                 "figure",
@@ -843,7 +843,7 @@ SELECT count(*) FROM dv_case c
         steps = data["steps"]
         due_steps = self._total(steps, lambda key: True)
         measures = data["perpetrator"]
-        kinds = self._names(
+        measure_types = self._names(
             "dv.perpetrator.measure.type",
             dict.fromkeys(self._active_ids("dv.perpetrator.measure.type")),
         )
@@ -851,10 +851,12 @@ SELECT count(*) FROM dv_case c
         statuses = self._selection("dv.perpetrator.measure", "status")
         done = [row for row in measures if row[0][1] == "done"]
         by_outcome = {
-            kind: self._tally(
-                [row for row in done if row[0][0] == kind], 2, [*outcomes, NOT_RECORDED]
+            measure_type: self._tally(
+                [row for row in done if row[0][0] == measure_type],
+                2,
+                [*outcomes, NOT_RECORDED],
             )
-            for kind in kinds
+            for measure_type in measure_types
         }
         outcome_labels = dict(outcomes, **{NOT_RECORDED: self.env._("Not recorded")})
         weapons_type = self._model("dv.perpetrator.measure.type").search(
@@ -862,7 +864,9 @@ SELECT count(*) FROM dv_case c
         )
         weapons = [row for row in measures if row[0][0] == weapons_type.id]
         actions = self._tally(
-            [row for row in data["actions"] if row[0][1] != NOT_RECORDED], 1, kinds
+            [row for row in data["actions"] if row[0][1] != NOT_RECORDED],
+            1,
+            measure_types,
         )
         youth = data["youth"]
         bases = self._selection("dv.youth.office.notice", "legal_basis")
@@ -895,8 +899,8 @@ SELECT count(*) FROM dv_case c
             (
                 "breakdown",
                 self.env._("Perpetrator-side measures by kind"),
-                self._tally(measures, 0, kinds),
-                kinds,
+                self._tally(measures, 0, measure_types),
+                measure_types,
             ),
             (
                 "breakdown",
@@ -908,7 +912,7 @@ SELECT count(*) FROM dv_case c
                 "table",
                 self.env._("Perpetrator-side measures done, by kind and outcome"),
                 by_outcome,
-                kinds,
+                measure_types,
                 outcome_labels,
             ),
             (
@@ -947,7 +951,7 @@ SELECT count(*) FROM dv_case c
                 "breakdown",
                 self.env._("Conference actions on the perpetrator's side"),
                 actions,
-                kinds,
+                measure_types,
             ),
             (
                 "breakdown",

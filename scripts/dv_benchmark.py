@@ -94,8 +94,8 @@ class Floor:
         )
         return {
             "cases": self.grouped(
-                "SELECT kind, is_repeat, has_children, youth_office_state, count(*) "
-                f"FROM dv_case c WHERE {CASES} GROUP BY 1, 2, 3, 4",
+                "SELECT case_type, is_repeat, has_children, youth_office_state, "
+                f"count(*) FROM dv_case c WHERE {CASES} GROUP BY 1, 2, 3, 4",
                 (False, True, True, False),
             ),
             "people": self.grouped(
@@ -145,7 +145,7 @@ class Floor:
                 "AND x.final_level = 'high'"
             ),
             "conferences": self.grouped(
-                "SELECT kind, count(*) FROM dv_conference WHERE state IN "
+                "SELECT conference_type, count(*) FROM dv_conference WHERE state IN "
                 "('held', 'approved', 'closed') AND start BETWEEN %(start)s AND "
                 "%(stop)s AND company_id IN %(companies)s GROUP BY 1",
                 (False,),
@@ -286,7 +286,7 @@ def run(env, rounds, years):
         name: {}
         for name in (
             "name",
-            "kind",
+            "case_type",
             "state",
             "lead_agency_id",
             "user_id",

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 FIRST_NAMES = ["Anna", "Birgit", "Canan", "Daria", "Elena", "Fatma", "Gisela"]
 MEN = ["Andreas", "Bernd", "Cem", "Dieter", "Emil", "Frank", "Goran"]
 LAST_NAMES = ["Albers", "Brandt", "Celik", "Dietz", "Engel", "Franke", "Graf"]
-KINDS = [("partner", 70), ("family", 22), ("stalking", 8)]
+CASE_TYPES = [("partner", 70), ("family", 22), ("stalking", 8)]
 RELATIONSHIPS = {
     "partner": [("spouse", 40), ("partner", 25), ("former_partner", 35)],
     "family": [("child", 40), ("parent", 25), ("sibling", 15), ("other_relative", 20)],
@@ -211,7 +211,7 @@ class Generator:
         company, _intake, _police, leads, _users = network
         span = self.years * 365
         opened = self.today - timedelta(days=int(rng.random() ** 0.8 * span))
-        kind = pick(rng, KINDS)
+        case_type = pick(rng, CASE_TYPES)
         gender = pick(rng, GENDERS)
         age = max(16, min(90, int(rng.gauss(36, 12))))
         people = [self._person("victim", gender, age, opened)]
@@ -222,10 +222,10 @@ class Generator:
                 perpetrator_gender,
                 max(16, age + rng.randint(-5, 8)),
                 opened,
-                pick(rng, RELATIONSHIPS[kind]),
+                pick(rng, RELATIONSHIPS[case_type]),
             )
         )
-        if kind != "stalking" and rng.random() < 0.45:
+        if case_type != "stalking" and rng.random() < 0.45:
             for _child in range(rng.choice((1, 1, 2, 2, 3))):
                 people.append(
                     self._person(
@@ -243,7 +243,7 @@ class Generator:
             opened,
             state,
             {
-                "kind": kind,
+                "case_type": case_type,
                 "company_id": company.id,
                 "lead_agency_id": lead.id,
                 "user_id": lead.member_ids.user_id[:1].id,
@@ -401,7 +401,7 @@ class Generator:
                 continue
             conference = env["dv.conference"].create(
                 {
-                    "kind": "scheduled" if rng.random() < 0.8 else "adhoc",
+                    "conference_type": "scheduled" if rng.random() < 0.8 else "adhoc",
                     "company_id": company.id,
                     "start": start,
                     "organizer_agency_id": intake.id,

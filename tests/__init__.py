@@ -29,3 +29,4 @@ from . import test_capacity
 from . import test_approval
 from . import test_duplicates
 from . import test_replica
+from . import test_field_rename

@@ -128,7 +128,7 @@ class DvCommon(TransactionCase):
         agency's case worker by default), with a victim."""
         user = user or cls.caseworker
         vals = {
-            "kind": "partner",
+            "case_type": "partner",
             "lead_agency_id": cls.agency_a.id,
             "company_id": cls.company_a.id,
             "user_id": user.id,
@@ -159,7 +159,7 @@ class DvCommon(TransactionCase):
         ((agency, user) pairs, confidentiality signed) as participants,
         created by and for ``user`` (the test's user without one)."""
         vals = {
-            "kind": "scheduled",
+            "conference_type": "scheduled",
             "start": "2026-06-10 08:00:00",
             "duration": 2,
             "place": "Town hall, room 3",
@@ -291,7 +291,7 @@ class PrivacyCommon(DvCommon):
             .with_user(self.caseworker)
             .create(
                 {
-                    "kind": "share",
+                    "share_type": "share",
                     "case_id": self.case.id,
                     "to_agency_id": self.shelter.id,
                     "legal_basis": "consent",

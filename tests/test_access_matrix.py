@@ -74,7 +74,7 @@ class TestAccessMatrix(PrivacyCommon):
             ),
         }
         cls.note_field = {
-            "dv.case": ("kind", "stalking"),
+            "dv.case": ("case_type", "stalking"),
             "dv.person": ("aliases", "X"),
             "dv.incident": ("weapon", True),
             "dv.session": ("note", "x"),

@@ -483,7 +483,7 @@ class AdversarialCommon(DvCommon):
         env["dv.case.approval"].sudo().create(
             {
                 "case_id": case.id,
-                "kind": "close",
+                "request_type": "close",
                 "reason": f"{label} reason of a request",
                 "closure_reason_id": env.ref(
                     "dv_case_management.closure_reason_completed"

@@ -134,7 +134,7 @@ class TestCloseApproval(ApprovalCommon):
             .create(
                 {
                     "case_id": self.case.id,
-                    "kind": "turnaway",
+                    "decision": "turnaway",
                     "turnaway_reason_id": self.env.ref(
                         "dv_case_management.turnaway_reason_out_of_area"
                     ).id,
@@ -288,7 +288,7 @@ class TestCloseApproval(ApprovalCommon):
             self.env["dv.case.approval"].with_user(self.coordinator).create(
                 {
                     "case_id": self.case.id,
-                    "kind": "close",
+                    "request_type": "close",
                     "reason": "x",
                     "closure_reason_id": self.completed.id,
                 }
@@ -332,7 +332,7 @@ class TestEndOfHighRisk(ApprovalCommon):
         wizard.note = "No contact for months, perpetrator moved abroad."
         wizard.save().action_confirm()
         approval = self.case.sudo().approval_ids
-        self.assertEqual(approval.kind, "end_high_risk")
+        self.assertEqual(approval.request_type, "end_high_risk")
         self.assertEqual(approval.conference_ref, line.conference_id.name)
         self.assertTrue(self.case.is_high_risk, "nothing changes before the approval")
         self.assertFalse(line.can_end_high_risk, "one request at a time")
@@ -492,7 +492,7 @@ class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
                 [
                     {
                         "case_id": self.case.id,
-                        "kind": "close",
+                        "request_type": "close",
                         "state": "approved",
                         "reason": "x",
                         "closure_reason_id": self.completed.id,

@@ -343,8 +343,8 @@ REFUSED = {
         (M, "dv.retention.rule", {"record_type": "closed_case", "days": 0}, V,
          "mindestens einen Tag"),
     "conference_zero_hours":
-        (M, "dv.conference", {"kind": "adhoc", "start": dt(days=3), "duration": 0,
-         "organizer_agency_id": "@office", "company_id": "@company"}, V,
+        (M, "dv.conference", {"conference_type": "adhoc", "start": dt(days=3),
+         "duration": 0, "organizer_agency_id": "@office", "company_id": "@company"}, V,
          "zwischen wenigen Minuten und einem Tag"),
     "duplicate_police_reference":
         (W, "dv.referral", {"police_reference": "OFFEN"}, V, "gibt es bereits"),
@@ -507,7 +507,7 @@ class TestBadInputs(IntakeCommon):
             .with_context(dv_no_agenda_proposal=True)
             .create(
                 {
-                    "kind": "adhoc",
+                    "conference_type": "adhoc",
                     "start": dt(days=7),
                     "organizer_agency_id": cls.office.id,
                     "company_id": cls.company_a.id,
@@ -589,7 +589,7 @@ class TestBadInputs(IntakeCommon):
     def case_values(cls, **values):
         return dict(
             {
-                "kind": "partner",
+                "case_type": "partner",
                 "lead_agency_id": cls.office.id,
                 "company_id": cls.company_a.id,
                 "user_id": cls.office_worker.id,
@@ -631,7 +631,7 @@ class TestBadInputs(IntakeCommon):
         agency's case worker sends it (the addon sets sender and state)."""
         return dict(
             {
-                "kind": "share",
+                "share_type": "share",
                 "case_id": cls.fx["case_progress"].id,
                 "to_agency_id": cls.agency_a.id,
                 "legal_basis": "statute",

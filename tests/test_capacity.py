@@ -132,7 +132,7 @@ class TestCapacity(ReferralCommon):
                 (False, False, True),
             ],
         )
-        self.assertEqual(lines[-1].kind, "case")
+        self.assertEqual(lines[-1].source, "case")
         self.assertFalse(lines[-1].deadline)
         # The order is the database's: the same through a grouped read.
         groups = (
@@ -362,11 +362,11 @@ class TestCapacity(ReferralCommon):
 
     # Waiting list and not served
 
-    def _wizard(self, case, kind, **values):
+    def _wizard(self, case, decision, **values):
         action = getattr(
             case.with_user(self.office_worker),
             "action_open_waiting_wizard"
-            if kind == "waiting"
+            if decision == "waiting"
             else "action_open_turnaway_wizard",
         )()
         wizard = (
@@ -432,10 +432,10 @@ class TestCapacity(ReferralCommon):
         with self.assertRaises(AccessError):
             third.with_user(self.caseworker)._dv_put_on_waiting_list(self.wait_capacity)
         # Nor point the wizard at it (its form would show the case's name).
-        for kind in ("waiting", "turnaway"):
+        for decision in ("waiting", "turnaway"):
             with self.assertRaises(UserError):
                 self.env["dv.case.intake.wizard"].with_user(self.caseworker).create(
-                    {"case_id": third.id, "kind": kind}
+                    {"case_id": third.id, "decision": decision}
                 )
         self.assertFalse(third.waiting_reason_id)
 

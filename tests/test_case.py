@@ -224,13 +224,13 @@ class TestMeasuresAndOrders(DvCommon):
         (measure.activity_ids | order.activity_ids).unlink()
         Activity = self.env["mail.activity"].sudo()
 
-        def old(key, kind="deadline"):
+        def old(key, activity_type="deadline"):
             return Activity.create(
                 {
                     "res_model_id": self.env["ir.model"]._get_id("dv.case"),
                     "res_id": case.id,
                     "activity_type_id": self.env.ref(
-                        f"dv_case_management.mail_activity_type_{kind}"
+                        f"dv_case_management.mail_activity_type_{activity_type}"
                     ).id,
                     "dv_deadline_key": key,
                     "user_id": self.caseworker.id,
@@ -449,7 +449,7 @@ class TestCaseAccess(DvCommon):
         case = self.case.with_user(self.caseworker)
         self.assertEqual(case.victim_id.phone, "+49 170 1234567")
         self.assertTrue(case.victim_id.protected_visible)
-        case.write({"kind": "stalking"})
+        case.write({"case_type": "stalking"})
         case.victim_id.write({"phone": "+49 170 7654321"})
         self.assertEqual(case.victim_id.protected_id.phone, "+49 170 7654321")
         # Writing one detail keeps the others.
@@ -466,7 +466,7 @@ class TestCaseAccess(DvCommon):
         with self.assertRaises(AccessError):
             case.victim_id.protected_id.read(["phone"])
         with self.assertRaises(AccessError):
-            case.write({"kind": "stalking"})
+            case.write({"case_type": "stalking"})
         with self.assertRaises(AccessError):
             self.incident.with_user(self.network).write({"weapon": True})
 
@@ -478,7 +478,7 @@ class TestCaseAccess(DvCommon):
                 with self.assertRaises(AccessError):
                     self.case.with_user(user).read(["name"])
                 with self.assertRaises(AccessError):
-                    self.case.with_user(user).write({"kind": "stalking"})
+                    self.case.with_user(user).write({"case_type": "stalking"})
                 with self.assertRaises(AccessError):
                     self.case.victim_id.with_user(user).read(["name"])
                 with self.assertRaises(AccessError):
@@ -565,7 +565,7 @@ class TestCaseForm(DvCommon):
     def test_new_case_in_the_form(self):
         Case = self.env["dv.case"].with_user(self.caseworker)
         with Form(Case) as form:
-            form.kind = "stalking"
+            form.case_type = "stalking"
             with form.person_ids.new() as person:
                 person.name = "Nora New"
                 person.gender = "female"

@@ -111,7 +111,7 @@ class TestFollowersLoseAccess(ChatterCommon):
             .with_user(self.caseworker)
             .create(
                 {
-                    "kind": "transfer",
+                    "share_type": "transfer",
                     "case_id": self.case.id,
                     "to_agency_id": self.shelter.id,
                     "legal_basis": "statute",

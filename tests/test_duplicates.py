@@ -499,7 +499,7 @@ class TestCaseMerge(DuplicateCommon):
         request = self.env["dv.case.approval"].create(
             {
                 "case_id": self.duplicate.id,
-                "kind": "close",
+                "request_type": "close",
                 "reason": "Moved away.",
                 "closure_reason_id": self.env.ref(
                     "dv_case_management.closure_reason_completed"

@@ -86,7 +86,9 @@ class TestFollowup(FollowupCommon):
         deadlines = (
             self.env["dv.deadline"]
             .with_user(self.caseworker)
-            .search([("case_id", "=", self.case.id), ("kind", "=", "followup_due")])
+            .search(
+                [("case_id", "=", self.case.id), ("deadline_type", "=", "followup_due")]
+            )
         )
         self.assertEqual(len(deadlines), 3)
         self.assertEqual(deadlines.mapped("res_id"), followups.sorted("due_date").ids)

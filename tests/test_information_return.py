@@ -129,7 +129,7 @@ class TestRequest(ReturnCommon):
             self.company_a.dv_return_working_days = -1
 
     def test_short_notice_is_due_today_at_the_earliest(self):
-        conference = self._conference(kind="adhoc")
+        conference = self._conference(conference_type="adhoc")
         self._line(conference, self.case)
         with freeze_time("2026-06-09 09:00:00"):
             conference.action_invite()

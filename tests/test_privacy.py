@@ -140,7 +140,7 @@ class TestBreakGlass(PrivacyCommon):
         with self.assertRaises(AccessError):
             case.victim_id.protected_id.read(["phone"])
         with self.assertRaises(AccessError):
-            case.write({"kind": "stalking"})
+            case.write({"case_type": "stalking"})
         # The lead agency's coordinators are told, without personal data.
         activity = self.case.activity_ids.filtered(
             lambda a: a.user_id == self.lead_coordinator
@@ -230,7 +230,7 @@ class TestAccessLog(PrivacyCommon):
                 ["name"]
             ),
             "case form with its people": lambda: Case.browse(self.case.id).web_read(
-                {"kind": {}, "person_ids": {"fields": {"name": {}}}}
+                {"case_type": {}, "person_ids": {"fields": {"name": {}}}}
             ),
         }
         for label, call in calls.items():
@@ -353,7 +353,7 @@ class TestGrantsSeenAtOnce(PrivacyCommon):
             .with_user(self.caseworker)
             .create(
                 {
-                    "kind": "share",
+                    "share_type": "share",
                     "case_id": self.case.id,
                     "to_agency_id": self.shelter.id,
                     "legal_basis": "consent",
@@ -431,7 +431,7 @@ class TestGrantsSeenAtOnce(PrivacyCommon):
             .with_user(self.caseworker)
             .create(
                 {
-                    "kind": "transfer",
+                    "share_type": "transfer",
                     "case_id": self.case.id,
                     "to_agency_id": self.shelter.id,
                     "legal_basis": "statute",

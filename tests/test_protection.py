@@ -597,12 +597,12 @@ class TestSafetyPlan(ProtectionCommon):
             report.report_name,
         )
         # In tests Odoo renders HTML unless told otherwise.
-        pdf, kind = (
+        pdf, report_format = (
             report.with_user(self.caseworker)
             .with_context(force_report_rendering=True)
             ._render_qweb_pdf(report.report_name, plan.ids)
         )
-        self.assertEqual(kind, "pdf")
+        self.assertEqual(report_format, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
 
 

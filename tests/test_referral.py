@@ -151,15 +151,15 @@ class TestInboundReferral(ReferralCommon):
             referral.case_id.with_user(self.police_officer).read(["name"])
         with self.assertRaises(AccessError):
             as_police.write({"police_reference": "changed"})
-        # Nothing of the case through the referral either: its state and kind
+        # Nothing of the case through the referral either: its state and type
         # are read with the police officer's own access.
-        referral.case_id.sudo().kind = "stalking"
-        values = as_police.read(["case_state", "case_kind", "victim_name"])[0]
+        referral.case_id.sudo().case_type = "stalking"
+        values = as_police.read(["case_state", "case_type", "victim_name"])[0]
         self.assertEqual(
-            (values["case_state"], values["case_kind"], values["victim_name"]),
+            (values["case_state"], values["case_type"], values["victim_name"]),
             (False, False, False),
         )
-        self.assertEqual(referral.with_user(self.office_worker).case_kind, "stalking")
+        self.assertEqual(referral.with_user(self.office_worker).case_type, "stalking")
 
     def test_other_agency_and_company_see_nothing(self):
         referral = self._inbound()
@@ -242,7 +242,9 @@ class TestDeadlines(ReferralCommon):
         )
         Deadline = self.env["dv.deadline"].with_user(self.office_worker)
         rows = Deadline.search([("case_id", "=", case.id)])
-        self.assertEqual(sorted(rows.mapped("kind")), ["first_contact", "measure_end"])
+        self.assertEqual(
+            sorted(rows.mapped("deadline_type")), ["first_contact", "measure_end"]
+        )
         # Each deadline once, whatever the number of coordinators.
         self.assertEqual(len(rows), 2)
         self.assertTrue(

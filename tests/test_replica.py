@@ -144,7 +144,7 @@ class TestReplicaRequests(JsonRpcMixin, HttpCase, PrivacyCommon):
             patch.object(DvAccessLoggedMixin.read, "_readonly", True, create=True),
             self.assertLogs("odoo.http", logging.INFO) as logs,
         ):
-            [row] = self._call("dv.case", "read", [self.case.ids, ["kind"]])
+            [row] = self._call("dv.case", "read", [self.case.ids, ["case_type"]])
         self.assertEqual(row["id"], self.case.id)
         self.assertTrue(
             any("logged read is served by the primary" in line for line in logs.output),

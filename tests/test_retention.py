@@ -155,7 +155,7 @@ class TestRetention(PrivacyCommon):
         self.assertEqual(case.incident_ids.offence_group_ids.code, "bodily_harm")
         self.assertEqual(str(case.incident_ids.date), "2026-03-01 00:00:00")
         self.assertEqual(case.closure_reason_id.code, "completed")
-        self.assertEqual(case.kind, "partner")
+        self.assertEqual(case.case_type, "partner")
 
     def test_closed_case_erased_after_its_period(self):
         case = self._full_case()
@@ -170,7 +170,7 @@ class TestRetention(PrivacyCommon):
             self.env["dv.retention"]._cron_erase()
         self._assert_erased(case)
         log = self.env["dv.erasure.log"].search([("case_id", "=", case.id)])
-        self.assertEqual(log.kind, "retention")
+        self.assertEqual(log.erasure_ground, "retention")
         # Rerun: nothing more to do, nothing twice.
         with freeze_time("2029-04-01"):
             self.assertNotIn(case, self.env["dv.retention"]._due_cases())
@@ -278,7 +278,9 @@ class TestRetention(PrivacyCommon):
         wizard.action_erase()
         self._assert_erased(case)
         log = self.env["dv.erasure.log"].search([("case_id", "=", case.id)])
-        self.assertEqual((log.kind, log.user_id), ("request", self.lead_coordinator))
+        self.assertEqual(
+            (log.erasure_ground, log.user_id), ("request", self.lead_coordinator)
+        )
         with self.assertRaises(UserError):
             log.with_user(self.dpo).write({"reason": "x"})
         # Only someone who may change the case can erase it.

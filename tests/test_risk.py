@@ -20,7 +20,7 @@ class RiskCommon(DvCommon):
             {
                 "name": "Weighted Test",
                 "code": "weighted_test",
-                "kind": "weighted",
+                "instrument_type": "weighted",
                 "reassessment_days": 30,
                 "item_ids": [
                     Command.create({"text": "A", "weight": 2.5, "sequence": 1}),
@@ -252,7 +252,7 @@ class TestVersioning(RiskCommon):
 
     def test_incomplete_instrument_cannot_be_used(self):
         draft = self.env["dv.risk.instrument"].create(
-            {"name": "Unfinished", "code": "unfinished", "kind": "checklist"}
+            {"name": "Unfinished", "code": "unfinished", "instrument_type": "checklist"}
         )
         with self.assertRaises(ValidationError):
             self._assess(draft)
@@ -289,8 +289,8 @@ class TestImportExport(RiskCommon):
         )
         return wizard.action_import()
 
-    def _export(self, instrument, kind):
-        action = getattr(instrument, f"action_export_{kind}")()
+    def _export(self, instrument, file_format):
+        action = getattr(instrument, f"action_export_{file_format}")()
         attachment_id = int(action["url"].split("/")[3].split("?")[0])
         return self.env["ir.attachment"].browse(attachment_id).raw
 
@@ -299,6 +299,7 @@ class TestImportExport(RiskCommon):
         sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
         rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
         self.assertEqual(rows[0][0], "type")
+        self.assertEqual(rows[0][4], "instrument_type")
         self.assertEqual(
             rows[1][:4], ["instrument", "weighted_test", "Weighted Test", "1"]
         )
@@ -317,7 +318,8 @@ class TestImportExport(RiskCommon):
 
     def test_import_csv(self):
         text = (
-            "type;code;name;version;kind;text;weight;red_flag;min_score;level\n"
+            "type;code;name;version;instrument_type;text;weight;red_flag;"
+            "min_score;level\n"
             "instrument;licensed;Licensed Tool;1;weighted;;;;;\n"
             "item;;;;;Question one;3;ja;;\n"
             "item;;;;;Question two;1;nein;;\n"
@@ -326,8 +328,18 @@ class TestImportExport(RiskCommon):
         )
         action = self._import(text.encode(), "licensed.csv")
         new = self.env["dv.risk.instrument"].browse(action["res_id"])
-        self.assertEqual(new.kind, "weighted")
+        self.assertEqual(new.instrument_type, "weighted")
         self.assertEqual(new.item_ids.mapped("red_flag"), [True, False])
+
+    def test_import_csv_with_old_column_name(self):
+        """Files exported before 18.0.1.6.0 name the column ``kind``."""
+        text = (
+            "type,code,name,version,kind,min_score,level\n"
+            "instrument,external_old,Old Export,1,external,,\n"
+        )
+        action = self._import(text.encode(), "old.csv")
+        new = self.env["dv.risk.instrument"].browse(action["res_id"])
+        self.assertEqual((new.code, new.instrument_type), ("external_old", "external"))
 
     def test_export_writes_text_not_formulas(self):
         self.weighted.item_ids[0].text = '=HYPERLINK("http://x")'
@@ -346,14 +358,15 @@ class TestImportExport(RiskCommon):
         broken = {
             "no_header.csv": b"",
             "bad_rows.csv": (
-                b"type,code,name,version,kind,text,weight,red_flag,min_score,level\n"
+                b"type,code,name,version,instrument_type,text,weight,red_flag,"
+                b"min_score,level\n"
                 b"instrument,bad,Bad,1,checklist,,,,,\n"
                 b"item,,,,,,x,maybe,,\n"
                 b"band,,,,,,,,1,extreme\n"
                 b"thing,,,,,,,,,\n"
             ),
             "existing_version.csv": (
-                b"type,code,name,version,kind,text,min_score,level\n"
+                b"type,code,name,version,instrument_type,text,min_score,level\n"
                 b"instrument,weighted_test,Again,1,checklist,,,\n"
                 b"item,,,,,Q,,\n"
                 b"band,,,,,,0,standard\n"

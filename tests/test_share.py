@@ -35,9 +35,9 @@ class TestShare(ReferralCommon):
             }
         )
 
-    def _outbound(self, kind="share", user=None, **values):
+    def _outbound(self, share_type="share", user=None, **values):
         vals = {
-            "kind": kind,
+            "share_type": share_type,
             "case_id": self.case.id,
             "to_agency_id": self.shelter.id,
             "legal_basis": "consent",
@@ -69,7 +69,7 @@ class TestShare(ReferralCommon):
         self.assertEqual(len(case.incident_ids), 1)
         self.assertEqual(self.case.shared_agency_ids, self.shelter)
         with self.assertRaises(AccessError):
-            self.case.with_user(self.shelter_worker).write({"kind": "stalking"})
+            self.case.with_user(self.shelter_worker).write({"case_type": "stalking"})
         # Revoked: access ends at once.
         referral.with_user(self.caseworker).action_revoke()
         with self.assertRaises(AccessError):
@@ -103,11 +103,11 @@ class TestShare(ReferralCommon):
             self.case.with_user(self.shelter_worker).read(["name"])
 
     def test_transfer_passes_the_lead(self):
-        referral = self._outbound(kind="transfer")
+        referral = self._outbound(share_type="transfer")
         referral.with_user(self.shelter_worker).action_accept()
         self.assertEqual(self.case.lead_agency_id, self.shelter)
         self.assertEqual(self.case.user_id, self.shelter_worker)
-        self.case.with_user(self.shelter_worker).write({"kind": "stalking"})
+        self.case.with_user(self.shelter_worker).write({"case_type": "stalking"})
         self.assertEqual(
             self.case.victim_id.with_user(self.shelter_worker).phone, "+49 170 1234567"
         )
@@ -175,7 +175,7 @@ class TestShare(ReferralCommon):
                 {"to_agency_id": self.agency_a.id},
                 {"consent_id": False},
                 {"legal_basis": "statute", "legal_norm": "x"},
-                {"kind": "transfer"},
+                {"share_type": "transfer"},
                 {"state": "sent"},
                 {"from_agency_id": self.shelter.id},
                 {"valid_until": "2027-12-31"},
@@ -198,7 +198,7 @@ class TestShare(ReferralCommon):
                 with self.assertRaises(AccessError):
                     self._outbound(
                         user=user,
-                        kind="transfer",
+                        share_type="transfer",
                         case_id=foreign.id,
                         legal_basis="acute_danger",
                         justification="Acute danger, see the police report.",
@@ -267,9 +267,9 @@ class TestShare(ReferralCommon):
                 self.case.with_user(self.shelter_worker).read(["name"])
 
     def test_transfer_needs_the_lead_it_was_sent_by(self):
-        transfer = self._outbound(kind="transfer")
+        transfer = self._outbound(share_type="transfer")
         other = self._outbound(
-            kind="transfer",
+            share_type="transfer",
             to_agency_id=self.agency_shared.id,
             consent_id=False,
             legal_basis="statute",
@@ -332,7 +332,7 @@ class TestShareMigration(ReferralCommon):
         share = self.env["dv.share"].browse(mapping[old_id])
         self.assertEqual(share.name, "VM-2026-00042")
         self.assertEqual(
-            (share.case_id, share.to_agency_id, share.state, share.kind),
+            (share.case_id, share.to_agency_id, share.state, share.share_type),
             (case, self.office, "accepted", "share"),
         )
         self.assertEqual(share.reason, "Old message")

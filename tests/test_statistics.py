@@ -368,7 +368,7 @@ class TestFunderAndLagebild(StatisticsBook, ReferralCommon):
         )
         # 2: intra-family violence, a man of 70 threatened online by his son.
         cls.case2 = cls._create_case(
-            kind="family",
+            case_type="family",
             opened_on="2026-03-10",
             person_ids=[
                 Command.create(
@@ -388,7 +388,7 @@ class TestFunderAndLagebild(StatisticsBook, ReferralCommon):
         # 3: stalking by a former partner who breaches a protection order;
         # the victim's age is not known.
         cls.case3 = cls._create_case(
-            kind="stalking",
+            case_type="stalking",
             opened_on="2026-04-01",
             person_ids=[
                 Command.create(
@@ -669,7 +669,7 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
         super().setUpClass()
         cls.company_a.dv_suppression_minimum = 1
         screening = cls.env.ref("dv_case_management.risk_instrument_screening")
-        kind = {
+        measure_types = {
             code: cls.env.ref(f"dv_case_management.perpetrator_measure_{code}")
             for code in ("warning_talk", "weapons_check", "programme", "custody")
         }
@@ -717,7 +717,7 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
         talk = Measure.create(
             {
                 "case_id": cls.case1.id,
-                "type_id": kind["warning_talk"].id,
+                "type_id": measure_types["warning_talk"].id,
                 "due_date": "2026-03-05",
                 "outcome": "carried_out",
             }
@@ -750,7 +750,7 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
         programme = Measure.create(
             {
                 "case_id": cls.case3.id,
-                "type_id": kind["programme"].id,
+                "type_id": measure_types["programme"].id,
                 "due_date": "2026-06-01",
             }
         )
@@ -776,7 +776,7 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
                 "name": "Gefährderansprache",
                 "owner_agency_id": cls.agency_shared.id,
                 "due_date": "2026-06-17",
-                "perpetrator_measure_type_id": kind["warning_talk"].id,
+                "perpetrator_measure_type_id": measure_types["warning_talk"].id,
             }
         )
         # Outside: another company's measure, and one due next year.
@@ -788,14 +788,14 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
         Measure.create(
             {
                 "case_id": other.id,
-                "type_id": kind["warning_talk"].id,
+                "type_id": measure_types["warning_talk"].id,
                 "due_date": "2026-07-01",
             }
         )
         Measure.create(
             {
                 "case_id": cls.case3.id,
-                "type_id": kind["custody"].id,
+                "type_id": measure_types["custody"].id,
                 "due_date": "2027-01-05",
             }
         )

@@ -339,11 +339,11 @@ class TestTours(HttpCase, DvCommon):
         )
         self.assertEqual(len(wizard), 1)
         self.assertEqual(len(rendered), 1, "the browser downloaded one workbook")
-        uid, report_ref, docids, (content, kind) = rendered[0]
+        uid, report_ref, docids, (content, report_format) = rendered[0]
         self.assertEqual(uid, self.tour_statistics.id)
         self.assertEqual(report_ref, "dv_case_management.statistics_xlsx")
         self.assertEqual(list(docids), wizard.ids)
-        self.assertEqual(kind, "xlsx")
+        self.assertEqual(report_format, "xlsx")
         downloaded = self._cells(content)
 
         # The same route, fetched again with the user's session.

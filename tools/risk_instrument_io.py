@@ -2,13 +2,14 @@
 
 One table, one row per record, the first row naming the columns:
 
-    type, code, name, version, kind, reassessment_days, description,
+    type, code, name, version, instrument_type, reassessment_days, description,
     section, text, help, weight, red_flag, min_score, level
 
 - ``type`` is ``instrument`` (exactly one row), ``item`` or ``band``.
 - instrument rows: ``code``, ``name``, ``version`` (whole number >= 1),
-  ``kind`` (checklist, weighted, external), ``reassessment_days`` (optional),
-  ``description`` (optional).
+  ``instrument_type`` (checklist, weighted, external; a column ``kind``, as
+  files written before 18.0.1.6.0 name it, is read the same),
+  ``reassessment_days`` (optional), ``description`` (optional).
 - item rows: ``code`` (optional), ``section`` (optional), ``text``, ``help``
   (optional), ``weight`` (number >= 0, default 1), ``red_flag``
   (yes/no, ja/nein, 1/0, true/false; default no).
@@ -26,7 +27,7 @@ COLUMNS = [
     "code",
     "name",
     "version",
-    "kind",
+    "instrument_type",
     "reassessment_days",
     "description",
     "section",
@@ -37,7 +38,9 @@ COLUMNS = [
     "min_score",
     "level",
 ]
-KINDS = ("checklist", "weighted", "external")
+INSTRUMENT_TYPES = ("checklist", "weighted", "external")
+# Older names of columns, read as their new names.
+RENAMED_COLUMNS = {"kind": "instrument_type"}
 LEVELS = ("standard", "medium", "high")
 TRUE = {"yes", "ja", "1", "true", "x", "y", "j"}
 FALSE = {"no", "nein", "0", "false", "", "n"}
@@ -125,7 +128,7 @@ def _instrument_values(row, errors):
         "version": _number(
             row["version"] or "1", row.number, "version", errors, 1, True
         ),
-        "kind": row["kind"].lower() or "checklist",
+        "instrument_type": row["instrument_type"].lower() or "checklist",
         "reassessment_days": _number(
             row["reassessment_days"] or "0",
             row.number,
@@ -139,8 +142,8 @@ def _instrument_values(row, errors):
     for column in ("code", "name"):
         if not values[column]:
             errors.append((row.number, "required", column))
-    if values["kind"] not in KINDS:
-        errors.append((row.number, "choice", "kind"))
+    if values["instrument_type"] not in INSTRUMENT_TYPES:
+        errors.append((row.number, "choice", "instrument_type"))
     return values
 
 
@@ -176,7 +179,7 @@ def _check_whole(instrument, items, bands, errors):
     if instrument is None:
         errors.append((None, "no_instrument", ""))
         return
-    if instrument["kind"] == "external":
+    if instrument["instrument_type"] == "external":
         return
     if not items:
         errors.append((None, "no_items", ""))
@@ -189,7 +192,7 @@ def _check_whole(instrument, items, bands, errors):
 
 def parse_instrument(rows):
     """Check every row and return the instrument as a dict
-    ``{code, name, version, kind, reassessment_days, description, items:
+    ``{code, name, version, instrument_type, reassessment_days, description, items:
     [...], bands: [...]}``; raise InstrumentFileError listing every problem
     with its row number (1 = the header row)."""
     errors = []
@@ -197,6 +200,7 @@ def parse_instrument(rows):
     if not rows:
         raise InstrumentFileError([(None, "empty", "")])
     header = [cell.strip().lower() for cell in rows[0]]
+    header = [RENAMED_COLUMNS.get(column, column) for column in header]
     if "type" not in header:
         raise InstrumentFileError([(1, "columns", "type")])
     index = {column: header.index(column) for column in COLUMNS if column in header}
@@ -207,14 +211,14 @@ def parse_instrument(rows):
         for column in ("name", "text", "help", "description", "section"):
             if len(row[column]) > MAX_TEXT:
                 errors.append((number, "too_long", column))
-        kind = row["type"].lower()
-        if kind == "instrument" and instrument is not None:
+        row_type = row["type"].lower()
+        if row_type == "instrument" and instrument is not None:
             errors.append((number, "second_instrument", ""))
-        elif kind == "instrument":
+        elif row_type == "instrument":
             instrument = _instrument_values(row, errors)
-        elif kind == "item":
+        elif row_type == "item":
             items.append(_item_values(row, errors, len(items) + 1))
-        elif kind == "band":
+        elif row_type == "band":
             bands.append(_band_values(row, errors))
         else:
             errors.append((number, "type", row["type"]))
@@ -239,7 +243,7 @@ def instrument_rows(instrument):
             code=instrument["code"],
             name=instrument["name"],
             version=str(instrument["version"]),
-            kind=instrument["kind"],
+            instrument_type=instrument["instrument_type"],
             reassessment_days=str(instrument.get("reassessment_days") or 0),
             description=instrument.get("description") or "",
         )

@@ -12,7 +12,7 @@ class DvCaseIntakeWizard(models.TransientModel):
     _description = "Waiting List or Not Served"
 
     case_id = fields.Many2one("dv.case", required=True)
-    kind = fields.Selection(INTAKE_DECISIONS, required=True, default="waiting")
+    decision = fields.Selection(INTAKE_DECISIONS, required=True, default="waiting")
     waiting_reason_id = fields.Many2one("dv.waiting.reason", string="Waiting Because")
     turnaway_reason_id = fields.Many2one(
         "dv.turnaway.reason", string="Not Served Because"
@@ -31,7 +31,7 @@ class DvCaseIntakeWizard(models.TransientModel):
 
     def action_confirm(self):
         self.ensure_one()
-        if self.kind == "waiting":
+        if self.decision == "waiting":
             self.case_id._dv_put_on_waiting_list(self.waiting_reason_id)
         else:
             self.case_id._dv_turn_away(self.turnaway_reason_id, self.note)

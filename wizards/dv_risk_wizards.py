@@ -41,7 +41,7 @@ class DvRiskImportWizard(models.TransientModel):
                 "code": definition["code"],
                 "name": definition["name"],
                 "version": definition["version"],
-                "kind": definition["kind"],
+                "instrument_type": definition["instrument_type"],
                 "reassessment_days": definition["reassessment_days"],
                 "description": definition["description"],
                 "item_ids": [

@@ -54,7 +54,7 @@ def transfer(case, agency, marker):
     return {
         "case_id": case,
         "to_agency_id": agency,
-        "kind": "transfer",
+        "share_type": "transfer",
         "legal_basis": "statute",
         "legal_norm": "§ 8a SGB VIII",
         "reason": marker,
@@ -178,7 +178,7 @@ class AttackerClient(LoadClient):
               "dv.case", "search_count", [("lead_agency_id", "=", self.office)]),
             p("name_search case", bool, "dv.case", "name_search", "HG-", limit=50),
             p("read_group cases", counted, "dv.case", "read_group",
-              [("id", "in", cases)], ["kind"], ["kind"], lazy=False),
+              [("id", "in", cases)], ["case_type"], ["case_type"], lazy=False),
             p("export cases", exported,
               "dv.case", "export_data", cases[:20], ["name", "person_ids/name"]),
             p("read person", bool,

@@ -130,7 +130,9 @@ def case_new(f):
 
 
 def missing_case(u, _f):
-    return u["caseworker"].call("dv.case", "write", [987654321], {"kind": "family"})
+    return u["caseworker"].call(
+        "dv.case", "write", [987654321], {"case_type": "family"}
+    )
 
 
 def formula_in_statistics(u, f):

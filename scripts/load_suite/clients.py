@@ -20,7 +20,7 @@ from rpc import Client, RpcError
 
 # How long a client keeps retrying one write before it gives up.
 RETRY_WINDOW = 120
-CASE_KINDS = ("partner", "family", "stalking")
+CASE_TYPES = ("partner", "family", "stalking")
 
 # The text of a referral e-mail (plan.MAIL; the bad-input table uses it too).
 MAIL = plan.MAIL
@@ -298,7 +298,7 @@ class LoadClient(threading.Thread):
             specification={
                 "name": {},
                 "state": {},
-                "kind": {},
+                "case_type": {},
                 "safety_plan": {},
                 "risk_level": {},
                 "person_ids": {"fields": {"name": {}, "role": {}, "phone": {}}},
@@ -532,7 +532,7 @@ class AssessorClient(LoadClient):
 
 class PairClient(LoadClient):
     """One of two case workers who edit the same case at the same moment:
-    the first writes the safety plan, the second the kind of case; both
+    the first writes the safety plan, the second the type of case; both
     leave notes in the chatter."""
 
     def __init__(self, ctx, index, user, case_id):
@@ -552,8 +552,8 @@ class PairClient(LoadClient):
             self.write(
                 "dv.case",
                 self.case_id,
-                {"kind": self.rng.choice(CASE_KINDS)},
-                track="kind",
+                {"case_type": self.rng.choice(CASE_TYPES)},
+                track="case_type",
             )
         note = self.marker("N")
         self.ensure(
@@ -588,7 +588,7 @@ class CoordinatorClient(LoadClient):
         marker = self.marker("K")
         today = str(utcnow().date())
         values = {
-            "kind": "adhoc",
+            "conference_type": "adhoc",
             "start": odoo_dt(utcnow() - timedelta(hours=1)),
             "duration": 1.5,
             "place": marker,

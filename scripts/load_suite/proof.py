@@ -115,9 +115,15 @@ PENDING_REFERRAL = """
     SELECT proposed_case_id, case_id FROM dv_referral WHERE id = %(id)s
 """
 # The routing and state of the shares the attackers go for.
-SHARE_FIELDS = ("case_id", "to_agency_id", "from_agency_id", "kind", "state")
+SHARE_FIELDS = (
+    "case_id",
+    "to_agency_id",
+    "from_agency_id",
+    "share_type",
+    "state",
+)
 SHARES = """
-    SELECT id, case_id, to_agency_id, from_agency_id, kind, state
+    SELECT id, case_id, to_agency_id, from_agency_id, share_type, state
     FROM dv_share WHERE id = ANY(%(ids)s)
 """
 # One row per case of the erasure test: what tells an erased case.

@@ -33,7 +33,7 @@ for index in range(PROBES):
         .with_company(office.company_id)
         .create(
             {
-                "kind": "partner",
+                "case_type": "partner",
                 "lead_agency_id": office.id,
                 "company_id": office.company_id.id,
                 "user_id": worker.id,
@@ -50,7 +50,7 @@ for index in range(PROBES):
         )
     )
     values = {
-        "kind": "share",
+        "share_type": "share",
         "case_id": case.id,
         "to_agency_id": counselling.id,
         "reason": "Beratung",

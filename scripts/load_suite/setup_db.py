@@ -201,7 +201,7 @@ def new_case(user=worker, state="new", **values):
     perpetrator, created as ``user``."""
     number = next(serial)
     vals = {
-        "kind": "partner",
+        "case_type": "partner",
         "lead_agency_id": office.id,
         "company_id": company_a.id,
         "user_id": user.id,
@@ -346,7 +346,7 @@ def new_share(case, to_agency, user=worker, **values):
     """A share (or transfer) of ``case``, sent by a case worker of its lead
     agency; the addon sets its sender, company and state."""
     vals = {
-        "kind": "share",
+        "share_type": "share",
         "case_id": case.id,
         "to_agency_id": to_agency.id,
         "legal_basis": "statute",
@@ -367,7 +367,7 @@ share.with_user(helpers["helper_partner"]).action_accept()
 pending_share = new_share(
     env["dv.case"].browse(targets["cases"][0]),
     agencies["shelter"],
-    kind="transfer",
+    share_type="transfer",
     legal_basis="acute_danger",
     legal_norm=False,
     justification="Akute Gefahr",
@@ -408,7 +408,7 @@ fixture_conference = (
     .with_context(dv_no_agenda_proposal=True)
     .create(
         {
-            "kind": "adhoc",
+            "conference_type": "adhoc",
             "start": now + timedelta(days=7),
             "organizer_agency_id": office.id,
             "company_id": company_a.id,
@@ -465,7 +465,7 @@ result = {
             "case_id": record.case_id.id,
             "to_agency_id": record.to_agency_id.id,
             "from_agency_id": record.from_agency_id.id,
-            "kind": record.kind,
+            "share_type": record.share_type,
             "state": record.state,
         }
         for record in share | pending_share

@@ -273,7 +273,7 @@ def test_attackers_try_the_shares():
     assert (("dv.share", "action_accept", [7]), {}) in calls
     [create] = [args[2] for args, _kwargs in calls if args[1] == "create"]
     assert create["case_id"] == 11 and create["to_agency_id"] == 3
-    assert create["kind"] == "transfer" and create["reason"] == "LTx-00X00001"
+    assert create["share_type"] == "transfer" and create["reason"] == "LTx-00X00001"
 
 
 def test_attackers_try_the_intake():
@@ -389,14 +389,14 @@ def test_changed_shares():
                 "case_id": 1,
                 "to_agency_id": 2,
                 "from_agency_id": 3,
-                "kind": "share",
+                "share_type": "share",
                 "state": "accepted",
             },
             "6": {
                 "case_id": 4,
                 "to_agency_id": 5,
                 "from_agency_id": 3,
-                "kind": "transfer",
+                "share_type": "transfer",
                 "state": "sent",
             },
         }
@@ -420,7 +420,7 @@ def test_changed_shares():
         "share 6 changed: state",
     ]
     assert proof.changed_shares(Cursor(same[:1]), setup) == [
-        "share 6 changed: case_id, from_agency_id, kind, state, to_agency_id"
+        "share 6 changed: case_id, from_agency_id, share_type, state, to_agency_id"
     ]
 
 

@@ -516,6 +516,33 @@ class TestCaseMerge(DuplicateCommon):
         self._merge()
         self.assertEqual(request.case_id, self.duplicate)
 
+    def test_kept_case_takes_the_duplicates_high_risk(self):
+        """The duplicate is high risk by an assessment since reopened (a
+        draft counts for nothing): the kept case takes the status over, and
+        only the network ends it."""
+        high = (
+            self.env["dv.risk.assessment"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "case_id": self.duplicate.id,
+                    "instrument_id": self.env.ref(
+                        "dv_case_management.risk_instrument_external"
+                    ).id,
+                    "external_tool": "odara",
+                    "external_level": "high",
+                }
+            )
+        )
+        high.action_done()
+        high.with_user(self.coordinator)._reopen("Entered on the wrong day.")
+        self.assertTrue(self.duplicate.is_high_risk)
+        self.assertFalse(self.kept.is_high_risk)
+        self._merge()
+        self.assertEqual(high.case_id, self.kept)
+        self.assertEqual(high.state, "draft")
+        self.assertTrue(self.kept.is_high_risk)
+
     def test_consents_and_shares_are_not_widened(self):
         """The duplicate's consent (for the shelter) and its earlier share stay
         with it: after the merge the shelter reads nothing of the kept

@@ -4,6 +4,8 @@ discussed there, after it what was agreed (or, each time, why not)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dv_guard import is_system_write
+
 NOTICE_STAGES = [
     ("before", "Before the Conference"),
     ("after", "Result of the Conference"),
@@ -77,6 +79,9 @@ class DvConferenceVictimNotice(models.Model):
         "user_id",
     )
     def _check_notice(self):
+        # Which agencies take part or lead the case is not told to whoever
+        # may not record the notice.
+        self._dv_check_access_first()
         today = fields.Date.context_today(self)
         for notice in self:
             if notice.outcome == "informed" and not (notice.date and notice.channel):
@@ -169,6 +174,13 @@ class DvConferenceVictimNotice(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_system_write(self.env):
+            # Only on an agenda item she reads: the database's answer (one
+            # notice per item and stage) comes before the record rules.
+            default = self.env.context.get("default_line_id")
+            self.env["dv.conference.case"].browse(
+                {vals.get("line_id", default) for vals in vals_list} - {False, None}
+            ).check_access("read")
         notices = super().create(vals_list)
         notices._close_todos()
         return notices

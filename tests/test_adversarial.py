@@ -1063,3 +1063,62 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
         self.env.invalidate_all()
         self.assertEqual(own.agency_id, self.agency_b)
         self.assertEqual(Period.search_count([("agency_id", "=", self.agency_a.id)]), 1)
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_victim_notices_of_another_conference_tell_nothing(self):
+        """An outsider (an agency not invited, another company's case worker)
+        learns nothing of agency A's conference by recording whether the
+        victim was told on its agenda items: not which agencies take part or
+        lead the case, not whether it was held, not whether a notice exists;
+        every attempt gets the same access error."""
+        conference = self._conference()
+        line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.case
+        ) or self._line(conference, self.case)
+        other_line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.adult_case
+        ) or self._line(conference, self.adult_case)
+        self.env["dv.conference.victim.notice"].with_user(self.coordinator_a).create(
+            {
+                "line_id": line.id,
+                "stage": "before",
+                "outcome": "informed",
+                "date": "2026-06-01",
+                "channel": "phone",
+                "agency_id": self.agency_a.id,
+            }
+        )
+        for attacker in (self.outsider, self.caseworker_b):
+            own_agency = attacker.dv_agency_ids[:1]
+            calls = []
+            for target, stage, agency in (
+                (line, "before", self.shelter),  # takes part
+                (line, "before", self.agency_a),  # organises, leads the case
+                (line, "before", own_agency),  # neither
+                (other_line, "before", own_agency),  # no notice there yet
+                (line, "after", own_agency),  # not held yet
+            ):
+                calls.append(
+                    (
+                        "create",
+                        [
+                            {
+                                "line_id": target.id,
+                                "stage": stage,
+                                "outcome": "informed",
+                                "date": "2026-06-01",
+                                "channel": "phone",
+                                "agency_id": agency.id,
+                            }
+                        ],
+                    )
+                )
+            with self.subTest(attacker=attacker.login):
+                self.authenticate(attacker.login, attacker.login)
+                self._assert_one_access_error_each(
+                    self._answers("dv.conference.victim.notice", calls)
+                )
+        self.assertEqual(
+            len(line.sudo().victim_notice_ids | other_line.sudo().victim_notice_ids),
+            1,
+        )

@@ -175,15 +175,31 @@ class DvConferenceVictimNotice(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not is_system_write(self.env):
-            # Only on an agenda item she reads: the database's answer (one
-            # notice per item and stage) comes before the record rules.
             default = self.env.context.get("default_line_id")
-            self.env["dv.conference.case"].browse(
-                {vals.get("line_id", default) for vals in vals_list} - {False, None}
-            ).check_access("read")
+            self._dv_check_lines(
+                self.env["dv.conference.case"].browse(
+                    {vals.get("line_id", default) for vals in vals_list} - {False, None}
+                )
+            )
         notices = super().create(vals_list)
         notices._close_todos()
         return notices
+
+    def _dv_check_lines(self, lines):
+        """Notices only on agenda items the user reads or whose case her
+        agency leads: the database's answer (one notice per item and stage)
+        comes before the record rules and would tell an outsider whether one
+        exists."""
+        agencies = self.env.user.dv_agency_ids
+        others = (lines - lines._filtered_access("read")).sudo()
+        others.filtered(
+            lambda line: (
+                not (
+                    line.lead_agency_id in agencies
+                    or line.case_ref_id.lead_agency_id in agencies
+                )
+            )
+        ).with_env(self.env).check_access("read")
 
     def _close_todos(self):
         for notice in self.sudo().filtered(lambda n: n.stage == "after"):

@@ -56,6 +56,8 @@ class DvCapacityPeriod(models.Model):
 
     @api.constrains("agency_id", "date_from", "date_to")
     def _check_overlap(self):
+        # Another office's periods are no one else's business.
+        self._dv_check_access_first()
         for period in self:
             overlapping = self.sudo().search_count(
                 [

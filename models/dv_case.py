@@ -239,6 +239,14 @@ class DvCase(models.Model):
         help="A risk assessment found a high risk and the network has not ended "
         "the high-risk status since (a later, lower assessment alone does not).",
     )
+    high_risk_held = fields.Boolean(
+        string="High Risk Until Ended",
+        readonly=True,
+        copy=False,
+        help="A completed assessment made the case high risk: it stays so until "
+        "the network ends the status, whatever becomes of that assessment "
+        "(reopened, changed or deleted).",
+    )
     high_risk_ended_on = fields.Date(
         string="High-risk Status Ended On",
         readonly=True,
@@ -424,6 +432,7 @@ class DvCase(models.Model):
         "assessment_ids.date",
         "high_risk_ended_on",
         "high_risk_end_assessment_id",
+        "high_risk_held",
     )
     def _compute_risk(self):
         for case in self:
@@ -442,14 +451,26 @@ class DvCase(models.Model):
                         (a.date, a.id) > (end.date, end.id) if end else a.date > on
                     )
                 )
+            # Once high, a case stays so (high_risk_held, see _hold_high_risk)
+            # even if the assessment that made it so is reopened: a draft
+            # counts for nothing, and a reopened assessment must not end the
+            # status past the four eyes.
             high = any(a.final_level == "high" for a in considered)
-            case.is_high_risk = high
+            case.is_high_risk = high or case.high_risk_held
             case.risk_assessed_on = latest.date or False
             trend = False
             if len(done) > 1:
                 now, before = (LEVEL_RANK[a.final_level] for a in done[:2])
                 trend = "up" if now > before else "down" if now < before else "same"
             case.risk_trend = trend
+
+    def _hold_high_risk(self):
+        """The cases that are high risk now stay so until the network ends
+        the status (see _end_high_risk): called when an assessment is
+        completed and before one is reopened."""
+        held = self.sudo().filtered(lambda c: c.is_high_risk and not c.high_risk_held)
+        if held:
+            held._dv_system_write({"high_risk_held": True})
 
     def _done_assessments(self):
         """The completed risk assessments, the latest first."""
@@ -712,6 +733,7 @@ class DvCase(models.Model):
                 "high_risk_ended_on": fields.Date.context_today(self),
                 "high_risk_end_reason": approval.reason,
                 "high_risk_end_assessment_id": approval.assessment_id.id,
+                "high_risk_held": False,
             }
         )
         # Nothing left to put on a conference for being high risk.

@@ -386,6 +386,9 @@ class DvCase(models.Model):
         """Move the duplicate's records into this case (as the superuser,
         checked by the caller). Returns {model: [ids]} of what moved."""
         self.ensure_one()
+        # A duplicate that is high risk leaves its status to the kept case:
+        # only the network ends it (four eyes).
+        duplicate_high = duplicate.is_high_risk
         people = self._dv_merge_people(duplicate)
         moved = {}
         touched = []
@@ -423,6 +426,8 @@ class DvCase(models.Model):
                     records._dv_check_same_case()
             values = {"merged_into_id": self.id, "active": False}
             duplicate.write(values)
+            if duplicate_high and not self.high_risk_held:
+                self.write({"high_risk_held": True})
             dates = (self.last_conference_date, duplicate.last_conference_date)
             last = max(filter(None, dates), default=False)
             if last:

@@ -4,6 +4,8 @@ discussed there, after it what was agreed (or, each time, why not)."""
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .dv_guard import is_system_write
+
 NOTICE_STAGES = [
     ("before", "Before the Conference"),
     ("after", "Result of the Conference"),
@@ -66,6 +68,9 @@ class DvConferenceVictimNotice(models.Model):
         "user_id",
     )
     def _check_notice(self):
+        # Which agencies take part or lead the case is not told to whoever
+        # may not record the notice.
+        self._dv_check_access_first()
         today = fields.Date.context_today(self)
         for notice in self:
             if notice.outcome == "informed" and not (notice.date and notice.channel):
@@ -158,9 +163,32 @@ class DvConferenceVictimNotice(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not is_system_write(self.env):
+            default = self.env.context.get("default_line_id")
+            self._dv_check_lines(
+                self.env["dv.conference.case"].browse(
+                    {vals.get("line_id", default) for vals in vals_list} - {False, None}
+                )
+            )
         notices = super().create(vals_list)
         notices._close_todos()
         return notices
+
+    def _dv_check_lines(self, lines):
+        """Notices only on agenda items the user reads or whose case her
+        agency leads: the database's answer (one notice per item and stage)
+        comes before the record rules and would tell an outsider whether one
+        exists."""
+        agencies = self.env.user.dv_agency_ids
+        others = (lines - lines._filtered_access("read")).sudo()
+        others.filtered(
+            lambda line: (
+                not (
+                    line.lead_agency_id in agencies
+                    or line.case_ref_id.lead_agency_id in agencies
+                )
+            )
+        ).with_env(self.env).check_access("read")
 
     def _close_todos(self):
         for notice in self.sudo().filtered(lambda n: n.stage == "after"):

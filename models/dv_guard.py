@@ -182,6 +182,16 @@ class DvGuardMixin(models.AbstractModel):
                         )
                     )
 
+    def _dv_check_access_first(self):
+        """Odoo checks the constraints of a new record before its record
+        rules, and those of a write before the check after it (see write). A
+        constraint that looks beyond the record (other records, as the
+        superuser) calls this first: whoever may not have the record gets
+        the access error she would get anyway, and its answer tells her
+        nothing of what she cannot read."""
+        if not is_system_write(self.env):
+            self.check_access("write")
+
     def _dv_system_write(self, vals):
         """Write guarded fields from the addon's own methods (state changes
         and the like), with the user's access rights."""

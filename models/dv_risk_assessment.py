@@ -295,6 +295,7 @@ class DvRiskAssessment(models.Model):
                     self.env._("Answer the items before completing the assessment.")
                 )
         self._dv_move("done", self.env._("Completing"))
+        self.case_id._hold_high_risk()
         awaiting_before = {a.case_id.id: a.case_id.awaiting_conference for a in self}
         for assessment in self:
             assessment.case_id._refer_to_conference(assessment.date)
@@ -346,6 +347,9 @@ class DvRiskAssessment(models.Model):
         self._dv_check_move("draft", self.env._("Reopening"))
         if not (reason or "").strip():
             raise UserError(self.env._("Give the reason for reopening the assessment."))
+        # A case high risk now stays so: the draft counts for nothing, and
+        # only the network ends the status (four eyes).
+        self.case_id._hold_high_risk()
         self._dv_move("draft", self.env._("Reopening"), {"reopen_reason": reason})
 
     # A completed assessment is due for reassessment after the instrument's

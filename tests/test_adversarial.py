@@ -27,7 +27,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
-from .common import GROUP, DvCommon, JsonRpcMixin
+from .common import GROUP, ConferenceCommon, DvCommon, JsonRpcMixin
 
 _logger = logging.getLogger(__name__)
 
@@ -986,3 +986,139 @@ class TestAdversarialDuplicates(JsonRpcMixin, HttpCase, AdversarialCommon):
                 self.assertNotIn("Alpha", text)
         self.assertTrue(foreign.active)
         self.assertFalse(self.env["dv.case.merge"].search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon):
+    """Odoo checks the constraints of a new record before its record rules,
+    and those of a write before the guard's check after it: a constraint
+    that looks beyond the record (another office's periods, another
+    conference's agencies) must not answer an outsider any differently from
+    the access error she gets anyway. Found in review."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["dv.agency.member"].create(
+            {"agency_id": cls.agency_b.id, "user_id": cls.coordinator_b.id}
+        )
+
+    def _answers(self, model, calls):
+        """{method: {(the error's class, its message)}} of ``calls``, each
+        refused."""
+        answers = {}
+        for method, args in calls:
+            response = self._rpc_response(model, method, args)
+            self.assertIn("error", response, f"{method} {args} was not refused")
+            error = response["error"]["data"]
+            answers.setdefault(method, set()).add((error["name"], error["message"]))
+        return answers
+
+    def _assert_one_access_error_each(self, answers):
+        for method, errors in answers.items():
+            with self.subTest(method=method):
+                self.assertEqual(len(errors), 1, f"different answers: {errors}")
+                self.assertEqual(
+                    next(iter(errors))[0], "odoo.exceptions.AccessError", errors
+                )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_staff_hours_of_another_office_tell_nothing(self):
+        """Another company's coordinator learns nothing of agency A's staff
+        hours by creating or moving a period there: overlapping or not, the
+        answer is the same access error."""
+        Period = self.env["dv.capacity.period"]
+        Period.with_user(self.coordinator).create(
+            {
+                "agency_id": self.agency_a.id,
+                "date_from": "2026-12-01",
+                "date_to": "2026-12-31",
+                "staff_hours": 320,
+            }
+        )
+        own = Period.with_user(self.coordinator_b).create(
+            {
+                "agency_id": self.agency_b.id,
+                "date_from": "2026-01-01",
+                "date_to": "2026-01-31",
+                "staff_hours": 1,
+            }
+        )
+        self.authenticate(self.coordinator_b.login, self.coordinator_b.login)
+        calls = []
+        for date_from, date_to in (
+            ("2026-12-10", "2026-12-12"),  # A has a period then
+            ("2027-03-01", "2027-03-02"),  # A has none
+        ):
+            values = {
+                "agency_id": self.agency_a.id,
+                "date_from": date_from,
+                "date_to": date_to,
+            }
+            calls += [
+                ("create", [dict(values, staff_hours=1)]),
+                ("write", [[own.id], values]),
+            ]
+        self._assert_one_access_error_each(self._answers("dv.capacity.period", calls))
+        self.env.invalidate_all()
+        self.assertEqual(own.agency_id, self.agency_b)
+        self.assertEqual(Period.search_count([("agency_id", "=", self.agency_a.id)]), 1)
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_victim_notices_of_another_conference_tell_nothing(self):
+        """An outsider (an agency not invited, another company's case worker)
+        learns nothing of agency A's conference by recording whether the
+        victim was told on its agenda items: not which agencies take part or
+        lead the case, not whether it was held, not whether a notice exists;
+        every attempt gets the same access error."""
+        conference = self._conference()
+        line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.case
+        ) or self._line(conference, self.case)
+        other_line = conference.line_ids.filtered(
+            lambda x: x.sudo().case_ref_id == self.adult_case
+        ) or self._line(conference, self.adult_case)
+        self.env["dv.conference.victim.notice"].with_user(self.coordinator_a).create(
+            {
+                "line_id": line.id,
+                "stage": "before",
+                "outcome": "informed",
+                "date": "2026-06-01",
+                "channel": "phone",
+                "agency_id": self.agency_a.id,
+            }
+        )
+        for attacker in (self.outsider, self.caseworker_b):
+            own_agency = attacker.dv_agency_ids[:1]
+            calls = []
+            for target, stage, agency in (
+                (line, "before", self.shelter),  # takes part
+                (line, "before", self.agency_a),  # organises, leads the case
+                (line, "before", own_agency),  # neither
+                (other_line, "before", own_agency),  # no notice there yet
+                (line, "after", own_agency),  # not held yet
+            ):
+                calls.append(
+                    (
+                        "create",
+                        [
+                            {
+                                "line_id": target.id,
+                                "stage": stage,
+                                "outcome": "informed",
+                                "date": "2026-06-01",
+                                "channel": "phone",
+                                "agency_id": agency.id,
+                            }
+                        ],
+                    )
+                )
+            with self.subTest(attacker=attacker.login):
+                self.authenticate(attacker.login, attacker.login)
+                self._assert_one_access_error_each(
+                    self._answers("dv.conference.victim.notice", calls)
+                )
+        self.assertEqual(
+            len(line.sudo().victim_notice_ids | other_line.sudo().victim_notice_ids),
+            1,
+        )

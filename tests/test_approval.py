@@ -548,3 +548,68 @@ class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
                 {"specification": {"line_id": {"fields": {"display_name": {}}}}},
             )
         self.assertFalse(self.case.sudo().approval_ids)
+
+    @mute_logger("odoo.http")
+    def test_reopening_the_high_assessment_ends_no_high_risk_over_json_rpc(self):
+        """A coordinator alone reopens the completed high assessment (a draft
+        counts for nothing), changes it or deletes it, and closes the case
+        without the four eyes: refused; the case stays high risk until the
+        network ends it. Found in review."""
+        high = self.case._latest_assessment()
+        self.assertEqual(high.final_level, "high")
+        self.authenticate(self.coordinator.login, self.coordinator.login)
+        action = self._rpc(
+            "dv.risk.assessment", "action_open_reopen_wizard", [[high.id]]
+        )
+        wizard_id = self._rpc(
+            action["res_model"],
+            "web_save",
+            [[], {"assessment_id": high.id, "reason": "Entered by mistake."}],
+            {"specification": {}},
+        )[0]["id"]
+        self._rpc(action["res_model"], "action_confirm", [[wizard_id]])
+        self.env.invalidate_all()
+        self.assertEqual(high.state, "draft")
+        self.assertTrue(self.case.is_high_risk, "a reopened assessment ends nothing")
+        # Lowered in the draft, completed again: still high until the network
+        # ends it.
+        self._rpc(
+            "dv.risk.assessment", "write", [[high.id], {"external_level": "standard"}]
+        )
+        self._rpc("dv.risk.assessment", "action_done", [[high.id]])
+        self.env.invalidate_all()
+        self.assertEqual(self.case.risk_level, "standard")
+        self.assertTrue(self.case.is_high_risk)
+        # Reopened again and deleted.
+        wizard_id = self._rpc(
+            action["res_model"],
+            "web_save",
+            [[], {"assessment_id": high.id, "reason": "Duplicate."}],
+            {"specification": {}},
+        )[0]["id"]
+        self._rpc(action["res_model"], "action_confirm", [[wizard_id]])
+        self._rpc("dv.risk.assessment", "unlink", [[high.id]])
+        self.env.invalidate_all()
+        self.assertFalse(high.exists())
+        self.assertTrue(self.case.is_high_risk)
+        # Closing asks for the four eyes, as before.
+        close_id = self._rpc(
+            "dv.case.close.wizard",
+            "web_save",
+            [
+                [],
+                {
+                    "case_id": self.case.id,
+                    "closure_reason_id": self.completed.id,
+                    "outcome_abuse": "stopped",
+                    "outcome_safety": "better",
+                    "outcome": "x",
+                    "request_reason": "Risk over.",
+                },
+            ],
+            {"specification": {}},
+        )[0]["id"]
+        self._rpc("dv.case.close.wizard", "action_confirm", [[close_id]])
+        self.env.invalidate_all()
+        self.assertEqual(self.case.state, "new")
+        self.assertEqual(self.case.sudo().approval_ids.state, "pending")

@@ -516,6 +516,71 @@ class TestCaseMerge(DuplicateCommon):
         self._merge()
         self.assertEqual(request.case_id, self.duplicate)
 
+    def test_kept_case_takes_the_duplicates_high_risk(self):
+        """The duplicate is high risk by an assessment since reopened (a
+        draft counts for nothing): the kept case takes the status over, and
+        only the network ends it."""
+        high = (
+            self.env["dv.risk.assessment"]
+            .with_user(self.caseworker)
+            .create(
+                {
+                    "case_id": self.duplicate.id,
+                    "instrument_id": self.env.ref(
+                        "dv_case_management.risk_instrument_external"
+                    ).id,
+                    "external_tool": "odara",
+                    "external_level": "high",
+                }
+            )
+        )
+        high.action_done()
+        high.with_user(self.coordinator)._reopen("Entered on the wrong day.")
+        self.assertTrue(self.duplicate.is_high_risk)
+        self.assertFalse(self.kept.is_high_risk)
+        self._merge()
+        self.assertEqual(high.case_id, self.kept)
+        self.assertEqual(high.state, "draft")
+        self.assertTrue(self.kept.is_high_risk)
+
+    def test_merge_ends_no_high_risk(self):
+        """The network ended the kept case's high-risk status after a later
+        assessment; the duplicate is high risk by an earlier one. The merge
+        moves that assessment behind the end: the kept case is high risk all
+        the same (a merge ends nothing past the four eyes)."""
+
+        def assess(case, level, day):
+            assessment = (
+                self.env["dv.risk.assessment"]
+                .with_user(self.caseworker)
+                .create(
+                    {
+                        "case_id": case.id,
+                        "instrument_id": self.env.ref(
+                            "dv_case_management.risk_instrument_external"
+                        ).id,
+                        "external_tool": "odara",
+                        "external_level": level,
+                        "date": day,
+                    }
+                )
+            )
+            assessment.action_done()
+            return assessment
+
+        assess(self.duplicate, "high", "2026-09-01")
+        later = assess(self.kept, "standard", "2026-10-01")
+        self.kept.sudo().write(
+            {
+                "high_risk_ended_on": "2026-10-02",
+                "high_risk_end_assessment_id": later.id,
+            }
+        )
+        self.assertFalse(self.kept.is_high_risk)
+        self.assertTrue(self.duplicate.is_high_risk)
+        self._merge()
+        self.assertTrue(self.kept.is_high_risk)
+
     def test_consents_and_shares_are_not_widened(self):
         """The duplicate's consent (for the shelter) and its earlier share stay
         with it: after the merge the shelter reads nothing of the kept

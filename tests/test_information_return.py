@@ -380,6 +380,24 @@ class TestVictimInformed(ReturnCommon):
             )
         )
 
+    def test_lead_agency_records_without_taking_part(self):
+        """The agency leading the case records whether she was told (it
+        reads the notice) although it neither takes part nor reads the
+        agenda item; an outsider to both is refused."""
+        agency = self.outsider.dv_agency_ids
+        case = self._create_case(user=self.outsider, lead_agency_id=agency.id)
+        conference = self._conference()
+        line = self.env["dv.conference.case"].create(
+            {"conference_id": conference.id, "case_id": case.id}
+        )
+        with self.assertRaises(AccessError):
+            line.with_user(self.outsider).read(["label"])
+        notice = self._notice(line, user=self.outsider)
+        self.assertEqual(notice.agency_id, agency)
+        self.assertEqual(notice.with_user(self.outsider).channel, "phone")
+        with self.assertRaises(AccessError):
+            self._notice(line, user=self.caseworker_b, stage="after")
+
     def test_before_and_after_with_a_todo_for_the_lead_agency(self):
         conference = self._invited((self.case, self.adult_case))
         first, second = conference.line_ids

@@ -242,6 +242,76 @@ class TestTours(HttpCase, DvCommon):
             (case.outcome_abuse, case.outcome_safety), ("stopped", "better")
         )
 
+    def test_end_of_high_risk_with_four_eyes(self):
+        """The coordinator asks for the end of the high-risk status at the
+        held conference that decided it; another coordinator of the office
+        approves it, and the case's badge says so."""
+        case = self._create_case(
+            user=self.intake_worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Nora Netz", "gender": "female"}
+                )
+            ],
+        )
+        self.env["dv.risk.assessment"].with_user(self.intake_worker).create(
+            {
+                "case_id": case.id,
+                "instrument_id": self.env.ref(
+                    "dv_case_management.risk_instrument_external"
+                ).id,
+                "external_tool": "odara",
+                "external_level": "high",
+                "date": self._today() - timedelta(days=7),
+            }
+        ).action_done()
+        self.assertTrue(case.is_high_risk)
+        second = self._tour_user("dv_tour_coordinator_2", "coordinator", self.office)
+        conference = (
+            self.env["dv.conference"]
+            .with_user(self.tour_coordinator)
+            .create(
+                {
+                    "kind": "scheduled",
+                    "start": fields.Datetime.now() - timedelta(days=1),
+                    "duration": 2,
+                    "place": "Rathaus, Raum 3",
+                    "organizer_agency_id": self.office.id,
+                    "chair_id": self.tour_coordinator.id,
+                    "company_id": self.company_a.id,
+                    "participant_ids": [
+                        Command.create(
+                            {
+                                "agency_id": self.office.id,
+                                "user_id": self.tour_coordinator.id,
+                                "confidentiality_signed_on": self._today()
+                                - timedelta(days=7),
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertEqual(conference.sudo().line_ids.case_ref_id, case)
+        conference.action_held()
+
+        self._tour("dv_end_high_risk_request_tour", self.tour_coordinator)
+        approval = case.sudo().approval_ids
+        self.assertEqual(approval.kind, "end_high_risk")
+        self.assertEqual(approval.state, "pending")
+        self.assertEqual(approval.requested_by_id, self.tour_coordinator)
+        self.assertEqual(approval.conference_ref, conference.name)
+        self.assertIn("Ausland", approval.reason)
+        self.assertTrue(case.is_high_risk, "nothing changes before the approval")
+
+        self._tour("dv_end_high_risk_approve_tour", second)
+        self.assertEqual(approval.state, "approved")
+        self.assertEqual(approval.decided_by_id, second)
+        self.assertFalse(case.is_high_risk)
+        self.assertEqual(case.high_risk_ended_on, self._today())
+        self.assertEqual(case.risk_level, "high", "the assessment stays as made")
+
     def test_case_form_tabs(self):
         case = self._create_case(
             user=self.intake_worker,

@@ -273,7 +273,7 @@ class TestTours(HttpCase, DvCommon):
             .with_user(self.tour_coordinator)
             .create(
                 {
-                    "kind": "scheduled",
+                    "conference_type": "scheduled",
                     "start": fields.Datetime.now() - timedelta(days=1),
                     "duration": 2,
                     "place": "Rathaus, Raum 3",
@@ -298,7 +298,7 @@ class TestTours(HttpCase, DvCommon):
 
         self._tour("dv_end_high_risk_request_tour", self.tour_coordinator)
         approval = case.sudo().approval_ids
-        self.assertEqual(approval.kind, "end_high_risk")
+        self.assertEqual(approval.request_type, "end_high_risk")
         self.assertEqual(approval.state, "pending")
         self.assertEqual(approval.requested_by_id, self.tour_coordinator)
         self.assertEqual(approval.conference_ref, conference.name)

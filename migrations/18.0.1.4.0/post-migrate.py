@@ -9,21 +9,13 @@ import io
 from odoo import SUPERUSER_ID, api
 from odoo.tools import SQL, file_open
 from odoo.tools.convert import convert_xml_import
+from odoo.tools.sql import column_exists
 
 from odoo.addons.dv_case_management.models.mail_activity import (
     move_case_deadline_reminders,
 )
 
 LEGAL_BASES = (("8a", "sgb8_8a"), ("kkg", "kkg_4"), ("einwillig", "consent"))
-
-
-def _has_column(cr, table, column):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name = %s",
-        [table, column],
-    )
-    return bool(cr.fetchone())
 
 
 def _legal_basis(text):
@@ -37,9 +29,9 @@ def _legal_basis(text):
 def migrate_youth_office_notices(env):
     cr = env.cr
     columns = ("youth_office_notified", "youth_office_notified_on")
-    if not all(_has_column(cr, "dv_person", column) for column in columns):
+    if not all(column_exists(cr, "dv_person", column) for column in columns):
         return
-    legal = _has_column(cr, "dv_person", "youth_office_legal_basis")
+    legal = column_exists(cr, "dv_person", "youth_office_legal_basis")
     basis = (
         SQL("string_agg(DISTINCT youth_office_legal_basis, ', ')")
         if legal
@@ -66,7 +58,7 @@ def migrate_youth_office_notices(env):
             }
         )
     for column in (*columns, "youth_office_legal_basis"):
-        if _has_column(cr, "dv_person", column):
+        if column_exists(cr, "dv_person", column):
             cr.execute(
                 SQL("ALTER TABLE dv_person DROP COLUMN %s", SQL.identifier(column))
             )

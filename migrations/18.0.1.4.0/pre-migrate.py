@@ -2,16 +2,7 @@
 durations in new fields (renamed columns) and are updated from the data
 file once, with the sixteen Länder and the norm of each value."""
 
-from odoo.tools import SQL
-
-
-def _has_column(cr, table, column):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name = %s",
-        [table, column],
-    )
-    return bool(cr.fetchone())
+from odoo.tools.sql import column_exists, rename_column
 
 
 def migrate(cr, version):
@@ -21,16 +12,10 @@ def migrate(cr, version):
         ("extension_max_days", "extension_max"),
         ("legal_basis", "eviction_norm"),
     ):
-        if _has_column(cr, "dv_land_profile", old) and not _has_column(
+        if column_exists(cr, "dv_land_profile", old) and not column_exists(
             cr, "dv_land_profile", new
         ):
-            cr.execute(
-                SQL(
-                    "ALTER TABLE dv_land_profile RENAME COLUMN %s TO %s",
-                    SQL.identifier(old),
-                    SQL.identifier(new),
-                )
-            )
+            rename_column(cr, "dv_land_profile", old, new)
     # The shipped profiles take the researched values of this version.
     cr.execute(
         "UPDATE ir_model_data SET noupdate = false "

@@ -75,6 +75,22 @@ class TestTours(HttpCase, DvCommon):
             self.env["dv.case"].with_context(tz="Europe/Berlin")
         )
 
+    def _assessed_high(self, case, **values):
+        """``case`` assessed high risk (ODARA, completed) by the office's case
+        worker."""
+        self.env["dv.risk.assessment"].with_user(self.intake_worker).create(
+            {
+                "case_id": case.id,
+                "instrument_id": self.env.ref(
+                    "dv_case_management.risk_instrument_external"
+                ).id,
+                "external_tool": "odara",
+                "external_level": "high",
+                **values,
+            }
+        ).action_done()
+        self.assertTrue(case.is_high_risk)
+
     def test_police_referral_contact_attempts_and_case(self):
         self._tour("dv_referral_tour", self.intake_worker)
 
@@ -210,17 +226,7 @@ class TestTours(HttpCase, DvCommon):
                 )
             ],
         )
-        self.env["dv.risk.assessment"].with_user(self.intake_worker).create(
-            {
-                "case_id": case.id,
-                "instrument_id": self.env.ref(
-                    "dv_case_management.risk_instrument_external"
-                ).id,
-                "external_tool": "odara",
-                "external_level": "high",
-            }
-        ).action_done()
-        self.assertTrue(case.is_high_risk)
+        self._assessed_high(case)
         self._tour("dv_close_request_tour", self.intake_worker)
 
         approval = case.sudo().approval_ids
@@ -255,18 +261,7 @@ class TestTours(HttpCase, DvCommon):
                 )
             ],
         )
-        self.env["dv.risk.assessment"].with_user(self.intake_worker).create(
-            {
-                "case_id": case.id,
-                "instrument_id": self.env.ref(
-                    "dv_case_management.risk_instrument_external"
-                ).id,
-                "external_tool": "odara",
-                "external_level": "high",
-                "date": self._today() - timedelta(days=7),
-            }
-        ).action_done()
-        self.assertTrue(case.is_high_risk)
+        self._assessed_high(case, date=self._today() - timedelta(days=7))
         second = self._tour_user("dv_tour_coordinator_2", "coordinator", self.office)
         conference = (
             self.env["dv.conference"]
@@ -642,21 +637,7 @@ class TestTours(HttpCase, DvCommon):
             dict(values, police_reference="TRIAGE-2", victim_name="Hanna High")
         )
         self.assertEqual(plain.case_id.user_id, self.intake_worker)
-        assessment = (
-            self.env["dv.risk.assessment"]
-            .with_user(self.intake_worker)
-            .create(
-                {
-                    "case_id": high.case_id.id,
-                    "instrument_id": self.env.ref(
-                        "dv_case_management.risk_instrument_external"
-                    ).id,
-                    "external_tool": "odara",
-                    "external_level": "high",
-                }
-            )
-        )
-        assessment.action_done()
+        self._assessed_high(high.case_id)
         high.case_id.with_user(self.intake_worker).user_id = False
         self.assertEqual(high.triage_score, 4)
 

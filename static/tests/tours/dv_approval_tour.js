@@ -76,8 +76,7 @@ const ENDED = ".o_dv_high_risk_ended"; // the badge of an ended high-risk status
  * longer high risk: the coordinator asks for the end on the case's agenda
  * item; the case shows the request and is still high risk.
  */
-registry.category("web_tour.tours").add("dv_end_high_risk_request_tour", {
-    url: "/odoo",
+addTour("dv_end_high_risk_request_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_conference_menu", "dv_conference_root_menu"),
@@ -143,8 +142,7 @@ registry.category("web_tour.tours").add("dv_end_high_risk_request_tour", {
  * Another coordinator of the lead agency approves the end; the case's badge
  * says that its high-risk status has ended.
  */
-registry.category("web_tour.tours").add("dv_end_high_risk_approve_tour", {
-    url: "/odoo",
+addTour("dv_end_high_risk_approve_tour", {
     steps: () => [
         ...openApp(),
         openMenu("dv_case_approval_menu", "dv_case_root_menu"),

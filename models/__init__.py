@@ -56,7 +56,7 @@ from . import dv_erasure_log
 from . import dv_retention
 from . import dv_conference
 from . import dv_conference_participant
-from . import dv_conference_case
+from . import dv_conference_agenda_item
 from . import dv_conference_line_mixin
 from . import dv_conference_contribution
 from . import dv_conference_action

@@ -63,7 +63,7 @@ class DvCaseApproval(models.Model):
     )
     reason = fields.Text(help="Why the case worker asks for it (shown in the case).")
     line_id = fields.Many2one(
-        "dv.conference.case",
+        "dv.conference.agenda.item",
         string="Agenda Item",
         ondelete="set null",
         help="The case conference that decided to end the high-risk status.",
@@ -155,7 +155,7 @@ class DvCaseApproval(models.Model):
         if request_type == "close" and not values.get("closure_reason_id"):
             raise UserError(self.env._("Give the reason for closing the case."))
         if request_type == "end_high_risk":
-            line = self.env["dv.conference.case"].browse(values.get("line_id"))
+            line = self.env["dv.conference.agenda.item"].browse(values.get("line_id"))
             if not line or line.sudo().case_ref_id != case:
                 raise UserError(
                     self.env._(

@@ -91,7 +91,7 @@ class DvConference(models.Model):
         store=True,
     )
     line_ids = fields.One2many(
-        "dv.conference.case", "conference_id", string="Agenda", copy=False
+        "dv.conference.agenda.item", "conference_id", string="Agenda", copy=False
     )
     action_ids = fields.One2many(
         "dv.conference.action", "conference_id", string="Actions", copy=False
@@ -417,7 +417,7 @@ class DvConference(models.Model):
                 )
         # In the order of practice, so that the pseudonyms (Case A, B, ...)
         # follow the agenda.
-        Line = self.env["dv.conference.case"]
+        Line = self.env["dv.conference.agenda.item"]
         values.sort(
             key=lambda vals: Line._agenda_rank(
                 vals["reason"], Case.browse(vals["case_ref_id"]).sudo().has_children
@@ -554,7 +554,7 @@ class DvConference(models.Model):
         pseudonym unless discussed by name, shared contributions only."""
         self.ensure_one()
         reasons = dict(
-            self.env["dv.conference.case"]
+            self.env["dv.conference.agenda.item"]
             ._fields["reason"]
             ._description_selection(self.env)
         )

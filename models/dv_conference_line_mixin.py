@@ -12,7 +12,7 @@ class DvConferenceLineMixin(models.AbstractModel):
     _description = "Record on a Conference Agenda Item"
 
     line_id = fields.Many2one(
-        "dv.conference.case",
+        "dv.conference.agenda.item",
         string="Agenda Item",
         required=True,
         ondelete="cascade",

@@ -130,7 +130,7 @@ class DvConferenceVictimNotice(models.Model):
         """The user's agency, of those that may have told her when the form
         is opened from an agenda item."""
         agencies = self.env.user.dv_agency_ids
-        line = self.env["dv.conference.case"].browse(
+        line = self.env["dv.conference.agenda.item"].browse(
             self.env.context.get("default_line_id")
         )
         if isinstance(line.id, int) and line.id:
@@ -166,7 +166,7 @@ class DvConferenceVictimNotice(models.Model):
         if not is_system_write(self.env):
             default = self.env.context.get("default_line_id")
             self._dv_check_lines(
-                self.env["dv.conference.case"].browse(
+                self.env["dv.conference.agenda.item"].browse(
                     {vals.get("line_id", default) for vals in vals_list} - {False, None}
                 )
             )

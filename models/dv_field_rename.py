@@ -1,5 +1,6 @@
-"""Renaming fields of the addon in a database made by an older version, before
-the update loads the models (called by the pre-migrations, migrations/*/).
+"""Renaming models and fields of the addon in a database made by an older
+version, before the update loads the models (called by the pre-migrations,
+migrations/*/).
 
 Odoo itself would take a renamed field for a new one: it adds an empty column
 for the new name and, at the end of the update, deletes the old field with its
@@ -15,7 +16,16 @@ update finds the old records under the new name:
 - the name in the saved filters and window actions of the model, and in the
   export lists.
 
-OCA's openupgradelib does the same (``openupgrade.rename_fields``); for the
+A renamed model would fare the same: a new empty table, and the old one
+dropped with its records at the end of the update. ``rename_models`` renames
+its table with the sequence, constraints and indexes named after the table,
+its ``ir_model`` row (so the ids of its fields, rights and rules stay), the
+external ids named after it, and the model name wherever a record names it
+(messages, followers, activities, attachments, actions, views, filters, the
+access log, ...).
+
+OCA's openupgradelib does the same (``openupgrade.rename_fields``,
+``rename_models``); for the
 few fields of this addon a library the servers would need to have installed
 for one update is not worth it."""
 
@@ -24,6 +34,40 @@ import re
 from odoo.tools import SQL
 
 MODULE = "dv_case_management"
+
+# 18.0.1.6.0: an agenda item of a conference is called so. (old, new)
+MODEL_RENAMES_1_6 = (("dv.conference.case", "dv.conference.agenda.item"),)
+
+# The columns that hold a model's name (table, column); those of modules not
+# installed are skipped.
+MODEL_NAME_COLUMNS = (
+    ("ir_model_data", "model"),
+    ("ir_model_fields", "model"),
+    ("ir_model_fields", "relation"),
+    ("ir_act_window", "res_model"),
+    ("ir_act_client", "res_model"),
+    ("ir_act_report_xml", "model"),
+    ("ir_act_server", "model_name"),
+    ("ir_embedded_actions", "parent_res_model"),
+    ("ir_attachment", "res_model"),
+    ("ir_exports", "resource"),
+    ("ir_filters", "model_id"),
+    ("ir_ui_view", "model"),
+    ("base_import_mapping", "res_model"),
+    ("mail_message", "model"),
+    ("mail_followers", "res_model"),
+    ("mail_activity", "res_model"),
+    ("mail_activity_type", "res_model"),
+    ("mail_activity_plan", "res_model"),
+    ("mail_message_subtype", "res_model"),
+    ("mail_template", "model"),
+    ("mail_scheduled_message", "model"),
+    ("calendar_event", "res_model"),
+    ("rating_rating", "res_model"),
+    ("sms_template", "model"),
+    ("snailmail_letter", "model"),
+    ("dv_access_log", "res_model"),
+)
 
 # 18.0.1.6.0: ``kind`` meant eight things; each field now says what it is.
 # (model, old name, new name)
@@ -165,3 +209,105 @@ def rename_fields(cr, renames):
         _rename_column(cr, model.replace(".", "_"), old, new)
         _rename_field_row(cr, model, old, new)
         _rename_in_texts(cr, model, old, new)
+
+
+def _rename_table(cr, old_table, new_table):
+    """The table, its id sequence, and the constraints and indexes named
+    after it (``<table>_pkey``, ``<table>_<column>_fkey``,
+    ``<table>__<column>_index``, the SQL constraints): Odoo finds indexes and
+    SQL constraints by name and would otherwise add them a second time."""
+    if _table_kind(cr, old_table) != "r" or _table_kind(cr, new_table):
+        return
+    cr.execute(
+        SQL(
+            "ALTER TABLE %s RENAME TO %s",
+            SQL.identifier(old_table),
+            SQL.identifier(new_table),
+        )
+    )
+    cr.execute(
+        SQL(
+            "ALTER SEQUENCE IF EXISTS %s RENAME TO %s",
+            SQL.identifier(f"{old_table}_id_seq"),
+            SQL.identifier(f"{new_table}_id_seq"),
+        )
+    )
+    prefix = f"{old_table}_"
+    cr.execute(
+        "SELECT conname FROM pg_constraint WHERE conrelid = %s::regclass "
+        "AND starts_with(conname, %s)",
+        [new_table, prefix],
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(
+            SQL(
+                "ALTER TABLE %s RENAME CONSTRAINT %s TO %s",
+                SQL.identifier(new_table),
+                SQL.identifier(name),
+                SQL.identifier(new_table + name[len(old_table) :]),
+            )
+        )
+    cr.execute(
+        "SELECT indexname FROM pg_indexes WHERE tablename = %s "
+        "AND starts_with(indexname, %s)",
+        [new_table, prefix],
+    )
+    for (name,) in cr.fetchall():
+        cr.execute(
+            SQL(
+                "ALTER INDEX %s RENAME TO %s",
+                SQL.identifier(name),
+                SQL.identifier(new_table + name[len(old_table) :]),
+            )
+        )
+
+
+def _rename_model_rows(cr, old, new):
+    old_table, new_table = old.replace(".", "_"), new.replace(".", "_")
+    cr.execute("SELECT id FROM ir_model WHERE model = %s", [new])
+    if cr.fetchone():
+        return
+    cr.execute("UPDATE ir_model SET model = %s WHERE model = %s", [new, old])
+    for table, column in MODEL_NAME_COLUMNS:
+        if _table_kind(cr, table) != "r" or not _has_column(cr, table, column):
+            continue
+        cr.execute(
+            SQL(
+                "UPDATE %s SET %s = %s WHERE %s = %s",
+                SQL.identifier(table),
+                SQL.identifier(column),
+                new,
+                SQL.identifier(column),
+                old,
+            )
+        )
+    # The constraints Odoo recorded (renamed above), and the external ids
+    # named after the model: model_<table>, field_<table>__<name>,
+    # selection__<table>__..., model_inherit__<table>__..., the rights,
+    # rules, views and constraints of the addon named after its table.
+    cr.execute(
+        "UPDATE ir_model_constraint SET name = %s || substr(name, %s) "
+        "WHERE model = (SELECT id FROM ir_model WHERE model = %s) "
+        "AND starts_with(name, %s)",
+        [new_table, len(old_table) + 1, new, f"{old_table}_"],
+    )
+    cr.execute(
+        "UPDATE ir_model_data SET name = regexp_replace(name, %s, %s) "
+        "WHERE module = %s AND name ~ %s",
+        [
+            rf"(^|_){old_table}(_|$)",
+            rf"\1{new_table}\2",
+            MODULE,
+            rf"(^|_){old_table}(_|$)",
+        ],
+    )
+
+
+def rename_models(cr, renames):
+    """Rename the models ``(old name, new name)`` with their tables and every
+    record that names them; a model renamed already (or never there) is left
+    alone, so running twice does no harm. Run before ``rename_fields``, which
+    names the models by their new names."""
+    for old, new in renames:
+        _rename_table(cr, old.replace(".", "_"), new.replace(".", "_"))
+        _rename_model_rows(cr, old, new)

@@ -30,7 +30,7 @@ WHERE_FIELD = "WHERE field_id = ANY(%s)"
 
 def renames():
     text = SOURCE.read_text()
-    start = text.index("RENAMES_1_6 = (")
+    start = text.index("\nRENAMES_1_6 = (") + 1
     end = text.index("\n)\n", start) + 2
     scope = {}
     exec(text[start:end], scope)  # pylint: disable=exec-used

@@ -411,7 +411,7 @@ class Generator:
             lines = conference.sudo().line_ids
             if not lines:
                 lines = (
-                    env["dv.conference.case"]
+                    env["dv.conference.agenda.item"]
                     .sudo()
                     .create(
                         [

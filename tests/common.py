@@ -345,7 +345,7 @@ class ConferenceCommon(DvCommon):
 
     def _line(self, conference, case, **values):
         return (
-            self.env["dv.conference.case"]
+            self.env["dv.conference.agenda.item"]
             .with_user(self.coordinator_a)
             .create(
                 dict({"conference_id": conference.id, "case_id": case.id}, **values)

@@ -150,7 +150,7 @@ class AdversarialCommon(DvCommon):
                 }
             )
         )
-        line = env["dv.conference.case"].create(
+        line = env["dv.conference.agenda.item"].create(
             {"conference_id": conference.id, "case_ref_id": cls.victims_case.id}
         )
         env["dv.conference.action"].create(
@@ -293,7 +293,7 @@ class AdversarialCommon(DvCommon):
                 }
             )
         )
-        own_line = env["dv.conference.case"].create(
+        own_line = env["dv.conference.agenda.item"].create(
             {"conference_id": cls.own_conference.id, "case_ref_id": own_case.id}
         )
         env["dv.conference.action"].create(

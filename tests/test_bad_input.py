@@ -515,7 +515,7 @@ class TestBadInputs(IntakeCommon):
             )
         )
         line = (
-            env["dv.conference.case"]
+            env["dv.conference.agenda.item"]
             .with_user(manager)
             .create(
                 {

@@ -200,7 +200,7 @@ class TestAgenda(ConferenceCommon):
         conference = self._conference()
         self._line(conference, self.case)
         lines = (
-            self.env["dv.conference.case"]
+            self.env["dv.conference.agenda.item"]
             .with_user(self.coordinator_a)
             .create(
                 [
@@ -229,7 +229,7 @@ class TestAgenda(ConferenceCommon):
         with self.assertRaises(AccessError):
             self._line(conference, foreign)
         with self.assertRaises(AccessError):
-            self.env["dv.conference.case"].with_user(self.shelter_worker).create(
+            self.env["dv.conference.agenda.item"].with_user(self.shelter_worker).create(
                 {"conference_id": conference.id, "case_id": self.case.id}
             )
 

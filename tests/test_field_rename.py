@@ -1,13 +1,19 @@
 from odoo.tools import SQL
 
-from ..models.dv_field_rename import RENAMES_1_6, rename_fields
+from ..models.dv_field_rename import (
+    MODEL_RENAMES_1_6,
+    RENAMES_1_6,
+    rename_fields,
+    rename_models,
+)
 from .common import ConferenceCommon
 
 
 class TestFieldRename(ConferenceCommon):
-    """A database of 18.0.1.5.0 named the fields ``kind``: the pre-migration
-    of 18.0.1.6.0 renames them with their values, field records, external
-    ids and the saved filters, defaults and export lists that name them."""
+    """A database of 18.0.1.5.0 named the fields ``kind`` and the agenda item
+    ``dv.conference.case``: the pre-migration of 18.0.1.6.0 renames them with
+    their values, field records, external ids and the saved filters, defaults,
+    export lists and records that name them."""
 
     def _state(self, model, name):
         cr = self.env.cr
@@ -108,3 +114,141 @@ class TestFieldRename(ConferenceCommon):
         self.env.invalidate_all()
         for model, _old, new in RENAMES_1_6:
             self.assertEqual(self._state(model, new), before[model, new])
+
+    def _model_state(self, model):
+        """Everything of ``model`` that the rename must keep, with the names
+        that must change made independent of the model's name."""
+        cr = self.env.cr
+        table = model.replace(".", "_")
+        cr.execute(
+            "SELECT relkind FROM pg_class WHERE relname = %s AND relkind = 'r'",
+            [table],
+        )
+        rows = None
+        if cr.fetchone():
+            cr.execute(
+                SQL(
+                    "SELECT id, conference_id, case_ref_id, reason FROM %s ORDER BY id",
+                    SQL.identifier(table),
+                )
+            )
+            rows = cr.fetchall()
+        cr.execute("SELECT id FROM ir_model WHERE model = %s", [model])
+        model_ids = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            "SELECT id, name FROM ir_model_fields WHERE model = %s ORDER BY id",
+            [model],
+        )
+        fields_ = cr.fetchall()
+        cr.execute(
+            "SELECT id, name FROM ir_model_fields WHERE relation = %s ORDER BY id",
+            [model],
+        )
+        relations = cr.fetchall()
+        cr.execute(
+            "SELECT res_id, model, replace(name, %s, 'TABLE') FROM ir_model_data "
+            "WHERE module = 'dv_case_management' AND name LIKE %s ORDER BY id",
+            [table, f"%{table}%"],
+        )
+        xmlids = cr.fetchall()
+        cr.execute(
+            "SELECT res_id FROM ir_model_data WHERE model = %s ORDER BY id", [model]
+        )
+        records = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            "SELECT replace(conname, %s, 'TABLE') FROM pg_constraint "
+            "WHERE conrelid = (SELECT oid FROM pg_class WHERE relname = %s "
+            "AND relkind = 'r') ORDER BY 1",
+            [table, table],
+        )
+        constraints = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            "SELECT replace(indexname, %s, 'TABLE') FROM pg_indexes "
+            "WHERE tablename = %s ORDER BY 1",
+            [table, table],
+        )
+        indexes = [row[0] for row in cr.fetchall()]
+        cr.execute(
+            "SELECT replace(name, %s, 'TABLE') FROM ir_model_constraint "
+            "WHERE model = ANY(%s) ORDER BY 1",
+            [table, model_ids],
+        )
+        reflected = [row[0] for row in cr.fetchall()]
+        named = {}
+        for db_table, column in (
+            ("ir_attachment", "res_model"),
+            ("ir_filters", "model_id"),
+            ("ir_ui_view", "model"),
+            ("dv_access_log", "res_model"),
+        ):
+            cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE %s = %s ORDER BY id",
+                    SQL.identifier(db_table),
+                    SQL.identifier(column),
+                    model,
+                )
+            )
+            named[db_table] = [row[0] for row in cr.fetchall()]
+        return {
+            "rows": rows,
+            "model": model_ids,
+            "fields": fields_,
+            "relations": relations,
+            "xmlids": xmlids,
+            "records": records,
+            "constraints": constraints,
+            "indexes": indexes,
+            "reflected": reflected,
+            "named": named,
+        }
+
+    def test_rename_agenda_item_model(self):
+        ((old, new),) = MODEL_RENAMES_1_6
+        conference = self._conference()
+        line = self._line(conference, self._create_case(), reason="review")
+        self.env["ir.attachment"].create(
+            {"name": "Notes", "res_model": new, "res_id": line.id}
+        )
+        self.env["ir.filters"].create(
+            {
+                "name": "Reviews",
+                "model_id": new,
+                "domain": "[('reason', '=', 'review')]",
+            }
+        )
+        self.env.cr.execute(
+            "INSERT INTO dv_access_log (accessed_at, user_id, access_right, "
+            "res_model, res_id) VALUES (now(), %s, 'own', %s, %s)",
+            [self.env.uid, new, line.id],
+        )
+        self.env.flush_all()
+        before = self._model_state(new)
+        self.assertEqual(len(before["model"]), 1)
+        self.assertIn(line.id, [row[0] for row in before["rows"]])
+        self.assertTrue(before["relations"])
+        self.assertIn((before["model"][0], "ir.model", "model_TABLE"), before["xmlids"])
+        self.assertIn("TABLE_pkey", before["constraints"])
+        self.assertIn("TABLE__conference_id_index", before["indexes"])
+        self.assertIn("TABLE_case_once_per_conference", before["reflected"])
+        for db_table, ids in before["named"].items():
+            self.assertTrue(ids, db_table)
+        # Back to the name of 18.0.1.5.0 ...
+        rename_models(self.env.cr, [(new, old)])
+        self.assertEqual(self._model_state(old), before)
+        gone = self._model_state(new)
+        self.assertIsNone(gone["rows"])
+        self.assertFalse(gone["model"] or gone["fields"] or gone["xmlids"])
+        self.env.cr.execute(
+            "SELECT 1 FROM pg_class WHERE relname LIKE %s",
+            [f"{new.replace('.', '_')}%"],
+        )
+        self.assertFalse(self.env.cr.fetchall())
+        # ... and forward again, twice.
+        rename_models(self.env.cr, MODEL_RENAMES_1_6)
+        self.assertEqual(self._model_state(new), before)
+        rename_models(self.env.cr, MODEL_RENAMES_1_6)
+        self.assertEqual(self._model_state(new), before)
+        self.env.invalidate_all()
+        self.assertEqual(line.reason, "review")
+        self.assertEqual(conference.line_ids, line)

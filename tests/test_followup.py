@@ -48,7 +48,7 @@ class FollowupCommon(DvCommon):
                 )
             )
             for case in cases:
-                self.env["dv.conference.case"].create(
+                self.env["dv.conference.agenda.item"].create(
                     {"conference_id": conference.id, "case_ref_id": case.id}
                 )
             conference.with_user(self.coordinator_a).action_held()

@@ -319,7 +319,7 @@ class TestReturnAccess(ReturnCommon):
                 }
             )
         )
-        foreign_line = self.env["dv.conference.case"].create(
+        foreign_line = self.env["dv.conference.agenda.item"].create(
             {
                 "conference_id": foreign_conference.id,
                 "case_ref_id": self._create_case(
@@ -387,7 +387,7 @@ class TestVictimInformed(ReturnCommon):
         agency = self.outsider.dv_agency_ids
         case = self._create_case(user=self.outsider, lead_agency_id=agency.id)
         conference = self._conference()
-        line = self.env["dv.conference.case"].create(
+        line = self.env["dv.conference.agenda.item"].create(
             {"conference_id": conference.id, "case_id": case.id}
         )
         with self.assertRaises(AccessError):

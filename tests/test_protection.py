@@ -676,7 +676,7 @@ class TestPerpetratorMeasures(ProtectionCommon):
             )
         )
         line = (
-            self.env["dv.conference.case"]
+            self.env["dv.conference.agenda.item"]
             .with_user(self.coordinator)
             .create({"conference_id": conference.id, "case_id": self.case.id})
         )

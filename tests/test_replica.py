@@ -81,7 +81,7 @@ class TestWithdrawalsFenceTheReplica(PrivacyCommon):
                 (self.agency_a, self.caseworker),
             )
         )
-        line = self.env["dv.conference.case"].create(
+        line = self.env["dv.conference.agenda.item"].create(
             {
                 "conference_id": conference.id,
                 "case_ref_id": self.case.id,

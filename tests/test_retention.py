@@ -302,7 +302,7 @@ class TestRetention(PrivacyCommon):
                 "company_id": self.company_a.id,
             }
         )
-        line = self.env["dv.conference.case"].create(
+        line = self.env["dv.conference.agenda.item"].create(
             {"conference_id": conference.id, "case_id": case.id, "facts": "Vera fled."}
         )
         conference.action_held()

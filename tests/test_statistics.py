@@ -767,7 +767,7 @@ class TestProtectionStatistics(StatisticsBook, DvCommon):
                 }
             )
         )
-        line = cls.env["dv.conference.case"].create(
+        line = cls.env["dv.conference.agenda.item"].create(
             {"conference_id": conference.id, "case_ref_id": cls.case1.id}
         )
         cls.env["dv.conference.action"].create(

@@ -547,7 +547,7 @@ class TestTours(HttpCase, DvCommon):
                 }
             )
         )
-        self.env["dv.conference.case"].with_user(self.tour_coordinator).create(
+        self.env["dv.conference.agenda.item"].with_user(self.tour_coordinator).create(
             {"conference_id": conference.id, "case_id": case.id}
         )
 

@@ -13,7 +13,7 @@ class DvCaseApprovalWizard(models.TransientModel):
         [("end_high_risk", "End High-risk Status"), ("refuse", "Refuse")],
         required=True,
     )
-    line_id = fields.Many2one("dv.conference.case", string="Agenda Item")
+    line_id = fields.Many2one("dv.conference.agenda.item", string="Agenda Item")
     approval_id = fields.Many2one("dv.case.approval", string="Request")
     note = fields.Text(string="Reason", required=True)
 

@@ -29,7 +29,7 @@ UPDATE dv_case c
   FROM (
         SELECT DISTINCT ON (line.case_ref_id)
                line.case_ref_id AS case_id, line.lead_agency_id AS agency_id
-          FROM dv_conference_case line
+          FROM dv_conference_agenda_item line
           JOIN dv_conference conference ON conference.id = line.conference_id
           JOIN dv_case lead_case ON lead_case.id = line.case_ref_id
           JOIN dv_agency agency ON agency.id = line.lead_agency_id

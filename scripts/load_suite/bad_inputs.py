@@ -245,7 +245,7 @@ def check_exported(f, result, sql):
 
 def minutes_with_script(u, f):
     line = u["manager"].call(
-        "dv.conference.case",
+        "dv.conference.agenda.item",
         "create",
         {
             "conference_id": f.f["conference"],
@@ -358,7 +358,7 @@ ROWS = (
         minutes_with_script,
         expect="neutralised",
         check=check_minutes,
-        grows=("dv_conference_case",),
+        grows=("dv_conference_agenda_item",),
     ),
 )
 

@@ -615,7 +615,7 @@ class CoordinatorClient(LoadClient):
         if not conference:
             return
         lines = self.read(
-            "dv.conference.case",
+            "dv.conference.agenda.item",
             "search_read",
             [("conference_id", "=", conference)],
             fields=["pseudonym"],
@@ -628,13 +628,13 @@ class CoordinatorClient(LoadClient):
             self.ensure(
                 "agenda",
                 marker,
-                lambda: self.rpc.call("dv.conference.case", "create", line),
+                lambda: self.rpc.call("dv.conference.agenda.item", "create", line),
                 lambda: self._find(
-                    "dv.conference.case", [("conference_id", "=", conference)]
+                    "dv.conference.agenda.item", [("conference_id", "=", conference)]
                 ),
             )
             lines = self.read(
-                "dv.conference.case",
+                "dv.conference.agenda.item",
                 "search_read",
                 [("conference_id", "=", conference)],
                 fields=["pseudonym"],
@@ -642,7 +642,7 @@ class CoordinatorClient(LoadClient):
         line_id = lines[0]["id"]
         minutes = self.marker("P")
         if self.write(
-            "dv.conference.case",
+            "dv.conference.agenda.item",
             line_id,
             {"decisions": minutes, "facts": "Sachstand ohne Namen"},
             track="decisions",

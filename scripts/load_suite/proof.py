@@ -43,7 +43,8 @@ MARKER_COUNTS = {
     "AND res_id = %(case_id)s AND body LIKE '%%' || %(marker)s || '%%'",
     "conference": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s",
     "agenda": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s",
-    "minutes": "SELECT count(*) FROM dv_conference_case WHERE decisions = %(marker)s",
+    "minutes": "SELECT count(*) FROM dv_conference_agenda_item "
+    "WHERE decisions = %(marker)s",
     "action": "SELECT count(*) FROM dv_conference_action WHERE name = %(marker)s",
     "held": "SELECT count(*) FROM dv_conference WHERE place = %(marker)s "
     "AND state IN ('held', 'approved', 'closed')",

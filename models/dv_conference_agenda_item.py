@@ -18,14 +18,14 @@ RELEASE_BASES = [
 ]
 
 
-class DvConferenceCase(models.Model):
+class DvConferenceAgendaItem(models.Model):
     """A case on the agenda of a conference. Participants without access to
     the case see only its pseudonym and the facts the coordinator chose to
     show; the case itself stays behind its own access rules."""
 
-    _name = "dv.conference.case"
+    _name = "dv.conference.agenda.item"
     _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
-    _description = "Case on a Conference Agenda"
+    _description = "Agenda Item"
     _dv_immutable_fields = ("conference_id",)
     _order = "conference_id, agenda_rank, sequence, id"
 
@@ -233,7 +233,9 @@ class DvConferenceCase(models.Model):
                 "write"
             )
         lines = (
-            super(DvConferenceCase, self.sudo()).create(vals_list).with_env(self.env)
+            super(DvConferenceAgendaItem, self.sudo())
+            .create(vals_list)
+            .with_env(self.env)
         )
         for line in lines:
             if not line.pseudonym:

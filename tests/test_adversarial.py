@@ -1122,3 +1122,86 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
             len(line.sudo().victim_notice_ids | other_line.sudo().victim_notice_ids),
             1,
         )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_police_references_of_another_office_tell_nothing(self):
+        """The same call-out may reach two offices (the intervention office and
+        the youth welfare office, say): a police reference is one referral
+        twice only at the office that received it twice. Another company's
+        case worker who records a referral from the same police unit learns
+        nothing of the referrals agency A's office received: whatever the
+        reference, hers is recorded like any other."""
+        offices = {}
+        for company, user in (
+            (self.company_a, self.caseworker),
+            (self.company_b, self.caseworker_b),
+        ):
+            offices[company] = self._new_agency(
+                f"Oracle Office {company.name}",
+                "intake_office",
+                company=company,
+                first_contact_deadline=24,
+                first_contact_deadline_unit="hours",
+            )
+            self.env["dv.agency.member"].create(
+                {"agency_id": offices[company].id, "user_id": user.id}
+            )
+
+        def values(company, reference):
+            return {
+                "source_type": "police",
+                "from_agency_id": self.agency_shared.id,
+                "to_agency_id": offices[company].id,
+                "company_id": company.id,
+                "police_reference": reference,
+                "legal_basis": "consent",
+                "consent_date": "2026-06-01",
+                "victim_name": "Vera Oracle",
+            }
+
+        Referral = self.env["dv.referral"]
+        for reference in ("PR-TAKEN", "PR-TAKEN-W"):
+            Referral.with_user(self.caseworker).create(
+                values(self.company_a, reference)
+            )
+        own = Referral.with_user(self.caseworker_b).create(
+            values(self.company_b, "PR-OWN")
+        )
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        for reference in ("PR-TAKEN", "PR-FREE"):
+            with self.subTest(reference=reference):
+                response = self._rpc_response(
+                    "dv.referral", "create", [values(self.company_b, reference)]
+                )
+                self.assertNotIn("error", response, response)
+                response = self._rpc_response(
+                    "dv.referral",
+                    "write",
+                    [[own.id], {"police_reference": f"{reference}-W"}],
+                )
+                self.assertNotIn("error", response, response)
+        # Moving her own referral to agency A's office answers the access error
+        # only, whether a referral with its reference arrived there or not.
+        calls = [
+            ("write", [[own.id], {"to_agency_id": offices[self.company_a].id}]),
+            (
+                "write",
+                [
+                    [own.id],
+                    {
+                        "to_agency_id": offices[self.company_a].id,
+                        "police_reference": "PR-TAKEN",
+                    },
+                ],
+            ),
+        ]
+        answers = self._answers("dv.referral", calls)
+        self.assertEqual(len(answers["write"]), 1, answers)
+        # Her office's own referrals stay unique.
+        response = self._rpc_response(
+            "dv.referral", "create", [values(self.company_b, "PR-TAKEN")]
+        )
+        self.assertIn("error", response)
+        self.assertEqual(
+            Referral.sudo().search_count([("police_reference", "=", "PR-TAKEN")]), 2
+        )

@@ -1205,3 +1205,86 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
         self.assertEqual(
             Referral.sudo().search_count([("police_reference", "=", "PR-TAKEN")]), 2
         )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_unique_keys_of_others_tell_nothing(self):
+        """The database checks its unique keys when the row is inserted,
+        before the record rules: another company's case worker (or
+        coordinator) who creates a safety plan for agency A's case, protected
+        details for its people, a contact attempt on its office's referral
+        or a registered sender of its office gets the same access error
+        whether such a record exists there or not."""
+        sudo = self.env(su=True)
+        plan_case, bare_case = self.case, self.adult_case
+        sudo["dv.safety.plan"].search([("case_id", "in", bare_case.ids)]).unlink()
+        if not sudo["dv.safety.plan"].search_count([("case_id", "=", plan_case.id)]):
+            sudo["dv.safety.plan"].create({"case_id": plan_case.id})
+        person, bare_person = (plan_case | bare_case).sudo().person_ids[:2]
+        sudo["dv.person.protected"].search(
+            [("person_id", "=", bare_person.id)]
+        ).unlink()
+        if not person.sudo().protected_id:
+            sudo["dv.person.protected"].create({"person_id": person.id})
+        office = self._new_agency(
+            "Oracle Office A",
+            "intake_office",
+            first_contact_deadline=24,
+            first_contact_deadline_unit="hours",
+        )
+        referral = sudo["dv.referral"].create(
+            {
+                "source_type": "police",
+                "to_agency_id": office.id,
+                "company_id": self.company_a.id,
+                "received_at": "2025-06-01 08:00:00",
+                "legal_basis": "consent",
+                "consent_date": "2025-06-01",
+                "victim_name": "Vera Oracle",
+            }
+        )
+        phone = self.env.ref("dv_case_management.contact_channel_phone")
+        sudo["dv.contact.attempt"].create(
+            {
+                "referral_id": referral.id,
+                "attempted_at": "2025-06-01 09:00:00",
+                "channel_id": phone.id,
+                "outcome": "no_answer",
+            }
+        )
+        sudo["dv.intake.sender"].create(
+            {"office_id": office.id, "email": "known@police.example"}
+        )
+        probes = {
+            "dv.safety.plan": [{"case_id": case.id} for case in (plan_case, bare_case)],
+            "dv.person.protected": [
+                {"person_id": p.id, "city": "X"} for p in (person, bare_person)
+            ],
+            "dv.contact.attempt": [
+                {
+                    "referral_id": referral.id,
+                    "attempted_at": at,
+                    "channel_id": phone.id,
+                    "outcome": "no_answer",
+                }
+                for at in ("2025-06-01 09:00:00", "2025-06-01 09:01:00")
+            ],
+        }
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        for model, values in probes.items():
+            with self.subTest(model=model):
+                self._assert_one_access_error_each(
+                    self._answers(model, [("create", [vals]) for vals in values])
+                )
+        self.authenticate(self.coordinator_b.login, self.coordinator_b.login)
+        self._assert_one_access_error_each(
+            self._answers(
+                "dv.intake.sender",
+                [
+                    ("create", [{"office_id": office.id, "email": email}])
+                    for email in ("known@police.example", "other@police.example")
+                ],
+            )
+        )
+        self.assertEqual(
+            sudo["dv.safety.plan"].search_count([("case_id", "=", bare_case.id)]), 0
+        )

@@ -1288,3 +1288,60 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
         self.assertEqual(
             sudo["dv.safety.plan"].search_count([("case_id", "=", bare_case.id)]), 0
         )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_youth_office_notices_of_another_case_tell_nothing(self):
+        """Another company's case worker who records a youth welfare office
+        notice on agency A's case, naming people, learns nothing of who
+        belongs to the case: the children of the case or others, the answer
+        is the same access error."""
+        children = self.case.sudo().person_ids.filtered(lambda p: p.role == "child")
+        others = self.adult_case.sudo().person_ids[:1]
+        self.assertTrue(children and others)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "case_id": self.case.id,
+                        "child_ids": [Command.set(people.ids)],
+                        "youth_office_id": self.agency_b.id,
+                    }
+                ],
+            )
+            for people in (children, others)
+        ]
+        self._assert_one_access_error_each(
+            self._answers("dv.youth.office.notice", calls)
+        )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_participants_of_another_company_tell_nothing(self):
+        """A coordinator who names a user of another company as participant
+        of her conference for an agency of that company learns nothing of
+        that company's memberships: member or not, one answer."""
+        stranger = new_test_user(
+            self.env,
+            login="dv_test_stranger_b",
+            groups=GROUP % "caseworker",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        conference = self._conference()
+        self.authenticate(self.coordinator_a.login, self.coordinator_a.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "conference_id": conference.id,
+                        "agency_id": self.agency_b.id,
+                        "user_id": user.id,
+                    }
+                ],
+            )
+            for user in (self.coordinator_b, stranger)
+        ]
+        answers = self._answers("dv.conference.participant", calls)
+        self.assertEqual(len(answers["create"]), 1, answers)

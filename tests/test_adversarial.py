@@ -1345,3 +1345,28 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
         ]
         answers = self._answers("dv.conference.participant", calls)
         self.assertEqual(len(answers["create"]), 1, answers)
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_same_case_checks_tell_nothing(self):
+        """The checks that a person belongs to the record's case read her
+        with the user's own rights: another company's case worker naming
+        agency A's people on agency A's case learns nothing of who belongs
+        to it, whether the person is of that case or of another."""
+        people = (self.case | self.adult_case).sudo().victim_id
+        self.assertEqual(len(people), 2)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "case_id": self.case.id,
+                        "person_id": person.id,
+                        "agency_id": self.agency_b.id,
+                        "date": "2025-06-01",
+                    }
+                ],
+            )
+            for person in people
+        ]
+        self._assert_one_access_error_each(self._answers("dv.session", calls))

@@ -83,8 +83,10 @@ def check_unique_parents(model, vals_list, names):
     many2one fields) are the user's to write. The database checks a unique
     key when the row is inserted, before the record rules: its answer would
     tell an outsider whether such a record exists there."""
-    if is_system_write(model.env):
+    if is_system_write(model.env) or not names:
         return
+    # Whoever may not create such records at all is told so first.
+    model.browse().check_access("create")
     for name in names:
         ids = {
             vals.get(name) or model.env.context.get(f"default_{name}")

@@ -19,6 +19,8 @@ class DvContactAttempt(models.Model):
     _name = "dv.contact.attempt"
     _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Contact Attempt"
+    # Nobody learns from the unique key what exists beyond her reach.
+    _dv_unique_parents = ("referral_id",)
     _dv_immutable_fields = ("referral_id",)
     _order = "attempted_at desc, id desc"
 

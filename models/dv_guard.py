@@ -78,6 +78,26 @@ def is_system_write(env):
     return env.su or _SYSTEM_WRITE.get()
 
 
+def check_unique_parents(model, vals_list, names):
+    """The records that the new records' unique keys hang on (``names``,
+    many2one fields) are the user's to write. The database checks a unique
+    key when the row is inserted, before the record rules: its answer would
+    tell an outsider whether such a record exists there."""
+    if is_system_write(model.env) or not names:
+        return
+    # Whoever may not create such records at all is told so first.
+    model.browse().check_access("create")
+    for name in names:
+        ids = {
+            vals.get(name) or model.env.context.get(f"default_{name}")
+            for vals in vals_list
+        } - {False, None}
+        if ids:
+            model.env[model._fields[name].comodel_name].browse(ids).check_access(
+                "write"
+            )
+
+
 class DvGuardMixin(models.AbstractModel):
     _name = "dv.guard.mixin"
     _description = "Record with Guarded Fields"
@@ -90,6 +110,9 @@ class DvGuardMixin(models.AbstractModel):
     # Fields that look read-only to the ORM but are written by the client
     # (none by default).
     _dv_open_fields = ()
+    # Many2one fields a unique key of the model hangs on: the records they
+    # point to must be the user's to write (see check_unique_parents).
+    _dv_unique_parents = ()
 
     @api.model
     @tools.ormcache()
@@ -220,6 +243,7 @@ class DvGuardMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         model = self._dv_prepare_create(vals_list)
+        check_unique_parents(self, vals_list, self._dv_unique_parents)
         records = super(DvGuardMixin, model).create(vals_list)
         records._dv_check_same_case()
         if not is_system_write(self.env):

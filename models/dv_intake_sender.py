@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import email_normalize
 
+from .dv_guard import check_unique_parents
+
 
 class DvIntakeSender(models.Model):
     """An e-mail address from which an intake office accepts referrals, kept
@@ -61,6 +63,9 @@ class DvIntakeSender(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Nobody learns from the unique key which addresses another office
+        # registered.
+        check_unique_parents(self, vals_list, ("office_id",))
         return super().create([self._normalized(dict(vals)) for vals in vals_list])
 
     def write(self, vals):

@@ -101,12 +101,14 @@ class DvPoliceReferenceMixin(models.AbstractModel):
     """A record that carries a police reference: at most
     POLICE_REFERENCE_MAX_LENGTH characters, checked before the database sees
     it (an over-long text would fail in an index with a message nobody
-    understands), and, where ``_police_reference_unique_by`` names a field,
-    unique per value of that field (a referral's per source)."""
+    understands), and, where ``_police_reference_unique_by`` names fields,
+    unique per value of those fields (a referral's per source and receiving
+    agency). Those fields must keep the check within records the user reads:
+    its answer is given before the record rules are checked."""
 
     _name = "dv.police.reference.mixin"
     _description = "Record with a Police Reference"
-    _police_reference_unique_by = None
+    _police_reference_unique_by = ()
 
     police_reference = fields.Char()
 
@@ -114,12 +116,15 @@ class DvPoliceReferenceMixin(models.AbstractModel):
     def create(self, vals_list):
         for vals in vals_list:
             self._check_police_reference_length(vals)
-            scope = self._police_reference_unique_by
-            if scope and vals.get("police_reference"):
+            if self._police_reference_unique_by and vals.get("police_reference"):
                 # Checked before the insert, so the user gets this message
                 # rather than the database's.
                 self._refuse_duplicate_police_reference(
-                    vals.get(scope), vals["police_reference"]
+                    {
+                        name: vals.get(name) or self.env.context.get(f"default_{name}")
+                        for name in self._police_reference_unique_by
+                    },
+                    vals["police_reference"],
                 )
         return super().create(vals_list)
 
@@ -140,38 +145,47 @@ class DvPoliceReferenceMixin(models.AbstractModel):
 
     @api.constrains(
         lambda self: (
-            ("police_reference", self._police_reference_unique_by)
+            ("police_reference", *self._police_reference_unique_by)
             if self._police_reference_unique_by
             else ()
         )
     )
     def _check_police_reference_unique(self):
-        scope = self._police_reference_unique_by
+        # A record moved where the user may not have it gets the access
+        # error, not an answer about the records there.
+        if hasattr(self, "_dv_check_access_first"):
+            self._dv_check_access_first()
         for record in self.filtered("police_reference"):
             self._refuse_duplicate_police_reference(
-                record[scope].id, record.police_reference, record.id
+                {name: record[name].id for name in self._police_reference_unique_by},
+                record.police_reference,
+                record.id,
             )
 
     @api.model
-    def _police_reference_taken(self, scope_id, reference, own_id=0):
-        """Whether another record (archived ones included) of the scope
-        ``scope_id`` carries ``reference``."""
+    def _police_reference_taken(self, scope, reference, own_id=0):
+        """Whether another record (archived ones included) with the values
+        ``scope`` ({field: id}) of ``_police_reference_unique_by`` carries
+        ``reference``."""
         return bool(
             self.sudo()
             .with_context(active_test=False)
             .search_count(
                 [
                     ("id", "!=", own_id),
-                    (self._police_reference_unique_by, "=", scope_id or False),
                     ("police_reference", "=", reference),
+                    *(
+                        (name, "=", scope.get(name) or False)
+                        for name in self._police_reference_unique_by
+                    ),
                 ],
                 limit=1,
             )
         )
 
     @api.model
-    def _refuse_duplicate_police_reference(self, scope_id, reference, own_id=0):
-        if self._police_reference_taken(scope_id, reference, own_id):
+    def _refuse_duplicate_police_reference(self, scope, reference, own_id=0):
+        if self._police_reference_taken(scope, reference, own_id):
             raise ValidationError(
                 self.env._(
                     "A referral with the police reference %(ref)s from this source "

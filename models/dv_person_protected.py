@@ -5,6 +5,8 @@ class DvPersonProtected(models.Model):
     _name = "dv.person.protected"
     _inherit = ["dv.guard.mixin", "dv.erasable.mixin"]
     _description = "Protected Details of a Person"
+    # Nobody learns from the unique key what exists beyond her reach.
+    _dv_unique_parents = ("person_id",)
     _dv_immutable_fields = ("person_id",)
 
     person_id = fields.Many2one(

@@ -62,9 +62,12 @@ class DvReferral(models.Model):
         "dv.erasable.mixin",
     ]
     _state_transitions = TRANSITIONS
-    # Two referrals with the same police reference from the same source are
-    # one referral twice.
-    _police_reference_unique_by = "from_agency_id"
+    # Two referrals with the same police reference from the same source to
+    # the same agency are one referral twice. The police may send one call-out
+    # to several agencies (the intervention office and the youth welfare
+    # office); and whether another agency received it is not the receiver's
+    # to learn.
+    _police_reference_unique_by = ("from_agency_id", "to_agency_id")
     _order = "id desc"
     _check_company_auto = True
     _reference_code = "dv.referral"
@@ -694,12 +697,17 @@ class DvReferral(models.Model):
 
     def init(self):
         # Two referrals with the same police reference from the same source
-        # are one referral twice, even when they arrive at the same moment.
+        # to the same agency are one referral twice, even when they arrive at
+        # the same moment. (The index it replaces held the source only.)
+        self.env.cr.execute(
+            SQL("DROP INDEX IF EXISTS dv_referral_police_reference_unique")
+        )
         self.env.cr.execute(
             SQL(
                 "CREATE UNIQUE INDEX IF NOT EXISTS "
-                "dv_referral_police_reference_unique "
-                "ON dv_referral (COALESCE(from_agency_id, 0), police_reference) "
+                "dv_referral_police_reference_receiver_unique "
+                "ON dv_referral "
+                "(COALESCE(from_agency_id, 0), to_agency_id, police_reference) "
                 "WHERE police_reference IS NOT NULL"
             )
         )
@@ -901,7 +909,8 @@ class DvReferral(models.Model):
         if not source:
             problems.append("source")
         if values["police_reference"] and self._police_reference_taken(
-            source.id, values["police_reference"]
+            {"from_agency_id": source.id, "to_agency_id": agency.id},
+            values["police_reference"],
         ):
             # Sent twice: keep the message, without claiming the reference.
             problems.append("duplicate")

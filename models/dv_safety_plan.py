@@ -36,6 +36,8 @@ class DvSafetyPlan(models.Model):
     ]
     _state_transitions = PLAN_TRANSITIONS
     _description = "Safety Plan"
+    # Nobody learns from the unique key what exists beyond her reach.
+    _dv_unique_parents = ("case_id",)
     _dv_immutable_fields = ("case_id",)
     _order = "id desc"
 

@@ -67,6 +67,9 @@ class DvYouthOfficeNotice(models.Model):
 
     @api.constrains("notified_on", "reply_on", "legal_basis", "legal_norm", "child_ids")
     def _check_notice(self):
+        # Who belongs to a case is not told to whoever may not record the
+        # notice on it.
+        self._dv_check_access_first()
         today = fields.Date.context_today(self)
         for notice in self:
             if notice.notified_on and notice.notified_on > today:

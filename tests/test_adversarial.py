@@ -1122,3 +1122,251 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
             len(line.sudo().victim_notice_ids | other_line.sudo().victim_notice_ids),
             1,
         )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_police_references_of_another_office_tell_nothing(self):
+        """The same call-out may reach two offices (the intervention office and
+        the youth welfare office, say): a police reference is one referral
+        twice only at the office that received it twice. Another company's
+        case worker who records a referral from the same police unit learns
+        nothing of the referrals agency A's office received: whatever the
+        reference, hers is recorded like any other."""
+        offices = {}
+        for company, user in (
+            (self.company_a, self.caseworker),
+            (self.company_b, self.caseworker_b),
+        ):
+            offices[company] = self._new_agency(
+                f"Oracle Office {company.name}",
+                "intake_office",
+                company=company,
+                first_contact_deadline=24,
+                first_contact_deadline_unit="hours",
+            )
+            self.env["dv.agency.member"].create(
+                {"agency_id": offices[company].id, "user_id": user.id}
+            )
+
+        def values(company, reference):
+            return {
+                "source_type": "police",
+                "from_agency_id": self.agency_shared.id,
+                "to_agency_id": offices[company].id,
+                "company_id": company.id,
+                "police_reference": reference,
+                "legal_basis": "consent",
+                "consent_date": "2026-06-01",
+                "victim_name": "Vera Oracle",
+            }
+
+        Referral = self.env["dv.referral"]
+        for reference in ("PR-TAKEN", "PR-TAKEN-W"):
+            Referral.with_user(self.caseworker).create(
+                values(self.company_a, reference)
+            )
+        own = Referral.with_user(self.caseworker_b).create(
+            values(self.company_b, "PR-OWN")
+        )
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        for reference in ("PR-TAKEN", "PR-FREE"):
+            with self.subTest(reference=reference):
+                response = self._rpc_response(
+                    "dv.referral", "create", [values(self.company_b, reference)]
+                )
+                self.assertNotIn("error", response, response)
+                response = self._rpc_response(
+                    "dv.referral",
+                    "write",
+                    [[own.id], {"police_reference": f"{reference}-W"}],
+                )
+                self.assertNotIn("error", response, response)
+        # Moving her own referral to agency A's office answers the access error
+        # only, whether a referral with its reference arrived there or not.
+        calls = [
+            ("write", [[own.id], {"to_agency_id": offices[self.company_a].id}]),
+            (
+                "write",
+                [
+                    [own.id],
+                    {
+                        "to_agency_id": offices[self.company_a].id,
+                        "police_reference": "PR-TAKEN",
+                    },
+                ],
+            ),
+        ]
+        answers = self._answers("dv.referral", calls)
+        self.assertEqual(len(answers["write"]), 1, answers)
+        # Her office's own referrals stay unique.
+        response = self._rpc_response(
+            "dv.referral", "create", [values(self.company_b, "PR-TAKEN")]
+        )
+        self.assertIn("error", response)
+        self.assertEqual(
+            Referral.sudo().search_count([("police_reference", "=", "PR-TAKEN")]), 2
+        )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_unique_keys_of_others_tell_nothing(self):
+        """The database checks its unique keys when the row is inserted,
+        before the record rules: another company's case worker (or
+        coordinator) who creates a safety plan for agency A's case, protected
+        details for its people, a contact attempt on its office's referral
+        or a registered sender of its office gets the same access error
+        whether such a record exists there or not."""
+        sudo = self.env(su=True)
+        plan_case, bare_case = self.case, self.adult_case
+        sudo["dv.safety.plan"].search([("case_id", "in", bare_case.ids)]).unlink()
+        if not sudo["dv.safety.plan"].search_count([("case_id", "=", plan_case.id)]):
+            sudo["dv.safety.plan"].create({"case_id": plan_case.id})
+        person, bare_person = (plan_case | bare_case).sudo().person_ids[:2]
+        sudo["dv.person.protected"].search(
+            [("person_id", "=", bare_person.id)]
+        ).unlink()
+        if not person.sudo().protected_id:
+            sudo["dv.person.protected"].create({"person_id": person.id})
+        office = self._new_agency(
+            "Oracle Office A",
+            "intake_office",
+            first_contact_deadline=24,
+            first_contact_deadline_unit="hours",
+        )
+        referral = sudo["dv.referral"].create(
+            {
+                "source_type": "police",
+                "to_agency_id": office.id,
+                "company_id": self.company_a.id,
+                "received_at": "2025-06-01 08:00:00",
+                "legal_basis": "consent",
+                "consent_date": "2025-06-01",
+                "victim_name": "Vera Oracle",
+            }
+        )
+        phone = self.env.ref("dv_case_management.contact_channel_phone")
+        sudo["dv.contact.attempt"].create(
+            {
+                "referral_id": referral.id,
+                "attempted_at": "2025-06-01 09:00:00",
+                "channel_id": phone.id,
+                "outcome": "no_answer",
+            }
+        )
+        sudo["dv.intake.sender"].create(
+            {"office_id": office.id, "email": "known@police.example"}
+        )
+        probes = {
+            "dv.safety.plan": [{"case_id": case.id} for case in (plan_case, bare_case)],
+            "dv.person.protected": [
+                {"person_id": p.id, "city": "X"} for p in (person, bare_person)
+            ],
+            "dv.contact.attempt": [
+                {
+                    "referral_id": referral.id,
+                    "attempted_at": at,
+                    "channel_id": phone.id,
+                    "outcome": "no_answer",
+                }
+                for at in ("2025-06-01 09:00:00", "2025-06-01 09:01:00")
+            ],
+        }
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        for model, values in probes.items():
+            with self.subTest(model=model):
+                self._assert_one_access_error_each(
+                    self._answers(model, [("create", [vals]) for vals in values])
+                )
+        self.authenticate(self.coordinator_b.login, self.coordinator_b.login)
+        self._assert_one_access_error_each(
+            self._answers(
+                "dv.intake.sender",
+                [
+                    ("create", [{"office_id": office.id, "email": email}])
+                    for email in ("known@police.example", "other@police.example")
+                ],
+            )
+        )
+        self.assertEqual(
+            sudo["dv.safety.plan"].search_count([("case_id", "=", bare_case.id)]), 0
+        )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_youth_office_notices_of_another_case_tell_nothing(self):
+        """Another company's case worker who records a youth welfare office
+        notice on agency A's case, naming people, learns nothing of who
+        belongs to the case: the children of the case or others, the answer
+        is the same access error."""
+        children = self.case.sudo().person_ids.filtered(lambda p: p.role == "child")
+        others = self.adult_case.sudo().person_ids[:1]
+        self.assertTrue(children and others)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "case_id": self.case.id,
+                        "child_ids": [Command.set(people.ids)],
+                        "youth_office_id": self.agency_b.id,
+                    }
+                ],
+            )
+            for people in (children, others)
+        ]
+        self._assert_one_access_error_each(
+            self._answers("dv.youth.office.notice", calls)
+        )
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_participants_of_another_company_tell_nothing(self):
+        """A coordinator who names a user of another company as participant
+        of her conference for an agency of that company learns nothing of
+        that company's memberships: member or not, one answer."""
+        stranger = new_test_user(
+            self.env,
+            login="dv_test_stranger_b",
+            groups=GROUP % "caseworker",
+            company_id=self.company_b.id,
+            company_ids=[Command.set(self.company_b.ids)],
+        )
+        conference = self._conference()
+        self.authenticate(self.coordinator_a.login, self.coordinator_a.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "conference_id": conference.id,
+                        "agency_id": self.agency_b.id,
+                        "user_id": user.id,
+                    }
+                ],
+            )
+            for user in (self.coordinator_b, stranger)
+        ]
+        answers = self._answers("dv.conference.participant", calls)
+        self.assertEqual(len(answers["create"]), 1, answers)
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_same_case_checks_tell_nothing(self):
+        """The checks that a person belongs to the record's case read her
+        with the user's own rights: another company's case worker naming
+        agency A's people on agency A's case learns nothing of who belongs
+        to it, whether the person is of that case or of another."""
+        people = (self.case | self.adult_case).sudo().victim_id
+        self.assertEqual(len(people), 2)
+        self.authenticate(self.caseworker_b.login, self.caseworker_b.login)
+        calls = [
+            (
+                "create",
+                [
+                    {
+                        "case_id": self.case.id,
+                        "person_id": person.id,
+                        "agency_id": self.agency_b.id,
+                        "date": "2025-06-01",
+                    }
+                ],
+            )
+            for person in people
+        ]
+        self._assert_one_access_error_each(self._answers("dv.session", calls))

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 
@@ -26,31 +26,3 @@ class DvErasureWizard(models.TransientModel):
             raise UserError(self.env._("Record the data subject's request."))
         case.sudo()._erase("request", self.reason.strip(), self.env.user)
         return {"type": "ir.actions.act_window_close"}
-
-
-class DvErasurePreview(models.TransientModel):
-    _name = "dv.erasure.preview"
-    _description = "Erasure Preview"
-
-    summary = fields.Text(readonly=True, default=lambda self: self._default_summary())
-
-    @api.model
-    def _default_summary(self):
-        """References of what the next runs will erase (no names)."""
-        retention = self.env["dv.retention"]
-        cases = retention._due_cases()
-        conferences = retention._due_conferences()
-        lines = [
-            self.env._(
-                "%(count)s cases will lose their identifying data:", count=len(cases)
-            )
-        ]
-        lines += [f"  {case.name}" for case in cases]
-        lines.append(
-            self.env._(
-                "%(count)s conferences will lose the text of their minutes:",
-                count=len(conferences),
-            )
-        )
-        lines += [f"  {conference.name}" for conference in conferences]
-        return "\n".join(lines)

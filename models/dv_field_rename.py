@@ -32,6 +32,7 @@ for one update is not worth it."""
 import re
 
 from odoo.tools import SQL
+from odoo.tools.sql import TableKind, column_exists, rename_column, table_kind
 
 MODULE = "dv_case_management"
 
@@ -86,38 +87,12 @@ RENAMES_1_6 = (
 )
 
 
-def _table_kind(cr, table):
-    """'r' for a table, 'v' for a view, None when there is none."""
-    cr.execute(
-        "SELECT relkind FROM pg_class WHERE relname = %s AND relkind IN ('r', 'v')",
-        [table],
-    )
-    row = cr.fetchone()
-    return row[0] if row else None
-
-
-def _has_column(cr, table, column):
-    cr.execute(
-        "SELECT 1 FROM information_schema.columns "
-        "WHERE table_name = %s AND column_name = %s",
-        [table, column],
-    )
-    return bool(cr.fetchone())
-
-
 def _rename_column(cr, table, old, new):
-    if _table_kind(cr, table) != "r":
+    if table_kind(cr, table) != TableKind.Regular:
         return
-    if not _has_column(cr, table, old) or _has_column(cr, table, new):
+    if not column_exists(cr, table, old) or column_exists(cr, table, new):
         return
-    cr.execute(
-        SQL(
-            "ALTER TABLE %s RENAME COLUMN %s TO %s",
-            SQL.identifier(table),
-            SQL.identifier(old),
-            SQL.identifier(new),
-        )
-    )
+    rename_column(cr, table, old, new)
     cr.execute(
         SQL(
             "ALTER INDEX IF EXISTS %s RENAME TO %s",
@@ -216,7 +191,7 @@ def _rename_table(cr, old_table, new_table):
     after it (``<table>_pkey``, ``<table>_<column>_fkey``,
     ``<table>__<column>_index``, the SQL constraints): Odoo finds indexes and
     SQL constraints by name and would otherwise add them a second time."""
-    if _table_kind(cr, old_table) != "r" or _table_kind(cr, new_table):
+    if table_kind(cr, old_table) != TableKind.Regular or table_kind(cr, new_table):
         return
     cr.execute(
         SQL(
@@ -269,7 +244,9 @@ def _rename_model_rows(cr, old, new):
         return
     cr.execute("UPDATE ir_model SET model = %s WHERE model = %s", [new, old])
     for table, column in MODEL_NAME_COLUMNS:
-        if _table_kind(cr, table) != "r" or not _has_column(cr, table, column):
+        if table_kind(cr, table) != TableKind.Regular or not column_exists(
+            cr, table, column
+        ):
             continue
         cr.execute(
             SQL(

@@ -521,6 +521,7 @@ class TestApprovalJsonRpc(JsonRpcMixin, HttpCase, ApprovalCommon):
         self.authenticate(self.caseworker.login, self.caseworker.login)
         for values in (
             {"high_risk_ended_on": "2026-06-01"},
+            {"high_risk_held": False},
             {"high_risk_end_assessment_id": assessment.id},
             {
                 "high_risk_ended_on": "2026-06-01",

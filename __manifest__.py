@@ -4,7 +4,7 @@
     "summary": "Multi-agency case management for domestic violence and stalking: "
     "agency network, police referrals, risk assessment, protection planning "
     "and case conferences",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Domestic Violence",
     "website": "https://github.com/dv-case-management/dv_case_management",
     "author": "dv_case_management contributors",

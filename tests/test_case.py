@@ -305,15 +305,15 @@ class TestMeasuresAndOrders(DvCommon):
                 }
             )
         )
-        self.assertEqual(measure.duration_days, 10, "NRW: up to 10 days")
-        self.assertEqual(measure.date_end, date(2026, 5, 12))
+        self.assertEqual(measure.duration_days, 14, "NRW: up to 14 days")
+        self.assertEqual(measure.date_end, date(2026, 5, 16))
         (activity,) = self._deadline_activities(case)
         self.assertEqual(
             (activity.res_model, activity.res_id, activity.dv_deadline_key),
             ("dv.police.measure", measure.id, "end"),
         )
         self.assertEqual(activity.user_id, self.caseworker)
-        self.assertEqual(activity.date_deadline, date(2026, 5, 10))
+        self.assertEqual(activity.date_deadline, date(2026, 5, 14))
         self.assertNotIn("Vera", activity.summary, "no personal data in reminders")
         # The reminder follows the deadline.
         measure.duration_days = 7
@@ -351,11 +351,11 @@ class TestMeasuresAndOrders(DvCommon):
                 "application_date": "2026-05-05",
             }
         )
-        # No decision yet: at most ten more days (NRW).
-        self.assertEqual(measure.extended_until, date(2026, 5, 22))
-        self.assertEqual(measure.effective_end, date(2026, 5, 22))
-        order.write({"decision": "granted", "decision_date": "2026-05-15"})
-        self.assertEqual(measure.extended_until, date(2026, 5, 15))
+        # No decision yet: at most fourteen more days (NRW).
+        self.assertEqual(measure.extended_until, date(2026, 5, 30))
+        self.assertEqual(measure.effective_end, date(2026, 5, 30))
+        order.write({"decision": "granted", "decision_date": "2026-05-20"})
+        self.assertEqual(measure.extended_until, date(2026, 5, 20))
 
     def test_measure_ending_before_start_is_refused(self):
         case = self._create_case()

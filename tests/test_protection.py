@@ -23,27 +23,30 @@ CHRISTMAS_EVE = date(2026, 12, 24)
 EVICTION_ENDS = {
     "BW": (date(2026, 12, 31), "§ 30a PolG BW"),
     "BY": (None, "Art. 16 Abs. 1 PAG"),
-    "BE": (date(2027, 1, 7), "§ 29a ASOG Bln"),
-    "BB": (date(2027, 1, 7), "§ 16a BbgPolG"),
-    "HB": (date(2027, 1, 3), "§ 14a BremPolG"),
+    "BE": (date(2027, 1, 7), "§ 29a Abs. 1, 5 ASOG Bln"),
+    "BB": (date(2027, 1, 7), "§ 16a Abs. 5 Satz 1 BbgPolG"),
+    "HB": (date(2027, 1, 3), "§ 12 Abs. 4 Satz 1 BremPolG"),
     "HH": (date(2027, 1, 3), "§ 12b Abs. 1 SOG"),
     "HE": (date(2027, 1, 7), "§ 31 Abs. 2 HSOG"),
     "MV": (date(2027, 1, 7), "§ 52 Abs. 2 SOG M-V"),
     "NI": (date(2027, 1, 7), "§ 17a Abs. 1 Satz 1 NPOG"),
-    "NW": (date(2027, 1, 3), "§ 34a Abs. 5 Satz 1 PolG NRW"),
+    "NW": (date(2027, 1, 7), "§ 34a Abs. 5 Satz 1 PolG NRW"),
     "RP": (None, "§ 13 Abs. 2 POG"),
     "SL": (date(2027, 1, 3), "§ 12 Abs. 2 SPolG"),
     "SN": (date(2027, 1, 7), "§ 19 Abs. 1 SächsPVDG"),
     "ST": (date(2027, 1, 7), "§ 36 Abs. 3 SOG LSA"),
-    "SH": (date(2027, 1, 21), "§ 201a LVwG"),
+    "SH": (date(2027, 1, 21), "§ 201a Abs. 1 Satz 1 Nr. 1, Abs. 3 LVwG"),
     "TH": (date(2027, 1, 3), "§ 18 Abs. 2 PAG"),
 }
 # The same for a contact ban (None: no maximum of its own, the practice).
 CONTACT_BAN_ENDS = {
     "BW": date(2026, 12, 31),
+    "BE": date(2027, 1, 7),
     "BB": date(2027, 1, 7),
     "BY": date(2027, 3, 24),
+    "HH": date(2027, 1, 3),
     "HE": date(2027, 1, 7),
+    "SL": date(2027, 1, 3),
     "SN": date(2027, 1, 7),
     "SH": date(2027, 1, 21),
 }
@@ -173,18 +176,25 @@ class TestLandProfiles(ProtectionCommon):
             ),
             (14, "days", "§ 17a Abs. 1 Satz 1 NPOG"),
         )
-        # An application under the Gewaltschutzgesetz ends it with the court's
-        # decision, it never extends it (§ 17 Abs. 3 Nds. SOG, now § 17a NPOG).
-        self.assertEqual(lower_saxony.extension_kind, "ends_on_decision")
+        # An application under the Gewaltschutzgesetz extends it by ten days
+        # until the court decides (§ 17a Abs. 2 NPOG).
+        self.assertEqual(
+            (lower_saxony.extension_kind, lower_saxony.extension_max),
+            ("until_decision", 10),
+        )
         self.assertTrue(lower_saxony.contact_ban_no_max)
+        # Osnabrück: the police may pass the victim's data to the BISS
+        # without her consent where a danger requires it.
+        self.assertEqual(lower_saxony.transfer_basis, "allows")
+        self.assertEqual(lower_saxony._referral_statute(), "§ 17a Abs. 1 Satz 6 NPOG")
         # Mecklenburg-Western Pomerania lets the police pass the data.
         self.assertEqual(self._profile("MV")._referral_statute(), "§ 52 Abs. 3 SOG M-V")
         # North Rhine-Westphalia obliges them to offer it: consent is needed.
         self.assertFalse(self._profile("NW")._referral_statute())
-        # Schleswig-Holstein obliges them to pass it.
+        # Schleswig-Holstein obliges them to pass it (§ 201a Abs. 6 LVwG).
         schleswig_holstein = self._profile("SH")
         self.assertEqual(schleswig_holstein.transfer_basis, "obliges")
-        self.assertEqual(schleswig_holstein._referral_statute(), "§ 201a LVwG")
+        self.assertEqual(schleswig_holstein._referral_statute(), "§ 201a Abs. 6 LVwG")
 
     def test_lower_saxony_counts_calendar_days_over_a_holiday_weekend(self):
         # Saturday 31 October 2026 is Reformation Day, a public holiday in
@@ -270,7 +280,7 @@ class TestLandProfiles(ProtectionCommon):
                 "date_start": CHRISTMAS_EVE,
             }
         )
-        # Seven calendar days over Christmas and the weekend, not ten.
+        # Seven calendar days over Christmas and the weekend, not fourteen.
         self.assertEqual(ban.date_end, date(2026, 12, 31))
         eviction = Measure.create(
             {
@@ -279,7 +289,7 @@ class TestLandProfiles(ProtectionCommon):
                 "date_start": CHRISTMAS_EVE,
             }
         )
-        self.assertEqual(eviction.date_end, date(2027, 1, 3))
+        self.assertEqual(eviction.date_end, date(2027, 1, 7))
 
     def test_update_takes_the_new_values_where_nobody_changed_them(self):
         nw, ni, sn, th = (self._profile(code) for code in ("NW", "NI", "SN", "TH"))
@@ -296,6 +306,23 @@ class TestLandProfiles(ProtectionCommon):
         # known: 10 days, no maximum of the contact ban).
         bb = self._profile("BB")
         bb.write({"eviction_max": 10, "contact_ban_no_max": True})
+        # ... and those of 18.0.1.6.0 (Schleswig-Holstein before its wording
+        # was read: no rule on an application).
+        sh = self._profile("SH")
+        sh.write({"extension_kind": "none", "proactive_statute": "§ 201a LVwG"})
+        # ... Lower Saxony without § 17a's extension and transfer,
+        # North Rhine-Westphalia's ten days before its 2025 law, and
+        # Hamburg's contact ban without its maximum.
+        ni.write(
+            {
+                "extension_kind": "ends_on_decision",
+                "extension_max": 0,
+                "transfer_basis": "none",
+            }
+        )
+        nw.write({"eviction_max": 10, "extension_max": 10})
+        hh = self._profile("HH")
+        hh.write({"contact_ban_no_max": True, "contact_ban_max": 0})
         # ... a note a manager changed since, and a profile a manager replaced.
         sn.with_user(self.manager).contact_ban_source = "Am Gesetzestext geprüft."
         th.unlink()
@@ -316,6 +343,16 @@ class TestLandProfiles(ProtectionCommon):
             (bb.eviction_max, bb.contact_ban_no_max, bb.contact_ban_max),
             (14, False, 14),
         )
+        self.assertEqual(
+            (sh.extension_kind, sh.extension_max, sh.proactive_statute),
+            ("until_decision", 7, "§ 201a Abs. 6 LVwG"),
+        )
+        self.assertEqual(
+            (ni.extension_kind, ni.extension_max, ni._referral_statute()),
+            ("until_decision", 10, "§ 17a Abs. 1 Satz 6 NPOG"),
+        )
+        self.assertEqual((nw.eviction_max, nw.extension_max), (14, 14))
+        self.assertEqual((hh.contact_ban_no_max, hh.contact_ban_max), (False, 10))
         self.assertEqual(sn.contact_ban_source, "Am Gesetzestext geprüft.")
         self.assertEqual(
             self.env["dv.land.profile"].search([("state_code", "=", "TH")]), own
@@ -408,19 +445,28 @@ class TestLandProfiles(ProtectionCommon):
         Order = self.env["dv.protection.order"]
         applied = CHRISTMAS_EVE + timedelta(days=3)
         for code, decided, expected in (
-            # Until the court decides, at most ten days longer.
-            ("NW", None, date(2027, 1, 13)),
+            # Until the court decides, at most fourteen days longer.
+            ("NW", None, date(2027, 1, 21)),
             ("NW", date(2027, 1, 8), date(2027, 1, 8)),
             # Hamburg: at the latest twenty days after the order.
             ("HH", None, date(2027, 1, 13)),
-            # Lower Saxony: the decision ends it, nothing extends it.
+            # Lower Saxony: ten days longer, the decision ends it (§ 17a
+            # Abs. 2 NPOG).
             ("NI", date(2026, 12, 30), date(2026, 12, 30)),
-            ("NI", None, date(2027, 1, 7)),
+            ("NI", None, date(2027, 1, 17)),
+            # Saxony-Anhalt: until the decision, never longer (§ 36 Abs. 3
+            # SOG LSA).
+            ("ST", date(2027, 1, 2), date(2027, 1, 2)),
+            ("ST", None, date(2027, 1, 7)),
             # Saxony: ten days longer, unless the court decides first.
             ("SN", None, date(2027, 1, 17)),
             ("SN", date(2027, 1, 4), date(2027, 1, 4)),
             # Hesse: the authority may extend it; nothing happens by itself.
             ("HE", None, date(2027, 1, 7)),
+            # Schleswig-Holstein: a week longer, unless the court decides
+            # first (§ 201a Abs. 3 LVwG).
+            ("SH", None, date(2027, 1, 28)),
+            ("SH", date(2027, 1, 4), date(2027, 1, 4)),
         ):
             with self.subTest(land=code, decided=decided):
                 case = self._create_case()

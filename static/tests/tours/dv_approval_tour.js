@@ -7,6 +7,28 @@
  */
 import { addTour, chooseRadio, openApp, openMenu, pickRecord, stateIs } from "./dv_tour_utils";
 
+/**
+ * A coordinator opens the only request awaiting approval under Approvals
+ * and approves it.
+ */
+function approveRequest() {
+    return [
+        ...openApp(),
+        openMenu("dv_case_approval_menu", "dv_case_root_menu"),
+        {
+            content: "open the request awaiting approval",
+            trigger: ".o_list_view .o_data_row .o_data_cell[name=case_id]",
+            run: "click",
+        },
+        {
+            content: "approve it",
+            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
+            run: "click",
+        },
+        stateIs("approved"),
+    ];
+}
+
 addTour("dv_close_request_tour", {
     steps: () => [
         ...openApp(),
@@ -52,19 +74,7 @@ addTour("dv_close_request_tour", {
 
 addTour("dv_approve_tour", {
     steps: () => [
-        ...openApp(),
-        openMenu("dv_case_approval_menu", "dv_case_root_menu"),
-        {
-            content: "open the request awaiting approval",
-            trigger: ".o_list_view .o_data_row .o_data_cell[name=case_id]",
-            run: "click",
-        },
-        {
-            content: "approve it",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
-            run: "click",
-        },
-        stateIs("approved"),
+        ...approveRequest(),
     ],
 });
 
@@ -144,19 +154,7 @@ addTour("dv_end_high_risk_request_tour", {
  */
 addTour("dv_end_high_risk_approve_tour", {
     steps: () => [
-        ...openApp(),
-        openMenu("dv_case_approval_menu", "dv_case_root_menu"),
-        {
-            content: "open the request awaiting approval",
-            trigger: ".o_list_view .o_data_row .o_data_cell[name=case_id]",
-            run: "click",
-        },
-        {
-            content: "approve it",
-            trigger: ".o_form_view .o_statusbar_buttons button[name=action_approve]",
-            run: "click",
-        },
-        stateIs("approved"),
+        ...approveRequest(),
         {
             content: "open the case",
             trigger: ".o_form_view .o_statusbar_buttons button[name=action_open_case]",

@@ -1,6 +1,20 @@
 from collections import defaultdict
 
+from psycopg2 import errorcodes, errors
+
 from odoo import models
+
+# Odoo's key on (res_model, res_id, partner_id) of mail_followers.
+FOLLOWER_KEY = "mail_followers_mail_followers_res_partner_res_model_id_uniq"
+
+
+class FollowerRace(errors.SerializationFailure):
+    """Two requests added the same follower at once: the later one failed on
+    the unique key, which Odoo does not retry. Raised as a serialization
+    failure, the request is retried whole on a fresh snapshot, which sees
+    the follower already there."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
 
 
 class MailFollowers(models.Model):
@@ -44,13 +58,18 @@ class MailFollowers(models.Model):
             if pids:
                 res_ids_by_partners[pids].append(res_id)
         for pids, ids in res_ids_by_partners.items():
-            super()._insert_followers(
-                res_model,
-                ids,
-                list(pids),
-                subtypes=subtypes,
-                customer_ids=customer_ids,
-                check_existing=check_existing,
-                existing_policy=existing_policy,
-            )
+            try:
+                super()._insert_followers(
+                    res_model,
+                    ids,
+                    list(pids),
+                    subtypes=subtypes,
+                    customer_ids=customer_ids,
+                    check_existing=check_existing,
+                    existing_policy=existing_policy,
+                )
+            except errors.UniqueViolation as exc:
+                if exc.diag.constraint_name != FOLLOWER_KEY:
+                    raise
+                raise FollowerRace(str(exc)) from exc
         return None

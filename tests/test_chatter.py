@@ -1,10 +1,14 @@
 from datetime import timedelta
 
+from psycopg2 import errors
+
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError
+from odoo.sql_db import db_connect
 from odoo.tests import HttpCase, freeze_time, new_test_user, tagged
+from odoo.tools import SQL
 
-from .common import DvCommon, JsonRpcMixin, PrivacyCommon
+from .common import GROUP, DvCommon, JsonRpcMixin, PrivacyCommon
 
 
 class ChatterCommon(PrivacyCommon):
@@ -196,6 +200,52 @@ class TestFollowersLoseAccess(ChatterCommon):
             self.assertNotIn(
                 self.shelter_worker.partner_id, self.case.sudo().message_partner_ids
             )
+
+
+class TestFollowerRace(ChatterCommon):
+    def test_a_follower_added_by_a_concurrent_request_makes_it_retry(self):
+        """Another request subscribed the case worker and committed after
+        this request's snapshot: the unique key refuses the second follower,
+        and the error is one Odoo retries on a fresh snapshot (a
+        serialization failure), not a message to the user."""
+        case = self.case
+        # A user whose partner the other connection can see: the
+        # administrator, made a case worker of the lead agency here.
+        admin = self.env.ref("base.user_admin")
+        admin.write(
+            {
+                "groups_id": [Command.link(self.env.ref(GROUP % "caseworker").id)],
+                "company_ids": [Command.link(self.company_a.id)],
+            }
+        )
+        self.env["dv.agency.member"].create(
+            {"agency_id": self.agency_a.id, "user_id": admin.id}
+        )
+        self.assertTrue(case.with_user(admin).has_access("read"))
+        partner = admin.partner_id
+        self.assertNotIn(partner, case.sudo().message_partner_ids)
+        key = {"res_model": case._name, "res_id": case.id, "partner_id": partner.id}
+        # The concurrent request: its own connection, committed.
+        with db_connect(self.env.cr.dbname).cursor() as other:
+            other.execute(
+                SQL(
+                    "INSERT INTO mail_followers (res_model, res_id, partner_id)"
+                    " VALUES (%(res_model)s, %(res_id)s, %(partner_id)s)",
+                    **key,
+                )
+            )
+        try:
+            with self.assertRaises(errors.SerializationFailure):
+                case.with_user(admin).message_subscribe(partner_ids=partner.ids)
+        finally:
+            with db_connect(self.env.cr.dbname).cursor() as other:
+                other.execute(
+                    SQL(
+                        "DELETE FROM mail_followers WHERE res_model = %(res_model)s"
+                        " AND res_id = %(res_id)s AND partner_id = %(partner_id)s",
+                        **key,
+                    )
+                )
 
 
 class TestRecipients(ChatterCommon):

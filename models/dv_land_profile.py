@@ -198,6 +198,13 @@ class DvLandProfile(models.Model):
         help="Norm under which the police pass (or offer to pass) a victim's "
         "data to the intake office; empty where only consent allows it.",
     )
+    erase_on_decline = fields.Boolean(
+        string="Erase When Declined",
+        help="The statute requires the office to erase the data the police "
+        "passed without delay once the person declines the counselling: a "
+        "referral that rests on it and is declined is erased by the next "
+        "run of the retention job, whatever the retention rules say.",
+    )
     transfer_source = fields.Text(string="Referrals: Source Note")
     summary = fields.Char(compute="_compute_summary")
 

@@ -155,6 +155,14 @@ class DvReferral(models.Model):
         help="Declined or never reached: the personal data may be erased after "
         "this date.",
     )
+    erase_on_decline = fields.Boolean(
+        string="Erased Because Declined",
+        readonly=True,
+        copy=False,
+        help="Declined after a referral under a statute that requires the data "
+        "to be erased without delay: the next run of the retention job erases "
+        "it.",
+    )
     # Legal basis and consent
     legal_basis = fields.Selection(LEGAL_BASES, tracking=True)
     legal_norm = fields.Char(help="The statute's norm, e.g. § 201a LVwG SH.")
@@ -772,6 +780,16 @@ class DvReferral(models.Model):
         days = self.to_agency_id.unreached_retention_days
         return fields.Date.context_today(self) + timedelta(days=days)
 
+    def _statute_erases_on_decline(self):
+        """Whether the statute the referral rests on requires the office to
+        erase the data once the person declines (e.g. § 201a Abs. 6 LVwG
+        SH): the Land profile of the receiving company says so."""
+        self.ensure_one()
+        if self.legal_basis != "statute":
+            return False
+        company = self.to_agency_id.company_id or self.company_id
+        return bool(company.sudo().dv_land_profile_id.erase_on_decline)
+
     def _write_state(self, state):
         """Move to ``state`` (checked by the workflow); a referral that is
         not taken up and still awaits a decision on its proposed case gets a
@@ -780,6 +798,8 @@ class DvReferral(models.Model):
             values = {"state": state}
             if state in NOT_TAKEN_UP:
                 values["erase_after"] = referral._erase_after_date()
+            if state == "declined" and referral._statute_erases_on_decline():
+                values["erase_on_decline"] = True
             with system_write():
                 referral.write(values)
             if state in NOT_TAKEN_UP and referral._is_pending():

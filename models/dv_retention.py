@@ -79,33 +79,56 @@ class DvCaseRetention(models.AbstractModel):
             days = rules._days_for("referral_not_taken_up", company, rules=rules)
             if days is None:
                 continue
-            self.env.flush_all()
-            self.env.cr.execute(
+            due_ids += self._cases_not_taken_up(
+                SQL("c.company_id = %s", company.id),
                 SQL(
-                    """
-                    SELECT c.id
-                      FROM dv_case c
-                      JOIN dv_referral r ON r.case_id = c.id
-                      JOIN dv_agency a ON a.id = r.to_agency_id
-                     WHERE c.state = 'new' AND c.erased_on IS NULL
-                       AND c.company_id = %s
-                  GROUP BY c.id
-                    HAVING bool_and(r.state IN ('declined', 'unreachable',
-                                                'withdrawn'))
-                       AND bool_or(r.erase_after IS NOT NULL)
+                    """bool_or(r.erase_after IS NOT NULL)
                        AND max(r.erase_after
                                - COALESCE(a.unreached_retention_days, 0))
-                           + %s <= %s
-                  ORDER BY c.id
-                    """,
-                    company.id,
+                           + %s <= %s""",
                     days,
                     today,
-                )
+                ),
             )
-            due_ids += [row[0] for row in self.env.cr.fetchall()]
+        # Cases of referrals never taken up that the person declined under a
+        # statute requiring the data to be erased without delay: due now,
+        # whatever the rules say.
+        known = set(due_ids)
+        due_ids += [
+            case_id
+            for case_id in self._cases_not_taken_up(
+                SQL("TRUE"), SQL("bool_or(r.erase_on_decline)")
+            )
+            if case_id not in known
+        ]
         due = Case.browse(due_ids)
         return due[:limit] if limit else due
+
+    @api.model
+    def _cases_not_taken_up(self, where, having):
+        """The ids of the new, unerased cases made only of referrals that
+        were never taken up, with the condition ``where`` on the case and
+        ``having`` on its referrals ``r`` and their offices ``a``."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT c.id
+                  FROM dv_case c
+                  JOIN dv_referral r ON r.case_id = c.id
+                  JOIN dv_agency a ON a.id = r.to_agency_id
+                 WHERE c.state = 'new' AND c.erased_on IS NULL AND %s
+              GROUP BY c.id
+                HAVING bool_and(r.state IN ('declined', 'unreachable',
+                                            'withdrawn'))
+                   AND %s
+              ORDER BY c.id
+                """,
+                where,
+                having,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _due_conferences(self):

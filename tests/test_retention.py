@@ -258,6 +258,70 @@ class TestRetention(PrivacyCommon):
         self.assertEqual(case.victim_id.name, "Erased")
         self.assertFalse(case.victim_id.protected_id)
 
+    def test_referral_declined_under_a_statute_that_erases_goes_now(self):
+        """Schleswig-Holstein: the data the police pass under § 201a Abs. 6
+        LVwG are erased as soon as the person declines the counselling, not
+        after the office's waiting time; unreached, they wait as before."""
+        self.company_a.dv_land_profile_id = self.env.ref(
+            "dv_case_management.land_profile_sh"
+        )
+        office = self.env["dv.agency"].create(
+            {
+                "name": "Retention Office SH",
+                "agency_type_id": self.type_intake.id,
+                "company_id": self.company_a.id,
+                "first_contact_deadline_unit": "hours",
+            }
+        )
+        worker = self._new_member("dv_test_retention_sh", "caseworker", office)
+        Referral = self.env["dv.referral"].with_user(worker)
+
+        def referral(name, basis="statute"):
+            values = {
+                "to_agency_id": office.id,
+                "company_id": self.company_a.id,
+                "received_at": "2026-05-20 10:00:00",
+                "legal_basis": basis,
+                "victim_name": name,
+                "victim_phone": "0170 999999",
+            }
+            if basis == "statute":
+                values["legal_norm"] = "§ 201a Abs. 6 LVwG"
+            else:
+                values["consent_date"] = "2026-05-20"
+            return Referral.create(values)
+
+        declined = referral("Dora Declined")
+        unreached = referral("Ulla Unreached")
+        consented = referral("Carla Consent", basis="consent")
+        # The case worker cannot mark one for erasure by writing the flag.
+        with self.assertRaises(UserError):
+            unreached.write({"erase_on_decline": True})
+        self.env["dv.contact.attempt"].with_user(worker).create(
+            {
+                "referral_id": unreached.id,
+                "channel_id": self.env.ref(
+                    "dv_case_management.contact_channel_phone"
+                ).id,
+                "outcome": "no_answer",
+            }
+        )
+        unreached.action_mark_unreachable()
+        (declined | consented).action_mark_declined()
+        self.assertEqual(
+            (declined | unreached | consented).mapped("erase_on_decline"),
+            [True, False, False],
+        )
+        Retention = self.env["dv.retention"]
+        due = Retention._due_cases()
+        self.assertIn(declined.case_id, due)
+        self.assertNotIn(unreached.case_id, due)
+        self.assertNotIn(consented.case_id, due)
+        Retention._cron_erase()
+        self.assertEqual(declined.case_id.victim_id.name, "Erased")
+        self.assertEqual(unreached.case_id.victim_id.name, "Ulla Unreached")
+        self.assertEqual(consented.case_id.victim_id.name, "Carla Consent")
+
     def test_erase_now_on_request(self):
         case = self._full_case()
         wizard = (

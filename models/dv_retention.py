@@ -197,6 +197,18 @@ class DvCaseRetention(models.AbstractModel):
         return deleted
 
     @api.model
+    def _erasure_reason(self, case):
+        """Why the job erases ``case``: its retention period is over, or a
+        statute requires its data erased since the person declined."""
+        declined = case.referral_ids.filtered("erase_on_decline")
+        if declined:
+            return self.env._(
+                "Declined the counselling: %(norm)s requires the data erased",
+                norm=", ".join(sorted(set(declined.mapped("legal_norm")))),
+            )
+        return self.env._("Retention period over")
+
+    @api.model
     def _cron_erase(self):
         """Erase one batch; each case is erased in one go and marked, so a run
         that is interrupted leaves whole cases only and the next run
@@ -204,7 +216,7 @@ class DvCaseRetention(models.AbstractModel):
         due = self._due_cases()
         batch = due[:BATCH_SIZE]
         for case in batch:
-            case._erase("retention", self.env._("Retention period over"))
+            case._erase("retention", self._erasure_reason(case))
         for conference in self._due_conferences():
             conference._erase_minutes()
         self._expire_access_log()

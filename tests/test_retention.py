@@ -319,6 +319,9 @@ class TestRetention(PrivacyCommon):
         self.assertNotIn(consented.case_id, due)
         Retention._cron_erase()
         self.assertEqual(declined.case_id.victim_id.name, "Erased")
+        log = self.env["dv.erasure.log"].search([("case_id", "=", declined.case_id.id)])
+        self.assertEqual(log.erasure_ground, "retention")
+        self.assertIn("§ 201a Abs. 6 LVwG", log.reason)
         self.assertEqual(unreached.case_id.victim_id.name, "Ulla Unreached")
         self.assertEqual(consented.case_id.victim_id.name, "Carla Consent")
 

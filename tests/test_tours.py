@@ -617,6 +617,23 @@ class TestTours(HttpCase, DvCommon):
             for sheet in book.worksheets
         }
 
+    def test_police_referral_declined_under_a_statute_that_erases(self):
+        self.company_a.dv_land_profile_id = self.env.ref(
+            "dv_case_management.land_profile_sh"
+        )
+        self._tour("dv_referral_declined_tour", self.intake_worker)
+
+        referral = self.env["dv.referral"].search(
+            [("police_reference", "=", "TOUR-SH-1")]
+        )
+        self.assertEqual(
+            (referral.state, referral.legal_norm, referral.erase_on_decline),
+            ("declined", "§ 201a Abs. 6 LVwG", True),
+        )
+        case = referral.case_id
+        self.env["dv.retention"]._cron_erase()
+        self.assertEqual(case.victim_id.name, "Erased")
+
     def test_triage_take_the_first_referral(self):
         """The intake case worker takes the top of the triage list at her
         caseload limit: warned, not stopped."""

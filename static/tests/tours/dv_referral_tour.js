@@ -29,8 +29,11 @@ function logCall(button, count) {
     ];
 }
 
-/** Enters a police referral for Tara Tour with ``reference`` and saves it. */
-function enterReferral(reference) {
+/**
+ * Enters a police referral for Tara Tour with ``reference``, resting on the
+ * statute ``norm``, and saves it.
+ */
+function enterReferral(reference, norm = "§ 34a PolG NRW") {
     return [
         openMenu("dv_referral_inbound_menu", "dv_referral_menu"),
         {
@@ -63,7 +66,7 @@ function enterReferral(reference) {
         {
             content: "the statute's norm",
             trigger: ".o_field_widget[name=legal_norm] input",
-            run: "edit § 34a PolG NRW",
+            run: `edit ${norm}`,
         },
         ...saveForm(),
     ];
@@ -135,6 +138,35 @@ addTour("dv_referral_tour", {
         {
             content: "the referral shows its case",
             trigger: ".o_field_widget[name=case_id]:contains(HG-)",
+        },
+    ],
+});
+
+/**
+ * Schleswig-Holstein: the police passed Tara Tour's data under § 201a Abs. 6
+ * LVwG; she declines the counselling on the phone. The referral says that
+ * her data are to be erased now, as the statute requires.
+ */
+addTour("dv_referral_declined_tour", {
+    steps: () => [
+        ...openApp(),
+        ...enterReferral("TOUR-SH-1", "§ 201a Abs. 6 LVwG"),
+        stateIs("received"),
+        {
+            content: "start contacting the victim",
+            trigger: ".o_form_statusbar button[name=action_start_contacting]",
+            run: "click",
+        },
+        stateIs("contacting"),
+        {
+            content: "she declines the counselling",
+            trigger: ".o_form_statusbar button[name=action_mark_declined]",
+            run: "click",
+        },
+        stateIs("declined"),
+        {
+            content: "the referral says that her data are to be erased now",
+            trigger: ".o_field_widget[name=erase_on_decline] input:checked",
         },
     ],
 });

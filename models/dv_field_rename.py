@@ -13,8 +13,9 @@ update finds the old records under the new name:
   values, default values and selection values that point to it, stay) and its
   external ids ``field_<model>__<name>`` and
   ``selection__<model>__<name>__<value>``;
-- the name in the saved filters and window actions of the model, and in the
-  export lists.
+- the name in the saved filters and window actions of the model (also where
+  they reach it through other fields, ``case_id.kind``), and in the export
+  lists.
 
 A renamed model would fare the same: a new empty table, and the old one
 dropped with its records at the end of the update. ``rename_models`` renames
@@ -177,6 +178,70 @@ def _rename_in_texts(cr, model, old, new):
     )
 
 
+def _relation(cr, model, field):
+    """The model the relational ``field`` of ``model`` points to, or None."""
+    cr.execute(
+        "SELECT relation FROM ir_model_fields WHERE model = %s AND name = %s",
+        [model, field],
+    )
+    row = cr.fetchone()
+    return row and row[0]
+
+
+def rename_in_paths(cr, renames):
+    """A renamed field reached through other fields (``'case_id.kind'`` in a
+    filter of the referrals, ``"case_ref_id.kind desc"`` in an action's
+    order): each quoted dotted path is followed from the filter's or
+    action's model through the fields' relations, and its last name is
+    renamed where it ends on a renamed field."""
+    by_old = {(model, old): new for model, old, new in renames}
+    olds = sorted({old for _model, old in by_old})
+    pattern = re.compile(
+        r"""(['"])((?:\w+\.)+)("""
+        + "|".join(map(re.escape, olds))
+        + r""")((?::\w+)?(?:\s+(?:asc|desc))?)\1""",
+        re.IGNORECASE,
+    )
+
+    def rename(model, match):
+        target = model
+        for field in match.group(2).rstrip(".").split("."):
+            target = target and _relation(cr, target, field)
+        new = target and by_old.get((target, match.group(3)))
+        if not new:
+            return match.group(0)
+        quote = match.group(1)
+        return f"{quote}{match.group(2)}{new}{match.group(4)}{quote}"
+
+    for table, model_column, columns in (
+        ("ir_filters", "model_id", ("domain", "context", "sort")),
+        ("ir_act_window", "res_model", ("domain", "context")),
+    ):
+        for column in columns:
+            cr.execute(
+                SQL(
+                    "SELECT id, %s, %s FROM %s WHERE %s ~ %s",
+                    SQL.identifier(model_column),
+                    SQL.identifier(column),
+                    SQL.identifier(table),
+                    SQL.identifier(column),
+                    r"\.(" + "|".join(olds) + r")\M",
+                )
+            )
+            for record_id, model, text in cr.fetchall():
+                changed = pattern.sub(lambda match, m=model: rename(m, match), text)
+                if changed != text:
+                    cr.execute(
+                        SQL(
+                            "UPDATE %s SET %s = %s WHERE id = %s",
+                            SQL.identifier(table),
+                            SQL.identifier(column),
+                            changed,
+                            record_id,
+                        )
+                    )
+
+
 def rename_fields(cr, renames):
     """Rename the fields ``(model, old name, new name)``; a field renamed
     already (or never there) is left alone, so running twice does no harm."""
@@ -184,6 +249,7 @@ def rename_fields(cr, renames):
         _rename_column(cr, model.replace(".", "_"), old, new)
         _rename_field_row(cr, model, old, new)
         _rename_in_texts(cr, model, old, new)
+    rename_in_paths(cr, renames)
 
 
 def _rename_table(cr, old_table, new_table):

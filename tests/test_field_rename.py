@@ -4,6 +4,7 @@ from ..models.dv_field_rename import (
     MODEL_RENAMES_1_6,
     RENAMES_1_6,
     rename_fields,
+    rename_in_paths,
     rename_models,
 )
 from .common import ConferenceCommon
@@ -202,6 +203,53 @@ class TestFieldRename(ConferenceCommon):
             "reflected": reflected,
             "named": named,
         }
+
+    def test_rename_through_other_fields(self):
+        """Filters and actions that reach a renamed field through other
+        fields take its new name; a path ending on another model's field of
+        the same name, or on a field of another name, stays."""
+        Filter = self.env["ir.filters"]
+        on_referral = Filter.create(
+            {
+                "name": "Stalking referrals",
+                "model_id": "dv.referral",
+                "domain": "[('case_id.kind', '=', 'stalking')]",
+                "sort": '["case_id.kind desc"]',
+            }
+        )
+        on_item = Filter.create(
+            {
+                "name": "Ad-hoc agenda items",
+                "model_id": "dv.conference.agenda.item",
+                "domain": "[('conference_id.kind', '=', 'adhoc'),"
+                " ('case_ref_id.lead_agency_id.kind', '=', 'x'),"
+                " ('case_ref_id.kinder', '=', 1)]",
+            }
+        )
+        action = self.env["ir.actions.act_window"].create(
+            {
+                "name": "Cases by approval",
+                "res_model": "dv.case.approval",
+                "domain": '[("case_id.kind", "=", "partner")]',
+            }
+        )
+        for _run in range(2):
+            rename_in_paths(self.env.cr, RENAMES_1_6)
+            self.env.invalidate_all()
+            self.assertEqual(
+                (on_referral.domain, on_referral.sort),
+                (
+                    "[('case_id.case_type', '=', 'stalking')]",
+                    '["case_id.case_type desc"]',
+                ),
+            )
+            self.assertEqual(
+                on_item.domain,
+                "[('conference_id.conference_type', '=', 'adhoc'),"
+                " ('case_ref_id.lead_agency_id.kind', '=', 'x'),"
+                " ('case_ref_id.kinder', '=', 1)]",
+            )
+            self.assertEqual(action.domain, '[("case_id.case_type", "=", "partner")]')
 
     def test_rename_agenda_item_model(self):
         ((old, new),) = MODEL_RENAMES_1_6

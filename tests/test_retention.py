@@ -523,6 +523,37 @@ class TestErasureOnDecline(PrivacyCommon):
         second.with_user(self.worker).action_mark_declined()
         self.assertIn(first.case_id, self.env["dv.retention"]._due_cases())
 
+    def test_a_duplicate_merged_into_the_case_goes_with_it(self):
+        """The office merged a duplicate of the victim's case into the
+        referral's case: the duplicate keeps her people and consents. When
+        the case is erased, so is the duplicate: the statute wants her data
+        gone, not one copy of it."""
+        referral = self._referral("Dana Double")
+        kept = referral.case_id.sudo()
+        duplicate = self._create_case(
+            user=self.worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Dana Double", "phone": "0170 999999"}
+                )
+            ],
+        )
+        kept.with_user(self.worker)._dv_merge(duplicate, "The same woman.")
+        self.assertEqual(duplicate.merged_into_id, kept)
+        referral.action_mark_declined()
+        self.env["dv.retention"]._cron_erase()
+        for case in (kept, duplicate):
+            with self.subTest(case=case.name):
+                self.assertTrue(case.erased_on)
+                self.assertEqual(case.victim_id.name, "Erased")
+                self.assertEqual(
+                    self.env["dv.erasure.log"]
+                    .search([("case_id", "=", case.id)])
+                    .erasure_ground,
+                    "retention",
+                )
+
     def test_a_statute_case_comes_first(self):
         """Without delay: a case the statute requires erased comes before
         a backlog of cases whose periods are over, so the first batch takes

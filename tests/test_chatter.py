@@ -247,7 +247,6 @@ class TestFollowerRace(ChatterCommon):
                     )
                 )
 
-
     def test_a_record_named_twice_is_no_race(self):
         """A client may name a record twice (``[[id, id]]`` over JSON-RPC):
         Odoo then inserts the follower twice in one statement. That is no

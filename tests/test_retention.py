@@ -523,6 +523,26 @@ class TestErasureOnDecline(PrivacyCommon):
         second.with_user(self.worker).action_mark_declined()
         self.assertIn(first.case_id, self.env["dv.retention"]._due_cases())
 
+    def test_a_repeat_awaiting_the_decision_takes_no_case_with_it(self):
+        """A referral whose victim may be the victim of an older case of the
+        office waits for a case worker's decision; declined before it, it
+        gets a case of its own, which goes. The older case, being worked on,
+        stays."""
+        first = self._referral("Paula Proposed")
+        older = first.case_id.sudo()
+        first.with_user(self.worker).action_start_contacting()
+        second = self._referral("Paula Proposed", received_at="2026-05-25 10:00:00")
+        self.assertEqual(second.sudo().proposed_case_id, older)
+        second.action_mark_declined()
+        self.assertTrue(second.erase_on_decline)
+        self.assertNotEqual(second.case_id, older)
+        due = self.env["dv.retention"]._due_cases()
+        self.assertIn(second.case_id.sudo(), due)
+        self.assertNotIn(older, due)
+        self.env["dv.retention"]._cron_erase()
+        self.assertFalse(older.erased_on)
+        self.assertEqual(older.victim_id.name, "Paula Proposed")
+
     def test_a_duplicate_merged_into_the_case_goes_with_it(self):
         """The office merged a duplicate of the victim's case into the
         referral's case: the duplicate keeps her people and consents. When

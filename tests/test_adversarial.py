@@ -1478,6 +1478,15 @@ class TestAdversarialErasureOnDecline(JsonRpcMixin, HttpCase, DvCommon):
         )
         self.assertFalse(result["ids"])
         self.assertTrue(result["messages"])
+        # A default in the context sets nothing either.
+        created = self._rpc(
+            "dv.referral",
+            "create",
+            [dict(self.values, **statute)],
+            {"context": {"lang": "de_DE", "default_erase_on_decline": True}},
+            lang=None,
+        )
+        self.assertFalse(self.env["dv.referral"].browse(created).erase_on_decline)
         self._assert_untouched()
 
     @mute_logger("odoo.http", "odoo.sql_db")

@@ -173,6 +173,18 @@ class DvCase(models.Model):
                 )
         return super().write(vals)
 
+    # Erasure
+
+    def _erase(self, ground, reason, user=None):
+        """The duplicates merged into a case keep the victim's people and
+        consents: they are her data as much as the case's, and go with it,
+        on the same ground."""
+        cases = todo = self.sudo()
+        while todo:
+            todo = todo.merged_case_ids - cases
+            cases |= todo
+        return super(DvCase, cases.with_env(self.env))._erase(ground, reason, user=user)
+
     # Actions
 
     def action_open_merge_wizard(self):

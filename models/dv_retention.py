@@ -92,15 +92,25 @@ class DvCaseRetention(models.AbstractModel):
             )
         # Cases of referrals never taken up that the person declined under a
         # statute requiring the data to be erased without delay: due now,
-        # whatever the rules say.
-        known = set(due_ids)
-        due_ids += [
-            case_id
-            for case_id in self._cases_not_taken_up(
-                SQL("TRUE"), SQL("bool_or(r.erase_on_decline)")
-            )
-            if case_id not in known
-        ]
+        # whatever the rules say, and first. The company's profile must say
+        # so today (a manager may have corrected it since the decline), and
+        # the case must still be with the office its referrals went to: a
+        # case passed to another agency is that agency's, under its rules.
+        statute_ids = self._cases_not_taken_up(
+            SQL(
+                """c.company_id IN (
+                       SELECT co.id
+                         FROM res_company co
+                         JOIN dv_land_profile p ON p.id = co.dv_land_profile_id
+                        WHERE p.erase_on_decline)"""
+            ),
+            SQL(
+                """bool_or(r.erase_on_decline)
+                   AND bool_and(r.to_agency_id = c.lead_agency_id)"""
+            ),
+        )
+        first = set(statute_ids)
+        due_ids = statute_ids + [case_id for case_id in due_ids if case_id not in first]
         due = Case.browse(due_ids)
         return due[:limit] if limit else due
 
@@ -199,12 +209,14 @@ class DvCaseRetention(models.AbstractModel):
     @api.model
     def _erasure_reason(self, case):
         """Why the job erases ``case``: its retention period is over, or a
-        statute requires its data erased since the person declined."""
-        declined = case.referral_ids.filtered("erase_on_decline")
-        if declined:
+        statute requires its data erased since the person declined. The
+        statute is named as the company's profile names it: the norm of a
+        referral is typed by a case worker and may name a person."""
+        profile = case.company_id.dv_land_profile_id
+        if profile.erase_on_decline and case.referral_ids.filtered("erase_on_decline"):
             return self.env._(
                 "Declined the counselling: %(norm)s requires the data erased",
-                norm=", ".join(sorted(set(declined.mapped("legal_norm")))),
+                norm=profile.proactive_statute or profile.name,
             )
         return self.env._("Retention period over")
 

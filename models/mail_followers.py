@@ -53,7 +53,10 @@ class MailFollowers(models.Model):
             partner_ids, following=True
         )
         res_ids_by_partners = defaultdict(list)
-        for res_id in res_ids:
+        # Each record once: a record named twice (a client may send
+        # ``[id, id]``) would make Odoo insert its followers twice, a
+        # violation of the key that is no race and must not be retried.
+        for res_id in dict.fromkeys(res_ids):
             pids = tuple(pid for pid in partner_ids if pid in allowed.get(res_id, ()))
             if pids:
                 res_ids_by_partners[pids].append(res_id)

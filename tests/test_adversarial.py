@@ -1370,3 +1370,194 @@ class TestAdversarialConstraintOracles(JsonRpcMixin, HttpCase, ConferenceCommon)
             for person in people
         ]
         self._assert_one_access_error_each(self._answers("dv.session", calls))
+
+
+@tagged("post_install", "-at_install")
+class TestAdversarialErasureOnDecline(JsonRpcMixin, HttpCase, DvCommon):
+    """A referral declined under a statute that requires its data erased
+    (Schleswig-Holstein) is erased by the next run of the retention job.
+    Nobody but the addon marks a referral so, and nobody outside the office
+    that received it declines it: over JSON-RPC, the office's own case
+    worker cannot set the mark (create, write, web_save, copy, import), and
+    the others (another company's case worker, the police unit that sent
+    it, a coordinator and a case worker of another agency of the company)
+    cannot decline it, log a declined call or move it. Only managers switch
+    the profile's rule."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a.dv_land_profile_id = cls.env.ref(
+            "dv_case_management.land_profile_sh"
+        )
+        cls.office = cls._new_agency(
+            "Erasure Office SH", "intake_office", first_contact_deadline_unit="hours"
+        )
+        cls.office_worker = cls._new_member(
+            "dv_adv_erasure_office", "caseworker", cls.office
+        )
+        cls.police_officer = cls._new_member(
+            "dv_adv_erasure_police", "network", cls.agency_shared, cls.company_a
+        )
+        cls.env["dv.agency.member"].create(
+            {"agency_id": cls.agency_b.id, "user_id": cls.coordinator_b.id}
+        )
+        cls.values = {
+            "to_agency_id": cls.office.id,
+            "from_agency_id": cls.agency_shared.id,
+            "company_id": cls.company_a.id,
+            "legal_basis": "consent",
+            "consent_date": "2026-05-20",
+            "received_at": "2026-05-20 10:00:00",
+        }
+        cls.referral = (
+            cls.env["dv.referral"]
+            .with_user(cls.office_worker)
+            .create(dict(cls.values, victim_name="Olga Office"))
+        )
+        cls.case = cls.referral.case_id.sudo()
+
+    def _refused(self, model, method, args, kwargs=None):
+        result, message = self._rpc_or_message(model, method, args, kwargs)
+        self.assertIsNone(result, f"{model}.{method} {args} {kwargs} went through")
+        self.assertTrue(message)
+
+    def _assert_untouched(self):
+        self.env.invalidate_all()
+        referrals = self.env["dv.referral"].sudo().with_context(active_test=False)
+        self.assertFalse(referrals.search([("erase_on_decline", "=", True)]))
+        self.assertEqual(self.referral.sudo().state, "received")
+        self.assertEqual(self.referral.sudo().legal_basis, "consent")
+        self.assertNotIn(self.case, self.env["dv.retention"]._due_cases())
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_the_office_cannot_mark_a_referral_for_erasure(self):
+        self.authenticate(self.office_worker.login, self.office_worker.login)
+        statute = {"legal_basis": "statute", "legal_norm": "§ 201a Abs. 6 LVwG"}
+        marked = dict(self.values, **statute, erase_on_decline=True)
+        self._refused("dv.referral", "create", [marked])
+        self._refused("dv.referral", "web_save", [[], marked], {"specification": {}})
+        self._refused(
+            "dv.referral",
+            "write",
+            [self.referral.ids, {"erase_on_decline": True}],
+        )
+        self._refused(
+            "dv.referral",
+            "web_save",
+            [self.referral.ids, {"erase_on_decline": True}],
+            {"specification": {}},
+        )
+        self._refused(
+            "dv.referral",
+            "copy",
+            [self.referral.ids],
+            {"default": {"erase_on_decline": True}},
+        )
+        result = self._rpc(
+            "dv.referral",
+            "load",
+            [
+                [
+                    "to_agency_id/.id",
+                    "company_id/.id",
+                    "legal_basis",
+                    "legal_norm",
+                    "erase_on_decline",
+                ],
+                [
+                    [
+                        str(self.office.id),
+                        str(self.company_a.id),
+                        "statute",
+                        "§ 201a Abs. 6 LVwG",
+                        "1",
+                    ]
+                ],
+            ],
+        )
+        self.assertFalse(result["ids"])
+        self.assertTrue(result["messages"])
+        # A default in the context sets nothing either.
+        created = self._rpc(
+            "dv.referral",
+            "create",
+            [dict(self.values, **statute)],
+            {"context": {"lang": "de_DE", "default_erase_on_decline": True}},
+            lang=None,
+        )
+        self.assertFalse(self.env["dv.referral"].browse(created).erase_on_decline)
+        self._assert_untouched()
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_nobody_outside_the_office_declines_its_referral(self):
+        other_agency_worker = self._new_member(
+            "dv_adv_erasure_other", "caseworker", self.agency_a
+        )
+        phone = self.env.ref("dv_case_management.contact_channel_phone")
+        for user in (
+            self.caseworker_b,
+            self.coordinator_b,
+            self.police_officer,
+            self.coordinator,
+            other_agency_worker,
+        ):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                for method in ("action_mark_declined", "action_start_contacting"):
+                    self._refused("dv.referral", method, [self.referral.ids])
+                self._refused(
+                    "dv.referral",
+                    "write",
+                    [
+                        self.referral.ids,
+                        {"legal_basis": "statute", "legal_norm": "§ 201a LVwG"},
+                    ],
+                )
+                self._refused(
+                    "dv.contact.attempt",
+                    "create",
+                    [
+                        {
+                            "referral_id": self.referral.id,
+                            "channel_id": phone.id,
+                            "outcome": "declined",
+                        }
+                    ],
+                )
+                # Nor does a referral of her own reach the office's case.
+                self._refused(
+                    "dv.referral",
+                    "create",
+                    [
+                        dict(
+                            self.values,
+                            legal_basis="statute",
+                            legal_norm="§ 201a Abs. 6 LVwG",
+                            case_id=self.case.id,
+                        )
+                    ],
+                )
+                self._assert_untouched()
+
+    @mute_logger("odoo.http", "odoo.sql_db")
+    def test_only_managers_switch_the_profiles_rule(self):
+        profile = self.env.ref("dv_case_management.land_profile_nw")
+        for user in (
+            self.office_worker,
+            self.coordinator,
+            self.coordinator_b,
+            self.caseworker_b,
+            self.police_officer,
+        ):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, user.login)
+                self._refused(
+                    "dv.land.profile",
+                    "write",
+                    [profile.ids, {"erase_on_decline": True}],
+                )
+                self.assertFalse(profile.erase_on_decline)
+        self.authenticate(self.manager.login, self.manager.login)
+        self._rpc("dv.land.profile", "write", [profile.ids, {"erase_on_decline": True}])
+        self.assertTrue(profile.erase_on_decline)

@@ -247,6 +247,28 @@ class TestFollowerRace(ChatterCommon):
                     )
                 )
 
+    def test_a_record_named_twice_is_no_race(self):
+        """A client may name a record twice (``[[id, id]]`` over JSON-RPC):
+        Odoo then inserts the follower twice in one statement. That is no
+        race: retried, it fails the same way five times over, keeping a
+        worker busy for up to half a minute of back-off. The follower is
+        added once instead."""
+        user = self.lead_coordinator
+        partner = user.partner_id
+        self.assertNotIn(partner, self.case.sudo().message_partner_ids)
+        twice = self.case.browse([self.case.id, self.case.id]).with_user(user)
+        twice.message_subscribe(partner_ids=[partner.id, partner.id])
+        self.assertEqual(
+            self.env["mail.followers"].search_count(
+                [
+                    ("res_model", "=", "dv.case"),
+                    ("res_id", "=", self.case.id),
+                    ("partner_id", "=", partner.id),
+                ]
+            ),
+            1,
+        )
+
 
 class TestRecipients(ChatterCommon):
     def test_only_readers_are_notified(self):

@@ -396,6 +396,200 @@ class TestRetention(PrivacyCommon):
         self.assertEqual(remaining, entries[1])
 
 
+class TestErasureOnDecline(PrivacyCommon):
+    """Referrals declined under a statute that requires the data erased
+    without delay (Schleswig-Holstein): what the next run erases, and what it
+    leaves to the retention rules."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.profile_sh = cls.env.ref("dv_case_management.land_profile_sh")
+        cls.company_a.dv_land_profile_id = cls.profile_sh
+        cls.office = cls.env["dv.agency"].create(
+            {
+                "name": "Decline Office SH",
+                "agency_type_id": cls.type_intake.id,
+                "company_id": cls.company_a.id,
+                "first_contact_deadline_unit": "hours",
+            }
+        )
+        cls.worker = cls._new_member("dv_test_decline_sh", "caseworker", cls.office)
+
+    def _referral(self, name="Dora Declined", **values):
+        vals = {
+            "to_agency_id": self.office.id,
+            "company_id": self.company_a.id,
+            "received_at": "2026-05-20 10:00:00",
+            "legal_basis": "statute",
+            "legal_norm": "§ 201a Abs. 6 LVwG",
+            "victim_name": name,
+            "victim_phone": "0170 999999",
+        }
+        vals.update(values)
+        return self.env["dv.referral"].with_user(self.worker).create(vals)
+
+    def _declined(self, name="Dora Declined", **values):
+        referral = self._referral(name, **values)
+        referral.action_mark_declined()
+        self.assertTrue(referral.erase_on_decline)
+        return referral
+
+    def test_the_log_names_the_profiles_statute_not_what_was_typed(self):
+        """The norm of a referral is typed by a case worker and may name
+        anyone; the erasure log, kept without end, gets the statute of the
+        Land profile instead."""
+        referral = self._declined(
+            legal_norm="§ 201a LVwG (Frau Dora Declined, Hafenstr. 3, lehnt ab)"
+        )
+        case = referral.case_id
+        self.env["dv.retention"]._cron_erase()
+        log = self.env["dv.erasure.log"].search([("case_id", "=", case.id)])
+        self.assertEqual(log.erasure_ground, "retention")
+        self.assertIn("§ 201a Abs. 6 LVwG", log.reason)
+        for personal in ("Dora", "Hafenstr", "lehnt"):
+            self.assertNotIn(personal, log.reason)
+
+    def test_a_company_that_no_longer_says_so_waits_for_its_rules(self):
+        """The company's profile decides when the job runs, not when the
+        referral was declined: a company whose manager corrected its
+        profile since (another Land, or the flag taken off) keeps the case
+        for its retention rules."""
+        Retention = self.env["dv.retention"]
+        moved = self._declined("Mia Moved").case_id
+        self.company_a.dv_land_profile_id = self.profile_nw
+        self.assertNotIn(moved, Retention._due_cases())
+        self.company_a.dv_land_profile_id = self.profile_sh
+        self.assertIn(moved, Retention._due_cases())
+        self.profile_sh.with_user(self.manager).erase_on_decline = False
+        self.assertNotIn(moved, Retention._due_cases())
+        with freeze_time("2026-08-01"):
+            # The retention rules of the company still apply.
+            self.assertIn(moved, Retention._due_cases())
+
+    def test_a_case_passed_to_another_office_is_not_the_referrals_to_erase(self):
+        """The office that received the referral transferred the case to
+        another agency, of its own company or of another one, which leads it
+        now; the office declining its referral afterwards does not erase that
+        agency's case at once."""
+        for agency, user, company in (
+            (self.agency_b, self.caseworker_b, self.company_b),
+            (self.agency_a, self.caseworker, self.company_a),
+        ):
+            with self.subTest(agency=agency.name):
+                referral = self._referral(f"Tina {agency.name}")
+                case = referral.case_id.sudo()
+                consent = self.env["dv.consent"].create(
+                    {
+                        "person_id": case.victim_id.id,
+                        "agency_ids": [Command.set(agency.ids)],
+                        "purpose_ids": [Command.set(self.purpose_referral.ids)],
+                        "given_on": "2026-05-21",
+                    }
+                )
+                transfer = (
+                    self.env["dv.share"]
+                    .with_user(self.worker)
+                    .create(
+                        {
+                            "share_type": "transfer",
+                            "case_id": case.id,
+                            "to_agency_id": agency.id,
+                            "legal_basis": "consent",
+                            "consent_id": consent.id,
+                            "reason": "She moved.",
+                        }
+                    )
+                )
+                transfer.with_user(user).action_accept()
+                self.assertEqual(
+                    (case.lead_agency_id, case.company_id, case.state),
+                    (agency, company, "new"),
+                )
+                referral.action_mark_declined()
+                self.assertTrue(referral.erase_on_decline)
+                self.assertNotIn(case, self.env["dv.retention"]._due_cases())
+
+    def test_a_referral_still_being_worked_keeps_the_case(self):
+        """A second referral of the same victim joined the case and is
+        being worked on: the case holds more than referrals never taken up."""
+        first = self._referral("Rita Repeat", legal_norm="§ 201a Abs. 6 LVwG")
+        second = self._referral("Rita Repeat", received_at="2026-05-25 10:00:00")
+        self.assertEqual(second.sudo().proposed_case_id, first.case_id)
+        second.with_user(self.worker).action_join_case()
+        second.with_user(self.worker).action_start_contacting()
+        first.action_mark_declined()
+        self.assertNotIn(first.case_id, self.env["dv.retention"]._due_cases())
+        second.with_user(self.worker).action_mark_declined()
+        self.assertIn(first.case_id, self.env["dv.retention"]._due_cases())
+
+    def test_a_repeat_awaiting_the_decision_takes_no_case_with_it(self):
+        """A referral whose victim may be the victim of an older case of the
+        office waits for a case worker's decision; declined before it, it
+        gets a case of its own, which goes. The older case, being worked on,
+        stays."""
+        first = self._referral("Paula Proposed")
+        older = first.case_id.sudo()
+        first.with_user(self.worker).action_start_contacting()
+        second = self._referral("Paula Proposed", received_at="2026-05-25 10:00:00")
+        self.assertEqual(second.sudo().proposed_case_id, older)
+        second.action_mark_declined()
+        self.assertTrue(second.erase_on_decline)
+        self.assertNotEqual(second.case_id, older)
+        due = self.env["dv.retention"]._due_cases()
+        self.assertIn(second.case_id.sudo(), due)
+        self.assertNotIn(older, due)
+        self.env["dv.retention"]._cron_erase()
+        self.assertFalse(older.erased_on)
+        self.assertEqual(older.victim_id.name, "Paula Proposed")
+
+    def test_a_duplicate_merged_into_the_case_goes_with_it(self):
+        """The office merged a duplicate of the victim's case into the
+        referral's case: the duplicate keeps her people and consents. When
+        the case is erased, so is the duplicate: the statute wants her data
+        gone, not one copy of it."""
+        referral = self._referral("Dana Double")
+        kept = referral.case_id.sudo()
+        duplicate = self._create_case(
+            user=self.worker,
+            lead_agency_id=self.office.id,
+            person_ids=[
+                Command.create(
+                    {"role": "victim", "name": "Dana Double", "phone": "0170 999999"}
+                )
+            ],
+        )
+        kept.with_user(self.worker)._dv_merge(duplicate, "The same woman.")
+        self.assertEqual(duplicate.merged_into_id, kept)
+        referral.action_mark_declined()
+        self.env["dv.retention"]._cron_erase()
+        for case in (kept, duplicate):
+            with self.subTest(case=case.name):
+                self.assertTrue(case.erased_on)
+                self.assertEqual(case.victim_id.name, "Erased")
+                self.assertEqual(
+                    self.env["dv.erasure.log"]
+                    .search([("case_id", "=", case.id)])
+                    .erasure_ground,
+                    "retention",
+                )
+
+    def test_a_statute_case_comes_first(self):
+        """Without delay: a case the statute requires erased comes before
+        a backlog of cases whose periods are over, so the first batch takes
+        it."""
+        backlog = self._referral(
+            "Bea Backlog", legal_basis="consent", consent_date="2026-05-20"
+        )
+        backlog.action_mark_declined()
+        backlog = backlog.case_id
+        with freeze_time("2026-08-01 08:00:00"):
+            declined = self._declined("Dora Declined").case_id
+            due = self.env["dv.retention"]._due_cases()
+            self.assertEqual(due.ids, [declined.id, backlog.id])
+            self.assertEqual(self.env["dv.retention"]._due_cases(limit=1), declined)
+
+
 class TestErasureCoverage(PrivacyCommon):
     """Every model holding a case's personal data erases it: the check that
     fails when a new model (or a new field of a model that had none) is not

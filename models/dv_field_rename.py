@@ -133,33 +133,31 @@ def _rename_field_row(cr, model, old, new):
     )
 
 
-def _rename_in_texts(cr, model, old, new):
-    """The name, quoted as in a domain, context or order (``'kind'``,
-    ``"kind desc"``), in the filters and window actions of the model; export
-    lists name it bare."""
-    pattern = re.compile(
-        r"""(['"])""" + re.escape(old) + r"""((?::\w+)?(?:\s+(?:asc|desc))?)\1""",
-        re.IGNORECASE,
-    )
-    replacement = rf"\g<1>{new}\g<2>\g<1>"
-    for table, model_column, columns in (
-        ("ir_filters", "model_id", ("domain", "context", "sort")),
-        ("ir_act_window", "res_model", ("domain", "context")),
-    ):
+# The texts of saved filters and window actions that may name a field:
+# (table, column of the model, text columns).
+SAVED_TEXTS = (
+    ("ir_filters", "model_id", ("domain", "context", "sort")),
+    ("ir_act_window", "res_model", ("domain", "context")),
+)
+
+
+def _rewrite_saved_texts(cr, condition, rewrite):
+    """Each text of the saved filters and window actions that matches the
+    SQL ``condition(model column, text column)`` becomes ``rewrite(model,
+    text)``."""
+    for table, model_column, columns in SAVED_TEXTS:
         for column in columns:
             cr.execute(
                 SQL(
-                    "SELECT id, %s FROM %s WHERE %s = %s AND %s LIKE %s",
+                    "SELECT id, %s, %s FROM %s WHERE %s",
+                    SQL.identifier(model_column),
                     SQL.identifier(column),
                     SQL.identifier(table),
-                    SQL.identifier(model_column),
-                    model,
-                    SQL.identifier(column),
-                    f"%{old}%",
+                    condition(SQL.identifier(model_column), SQL.identifier(column)),
                 )
             )
-            for record_id, text in cr.fetchall():
-                changed = pattern.sub(replacement, text)
+            for record_id, model, text in cr.fetchall():
+                changed = rewrite(model, text)
                 if changed != text:
                     cr.execute(
                         SQL(
@@ -170,6 +168,24 @@ def _rename_in_texts(cr, model, old, new):
                             record_id,
                         )
                     )
+
+
+def _rename_in_texts(cr, model, old, new):
+    """The name, quoted as in a domain, context or order (``'kind'``,
+    ``"kind desc"``), in the filters and window actions of the model; export
+    lists name it bare."""
+    pattern = re.compile(
+        r"""(['"])""" + re.escape(old) + r"""((?::\w+)?(?:\s+(?:asc|desc))?)\1""",
+        re.IGNORECASE,
+    )
+    replacement = rf"\g<1>{new}\g<2>\g<1>"
+    _rewrite_saved_texts(
+        cr,
+        lambda model_column, column: SQL(
+            "%s = %s AND %s LIKE %s", model_column, model, column, f"%{old}%"
+        ),
+        lambda _model, text: pattern.sub(replacement, text),
+    )
     cr.execute(
         "UPDATE ir_exports_line line SET name = %s FROM ir_exports export "
         "WHERE export.id = line.export_id AND export.resource = %s "
@@ -213,33 +229,13 @@ def rename_in_paths(cr, renames):
         quote = match.group(1)
         return f"{quote}{match.group(2)}{new}{match.group(4)}{quote}"
 
-    for table, model_column, columns in (
-        ("ir_filters", "model_id", ("domain", "context", "sort")),
-        ("ir_act_window", "res_model", ("domain", "context")),
-    ):
-        for column in columns:
-            cr.execute(
-                SQL(
-                    "SELECT id, %s, %s FROM %s WHERE %s ~ %s",
-                    SQL.identifier(model_column),
-                    SQL.identifier(column),
-                    SQL.identifier(table),
-                    SQL.identifier(column),
-                    r"\.(" + "|".join(olds) + r")\M",
-                )
-            )
-            for record_id, model, text in cr.fetchall():
-                changed = pattern.sub(lambda match, m=model: rename(m, match), text)
-                if changed != text:
-                    cr.execute(
-                        SQL(
-                            "UPDATE %s SET %s = %s WHERE id = %s",
-                            SQL.identifier(table),
-                            SQL.identifier(column),
-                            changed,
-                            record_id,
-                        )
-                    )
+    _rewrite_saved_texts(
+        cr,
+        lambda _model_column, column: SQL(
+            "%s ~ %s", column, r"\.(" + "|".join(olds) + r")\M"
+        ),
+        lambda model, text: pattern.sub(lambda match: rename(model, match), text),
+    )
 
 
 def rename_fields(cr, renames):

@@ -270,6 +270,21 @@ class DvLandProfile(models.Model):
                     )
                 )
 
+    @api.constrains("erase_on_decline", "transfer_basis")
+    def _check_erase_on_decline(self):
+        for profile in self:
+            if profile.erase_on_decline and profile.transfer_basis not in (
+                "obliges",
+                "allows",
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(profile)s: only a statute that lets the police pass the "
+                        "data can require them erased when the person declines.",
+                        profile=profile.display_name,
+                    )
+                )
+
     def _referral_statute(self):
         """The norm a referral without consent rests on: only a statute that
         obliges or allows the police to pass the data."""

@@ -155,6 +155,14 @@ class DvReferral(models.Model):
         help="Declined or never reached: the personal data may be erased after "
         "this date.",
     )
+    declined_by_id = fields.Many2one(
+        "res.users",
+        string="Decline Recorded By",
+        readonly=True,
+        copy=False,
+        help="Who recorded that the person declined: named in the erasure log "
+        "when a statute has the referral erased for it.",
+    )
     erase_on_decline = fields.Boolean(
         string="Erased Because Declined",
         readonly=True,
@@ -798,8 +806,10 @@ class DvReferral(models.Model):
             values = {"state": state}
             if state in NOT_TAKEN_UP:
                 values["erase_after"] = referral._erase_after_date()
-            if state == "declined" and referral._statute_erases_on_decline():
-                values["erase_on_decline"] = True
+            if state == "declined":
+                values["declined_by_id"] = self.env.user.id
+                if referral._statute_erases_on_decline():
+                    values["erase_on_decline"] = True
             with system_write():
                 referral.write(values)
             if state in NOT_TAKEN_UP and referral._is_pending():

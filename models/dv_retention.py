@@ -208,17 +208,20 @@ class DvCaseRetention(models.AbstractModel):
 
     @api.model
     def _erasure_reason(self, case):
-        """Why the job erases ``case``: its retention period is over, or a
-        statute requires its data erased since the person declined. The
+        """Why the job erases ``case``, and on whose account: its retention
+        period is over (the job's), or a statute requires its data erased
+        since the person declined (whoever recorded the decline). The
         statute is named as the company's profile names it: the norm of a
         referral is typed by a case worker and may name a person."""
         profile = case.company_id.dv_land_profile_id
-        if profile.erase_on_decline and case.referral_ids.filtered("erase_on_decline"):
-            return self.env._(
+        declined = case.referral_ids.filtered("erase_on_decline")
+        if profile.erase_on_decline and declined:
+            reason = self.env._(
                 "Declined the counselling: %(norm)s requires the data erased",
                 norm=profile.proactive_statute or profile.name,
             )
-        return self.env._("Retention period over")
+            return reason, declined.sorted("id")[-1].declined_by_id or None
+        return self.env._("Retention period over"), None
 
     @api.model
     def _cron_erase(self):
@@ -228,7 +231,8 @@ class DvCaseRetention(models.AbstractModel):
         due = self._due_cases()
         batch = due[:BATCH_SIZE]
         for case in batch:
-            case._erase("retention", self._erasure_reason(case))
+            reason, user = self._erasure_reason(case)
+            case._erase("retention", reason, user=user)
         for conference in self._due_conferences():
             conference._erase_minutes()
         self._expire_access_log()

@@ -496,6 +496,17 @@ class TestLandProfiles(ProtectionCommon):
         profile.write({"eviction_no_max": True, "eviction_max": 0})
         self.assertEqual(profile._measure_end("eviction", CHRISTMAS_EVE), False)
 
+    def test_erasure_on_decline_needs_a_statute_that_passes_the_data(self):
+        # North Rhine-Westphalia's police only offer the transfer: nothing
+        # the office holds came without consent, so no erasure rule of its
+        # own; Schleswig-Holstein's statute passes the data and has one.
+        with self.assertRaises(ValidationError):
+            self._profile("NW").erase_on_decline = True
+        schleswig_holstein = self._profile("SH")
+        self.assertTrue(schleswig_holstein.erase_on_decline)
+        with self.assertRaises(ValidationError):
+            schleswig_holstein.transfer_basis = "none"
+
     def test_only_managers_change_profiles_and_practice(self):
         profile = self._profile("SN")
         with self.assertRaises(AccessError):

@@ -322,6 +322,9 @@ class TestRetention(PrivacyCommon):
         log = self.env["dv.erasure.log"].search([("case_id", "=", declined.case_id.id)])
         self.assertEqual(log.erasure_ground, "retention")
         self.assertIn("§ 201a Abs. 6 LVwG", log.reason)
+        # On the account of who recorded the decline: the chatter that said
+        # so went with the case.
+        self.assertEqual((declined.declined_by_id, log.user_id), (worker, worker))
         self.assertEqual(unreached.case_id.victim_id.name, "Ulla Unreached")
         self.assertEqual(consented.case_id.victim_id.name, "Carla Consent")
 

@@ -105,7 +105,7 @@ class DvCaseRetention(models.AbstractModel):
                         WHERE p.erase_on_decline)"""
             ),
             SQL(
-                """bool_or(r.erase_on_decline)
+                """bool_or(r.erase_on_decline AND r.legal_basis = 'statute')
                    AND bool_and(r.to_agency_id = c.lead_agency_id)"""
             ),
         )
@@ -214,7 +214,11 @@ class DvCaseRetention(models.AbstractModel):
         statute is named as the company's profile names it: the norm of a
         referral is typed by a case worker and may name a person."""
         profile = case.company_id.dv_land_profile_id
-        declined = case.referral_ids.filtered("erase_on_decline")
+        declined = case.referral_ids.filtered(
+            lambda referral: (
+                referral.erase_on_decline and referral.legal_basis == "statute"
+            )
+        )
         if profile.erase_on_decline and declined:
             reason = self.env._(
                 "Declined the counselling: %(norm)s requires the data erased",

@@ -453,6 +453,16 @@ class TestErasureOnDecline(PrivacyCommon):
         for personal in ("Dora", "Hafenstr", "lehnt"):
             self.assertNotIn(personal, log.reason)
 
+    def test_a_basis_corrected_to_consent_waits_for_the_rules(self):
+        """The office finds that the police passed the data with her consent
+        after all and corrects the legal basis: no statute wants the data
+        erased now, the retention rules apply."""
+        referral = self._declined("Clara Corrected")
+        referral.with_user(self.worker).write(
+            {"legal_basis": "consent", "consent_date": "2026-05-20"}
+        )
+        self.assertNotIn(referral.case_id, self.env["dv.retention"]._due_cases())
+
     def test_a_company_that_no_longer_says_so_waits_for_its_rules(self):
         """The company's profile decides when the job runs, not when the
         referral was declined: a company whose manager corrected its

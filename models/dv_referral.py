@@ -163,6 +163,11 @@ class DvReferral(models.Model):
         help="Who recorded that the person declined: named in the erasure log "
         "when a statute has the referral erased for it.",
     )
+    decline_erases = fields.Boolean(
+        compute="_compute_decline_erases",
+        help="The statute the referral rests on requires the data erased once "
+        "the person declines: the Declined button asks first.",
+    )
     erase_on_decline = fields.Boolean(
         string="Erased Because Declined",
         readonly=True,
@@ -787,6 +792,11 @@ class DvReferral(models.Model):
     def _erase_after_date(self):
         days = self.to_agency_id.unreached_retention_days
         return fields.Date.context_today(self) + timedelta(days=days)
+
+    @api.depends("legal_basis", "to_agency_id", "company_id")
+    def _compute_decline_erases(self):
+        for referral in self:
+            referral.decline_erases = referral._statute_erases_on_decline()
 
     def _statute_erases_on_decline(self):
         """Whether the statute the referral rests on requires the office to

@@ -457,6 +457,8 @@ class TestErasureOnDecline(PrivacyCommon):
         """The office finds that the police passed the data with her consent
         after all and corrects the legal basis: no statute wants the data
         erased now, the retention rules apply."""
+        # The form's Declined button asks first: the statute erases.
+        self.assertTrue(self._referral("Dana Asked").decline_erases)
         referral = self._declined("Clara Corrected")
         referral.with_user(self.worker).write(
             {"legal_basis": "consent", "consent_date": "2026-05-20"}

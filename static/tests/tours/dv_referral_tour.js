@@ -163,6 +163,11 @@ addTour("dv_referral_declined_tour", {
             trigger: ".o_form_statusbar button[name=action_mark_declined]",
             run: "click",
         },
+        {
+            content: "the office is told that the data will be erased, and confirms",
+            trigger: ".modal:contains(Löschlauf) .modal-footer .btn-primary",
+            run: "click",
+        },
         stateIs("declined"),
         {
             content: "the referral says that her data are to be erased now",

@@ -131,26 +131,34 @@ def update_shipped_profiles(env):
 class DvLandProfile(models.Model):
     _name = "dv.land.profile"
     _description = "Federal State Profile"
+    _inherit = ["mail.thread"]
     _order = "name"
 
     name = fields.Char(required=True, translate=True)
     state_code = fields.Selection(GERMAN_STATES, string="Federal State", required=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, tracking=True)
     checked_on = fields.Date(
-        help="When the values were last checked against the law in force."
+        help="When the values were last checked against the law in force.",
+        tracking=True,
     )
     # Eviction / barring order
     eviction_no_max = fields.Boolean(
         string="Eviction: No Statutory Maximum",
         help="The Land's police law sets no longest duration; the company's "
         "practice is proposed instead.",
+        tracking=True,
     )
     eviction_max = fields.Integer(
         string="Eviction: Maximum",
         help="Longest duration of a police eviction / barring order.",
+        tracking=True,
     )
     eviction_unit = fields.Selection(
-        DURATION_UNITS, string="Eviction: Unit", default="days", required=True
+        DURATION_UNITS,
+        string="Eviction: Unit",
+        default="days",
+        required=True,
+        tracking=True,
     )
     eviction_norm = fields.Char(
         string="Eviction: Norm", help="e.g. § 34a Abs. 5 PolG NRW"
@@ -164,10 +172,15 @@ class DvLandProfile(models.Model):
         string="Contact Ban: No Statutory Maximum",
         help="The Land's police law sets no longest duration, or knows no "
         "contact ban of its own; the company's practice is proposed instead.",
+        tracking=True,
     )
-    contact_ban_max = fields.Integer(string="Contact Ban: Maximum")
+    contact_ban_max = fields.Integer(string="Contact Ban: Maximum", tracking=True)
     contact_ban_unit = fields.Selection(
-        DURATION_UNITS, string="Contact Ban: Unit", default="days", required=True
+        DURATION_UNITS,
+        string="Contact Ban: Unit",
+        default="days",
+        required=True,
+        tracking=True,
     )
     contact_ban_norm = fields.Char(string="Contact Ban: Norm")
     contact_ban_source = fields.Text(string="Contact Ban: Source Note")
@@ -179,10 +192,15 @@ class DvLandProfile(models.Model):
         required=True,
         help="What an application for a protection order under the "
         "Gewaltschutzgesetz, made while the police measure runs, does to it.",
+        tracking=True,
     )
-    extension_max = fields.Integer(string="Extension: Maximum")
+    extension_max = fields.Integer(string="Extension: Maximum", tracking=True)
     extension_unit = fields.Selection(
-        DURATION_UNITS, string="Extension: Unit", default="days", required=True
+        DURATION_UNITS,
+        string="Extension: Unit",
+        default="days",
+        required=True,
+        tracking=True,
     )
     extension_norm = fields.Char(string="Extension: Norm")
     extension_source = fields.Text(string="Extension: Source Note")
@@ -192,11 +210,13 @@ class DvLandProfile(models.Model):
         string="Referral of the Victim's Data",
         default="none",
         required=True,
+        tracking=True,
     )
     proactive_statute = fields.Char(
         string="Statute for Referrals",
         help="Norm under which the police pass (or offer to pass) a victim's "
         "data to the intake office; empty where only consent allows it.",
+        tracking=True,
     )
     erase_on_decline = fields.Boolean(
         string="Erase When Declined",
@@ -204,6 +224,7 @@ class DvLandProfile(models.Model):
         "passed without delay once the person declines the counselling: a "
         "referral that rests on it and is declined is erased by the next "
         "run of the retention job, whatever the retention rules say.",
+        tracking=True,
     )
     transfer_source = fields.Text(string="Referrals: Source Note")
     summary = fields.Char(compute="_compute_summary")

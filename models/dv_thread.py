@@ -202,6 +202,11 @@ class DvAgency(models.Model):
     _inherit = ["dv.thread.mixin", "dv.agency"]
 
 
+class DvLandProfile(models.Model):
+    _name = "dv.land.profile"
+    _inherit = ["dv.thread.mixin", "dv.land.profile"]
+
+
 class DvCase(models.Model):
     _name = "dv.case"
     _inherit = ["dv.thread.mixin", "dv.case"]

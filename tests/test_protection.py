@@ -507,6 +507,32 @@ class TestLandProfiles(ProtectionCommon):
         with self.assertRaises(ValidationError):
             schleswig_holstein.transfer_basis = "none"
 
+    def test_a_change_of_a_profile_is_tracked(self):
+        """The values decide deadlines and, with Erase When Declined, an
+        erasure that cannot be undone: who changed what stays on record."""
+        profile = (
+            self._profile("SH")
+            .with_user(self.manager)
+            .with_context(tracking_disable=False)
+        )
+        profile.write({"eviction_max": 21, "erase_on_decline": False})
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        message = profile.sudo().message_ids.filtered("tracking_value_ids")[:1]
+        self.assertEqual(message.author_id, self.manager.partner_id)
+        changes = {
+            value.field_id.name: (value.old_value_integer, value.new_value_integer)
+            for value in message.tracking_value_ids
+        }
+        self.assertEqual(
+            changes, {"eviction_max": (28, 21), "erase_on_decline": (1, 0)}
+        )
+        # Posting on a profile's chatter needs the right to change it.
+        with self.assertRaises(AccessError):
+            self._profile("SH").with_user(self.caseworker).message_post(
+                body="Looks wrong."
+            )
+
     def test_only_managers_change_profiles_and_practice(self):
         profile = self._profile("SN")
         with self.assertRaises(AccessError):

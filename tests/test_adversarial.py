@@ -1542,7 +1542,10 @@ class TestAdversarialErasureOnDecline(JsonRpcMixin, HttpCase, DvCommon):
 
     @mute_logger("odoo.http", "odoo.sql_db")
     def test_only_managers_switch_the_profiles_rule(self):
-        profile = self.env.ref("dv_case_management.land_profile_nw")
+        # Lower Saxony's police may pass the data without consent (§ 17a
+        # Abs. 1 Satz 6 NPOG), and its statute names no erasure: a profile
+        # that may take the rule.
+        profile = self.env.ref("dv_case_management.land_profile_ni")
         for user in (
             self.office_worker,
             self.coordinator,

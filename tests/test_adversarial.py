@@ -1490,6 +1490,43 @@ class TestAdversarialErasureOnDecline(JsonRpcMixin, HttpCase, DvCommon):
         self._assert_untouched()
 
     @mute_logger("odoo.http", "odoo.sql_db")
+    def test_nobody_names_who_declined(self):
+        """Who recorded the decline is named in the erasure log: the office's
+        case worker can neither put a colleague or another company's user
+        there (a many2one whose display name she would read back), nor move
+        the referral to declined by writing it."""
+        self.authenticate(self.office_worker.login, self.office_worker.login)
+        for values in (
+            {"declined_by_id": self.caseworker_b.id},
+            {"declined_by_id": self.coordinator.id},
+            {"state": "declined"},
+        ):
+            with self.subTest(values=values):
+                self._refused("dv.referral", "write", [self.referral.ids, values])
+                self._refused(
+                    "dv.referral",
+                    "web_save",
+                    [self.referral.ids, values],
+                    {"specification": {"declined_by_id": {"fields": {}}}},
+                )
+        created = self._rpc(
+            "dv.referral",
+            "create",
+            [dict(self.values, victim_name="Nina New")],
+            {
+                "context": {
+                    "lang": "de_DE",
+                    "default_declined_by_id": self.caseworker_b.id,
+                }
+            },
+            lang=None,
+        )
+        self.assertFalse(self.env["dv.referral"].browse(created).declined_by_id)
+        self.env.invalidate_all()
+        self.assertFalse(self.referral.sudo().declined_by_id)
+        self._assert_untouched()
+
+    @mute_logger("odoo.http", "odoo.sql_db")
     def test_nobody_outside_the_office_declines_its_referral(self):
         other_agency_worker = self._new_member(
             "dv_adv_erasure_other", "caseworker", self.agency_a
